@@ -1,0 +1,20 @@
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+
+@receiver(post_migrate)
+def create_role_groups(sender, app_config=None, using="default", **kwargs) -> None:  # noqa: ANN001
+    """Keep the role groups in step with the code after every migrate.
+
+    Runs once per migrate (for this app). Permissions of all apps are created first because
+    this receiver may run before django.contrib.auth's own post_migrate handler.
+    """
+    if app_config is None or app_config.label != "foundation":
+        return
+    from .roles import ensure_roles
+
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    ensure_roles()

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+
+from ..staff import staff_links_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context: dict[str, Any]) -> int:
+    user = context["request"].user
+    if not user.is_authenticated:
+        return 0
+    return user.notifications.filter(read_at__isnull=True).count()
+
+
+@register.simple_tag(takes_context=True)
+def staff_links(context: dict[str, Any]) -> list[dict[str, str]]:
+    return staff_links_for(context["request"].user)
+
+
+@register.filter
+def strip_language_prefix(path: str) -> str:
+    """'/en/foo/' -> '/foo/' so that set_language can add the new language's prefix."""
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if path.startswith(prefix):
+            return "/" + path[len(prefix) :]
+    return path
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for pagination, sorting)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()

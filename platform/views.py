@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _check(fn) -> dict[str, Any]:  # noqa: ANN001
+    started = time.perf_counter()
+    try:
+        detail = fn()
+    except Exception as exc:
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1), **(detail or {})}
+
+
+def _database() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"vendor": connection.vendor}
+
+
+def _cache() -> dict[str, Any]:
+    key = "healthz:probe"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("value written to the cache could not be read back")
+    return {"backend": type(cache).__name__}
+
+
+def _broker() -> dict[str, Any]:
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        return {"mode": "eager"}
+    with current_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return {"mode": "broker", "transport": current_app.conf.broker_url.split(":", 1)[0]}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, cache and broker, each reported separately; 503 when one of them fails."""
+    checks = {"database": _check(_database), "cache": _check(_cache), "broker": _check(_broker)}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "foundation/error.html",
+        {
+            "status": 429,
+            "title": _("Too many requests"),
+            "text": _("You did this too often in a short time. Please wait a moment and try again."),
+        },
+        status=429,
+    )
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "foundation/error.html",
+        {
+            "status": 404,
+            "title": _("Page not found"),
+            "text": _("The page you asked for does not exist or is no longer available."),
+        },
+        status=404,
+    )
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "foundation/error.html",
+        {
+            "status": 403,
+            "title": _("Access denied"),
+            "text": _("You are not allowed to open this page. Sign in with an account that may."),
+        },
+        status=403,
+    )
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "foundation/error.html",
+        {"status": 400, "title": _("Bad request"), "text": _("The request could not be understood.")},
+        status=400,
+    )
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # Rendered without a request context: the error may lie in a context processor.
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({}), status=500)
+
+
+# --- Profile and notifications ----------------------------------------------------------------
+from django.contrib import messages  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.core.paginator import Paginator  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from .forms import ProfileForm  # noqa: E402
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("foundation:profile")
+    return render(request, "foundation/profile.html", {"form": form})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = request.user.notifications.all()
+    if request.method == "POST":
+        items.filter(read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("foundation:notifications")
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    return render(request, "foundation/notifications.html", {"page_obj": page})
