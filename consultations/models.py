@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +22,19 @@ class ProposalStatus(models.TextChoices):
     ALREADY_DONE = "already_done", _("Already implemented")
     MERGED = "merged", _("Merged")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Statuses set by the department's assessment ("assessed" in filters and exports).
+ASSESSED_STATUSES: frozenset[str] = frozenset(
+    {
+        ProposalStatus.ACCEPTED,
+        ProposalStatus.PARTLY_ACCEPTED,
+        ProposalStatus.NOT_ACCEPTED,
+        ProposalStatus.ALREADY_DONE,
+    }
+)
+# Statuses in which a proposal no longer collects supports or points.
+CLOSED_STATUSES: frozenset[str] = frozenset({ProposalStatus.WITHDRAWN, ProposalStatus.MERGED})
 
 
 class Proposal(models.Model):
@@ -94,6 +107,8 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Idempotency key of the submit form: a second POST with the same token finds this row.
+    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -102,6 +117,8 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["consultation", "handlungsfeld", "-support_count"], name="proposal_field_support_idx"),
             models.Index(fields=["consultation", "-support_count"], name="proposal_support_idx"),
+            models.Index(fields=["consultation", "-comment_count"], name="proposal_comment_idx"),
+            models.Index(fields=["consultation", "-created_at"], name="proposal_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -111,6 +128,19 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ProposalStatus.WITHDRAWN
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.status in ASSESSED_STATUSES
+
+    @property
+    def accepts_supports(self) -> bool:
+        """Whether the proposal itself may collect supports and points (the phase aside)."""
+        return not (self.is_hidden or self.is_locked or self.status in CLOSED_STATUSES)
 
 
 class Support(models.Model):
@@ -129,6 +159,71 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.proposal_id}"
+
+
+class PriorityBudget(models.Model):
+    """The points one person has spent in one Handlungsfeld of a consultation (Punkte kleben).
+
+    Spending is a conditional F() update of this row; the CHECK constraint keeps
+    spent <= budget even if a code path forgot the condition.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="priority_budgets", verbose_name=_("user")
+    )
+    consultation = models.ForeignKey(
+        "foundation.Consultation", on_delete=models.CASCADE, related_name="priority_budgets", verbose_name=_("consultation")
+    )
+    handlungsfeld = models.ForeignKey(
+        "foundation.Handlungsfeld", on_delete=models.CASCADE, related_name="priority_budgets", verbose_name=_("Handlungsfeld")
+    )
+    budget = models.PositiveSmallIntegerField(_("points available"))
+    spent = models.PositiveSmallIntegerField(_("points spent"), default=0)
+
+    class Meta:
+        verbose_name = _("priority point budget")
+        verbose_name_plural = _("priority point budgets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "consultation", "handlungsfeld"], name="unique_priority_budget"
+            ),
+            models.CheckConstraint(condition=Q(spent__lte=F("budget")), name="priority_spent_within_budget"),
+            models.CheckConstraint(condition=Q(spent__gte=0), name="priority_spent_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.spent}/{self.budget} ({self.handlungsfeld_id})"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.budget - self.spent, 0)
+
+
+class PriorityAllocation(models.Model):
+    """Points one person gave to one proposal; their sum per field is bounded by PriorityBudget."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="priority_allocations", verbose_name=_("user")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="priority_allocations", verbose_name=_("proposal")
+    )
+    handlungsfeld = models.ForeignKey(
+        "foundation.Handlungsfeld", on_delete=models.CASCADE, related_name="priority_allocations", verbose_name=_("Handlungsfeld")
+    )
+    points = models.PositiveSmallIntegerField(_("points"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("priority points")
+        verbose_name_plural = _("priority points")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "proposal"], name="unique_priority_allocation"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="priority_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.proposal_id}: {self.points}"
 
 
 class Comment(models.Model):
