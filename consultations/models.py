@@ -255,3 +255,6 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.pk}"
+
+
+from .moderation_models import *  # noqa: E402,F403
