@@ -40,8 +40,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 messages: install
-	cd platform && ../$(BIN)/python ../manage.py makemessages -l de -l en --no-obsolete
-	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete --ignore=platform/* --ignore=.venv/*
+	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=media --ignore=benchmarks --ignore=tests --ignore=build --ignore=*.egg-info
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
