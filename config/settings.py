@@ -8,6 +8,7 @@ ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL (see README, "Running in pr
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     # Project apps first so that their templates override those of the libraries.
     "foundation",
     "consultations",
+    "consultations.review",
     "forums",
     "surveys",
     "cms",
@@ -157,6 +159,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     "foundation-outbox-relay": {"task": "foundation.tasks.relay_outbox", "schedule": 60.0},
+}
+# Review queue: daily reminders of overdue assessments at this hour (Europe/Berlin).
+REVIEW_REMINDER_HOUR = env.int("REVIEW_REMINDER_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["review-overdue-reminders"] = {
+    "task": "review.tasks.send_overdue_reminders",
+    "schedule": crontab(hour=REVIEW_REMINDER_HOUR, minute=0),
 }
 
 # --- Auth and accounts --------------------------------------------------------------------

@@ -1,0 +1,277 @@
+"""Reads for the review pages; lists use joins for one-to-one data and GROUP BY for counts."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from consultations.models import Proposal, ProposalStatus
+from foundation.models import Department, Handlungsfeld
+
+from .models import (
+    OPEN_STATES,
+    Assessment,
+    ReviewCase,
+    ReviewContribution,
+    ReviewEvent,
+    ReviewMeeting,
+    ReviewState,
+)
+from .permissions import can_view_case
+
+# How many titles of the same Handlungsfeld the SQLite fallback compares at most.
+SIMILARITY_FALLBACK_LIMIT = 1000
+TRIGRAM_THRESHOLD = 0.3
+DIFFLIB_THRESHOLD = 0.6
+
+
+def reviewable_proposals() -> QuerySet[Proposal]:
+    """Published proposals that still stand on their own: not withdrawn, hidden or merged."""
+    return Proposal.objects.filter(is_hidden=False, merged_into__isnull=True).exclude(
+        status__in=[ProposalStatus.WITHDRAWN, ProposalStatus.MERGED]
+    )
+
+
+@dataclass
+class CaseFilters:
+    handlungsfeld: Handlungsfeld | None = None
+    state: str = ""
+    department: Department | None = None
+    overdue: bool = False
+    text: str = ""
+
+
+def _apply_case_filters(queryset: QuerySet, filters: CaseFilters, prefix: str, today: date) -> QuerySet:
+    if filters.handlungsfeld is not None:
+        queryset = queryset.filter(**{f"{prefix}handlungsfeld": filters.handlungsfeld})
+    if filters.text:
+        queryset = queryset.filter(**{f"{prefix}title__icontains": filters.text})
+    return queryset
+
+
+def triage_proposals(filters: CaseFilters, today: date | None = None) -> QuerySet[Proposal]:
+    """The coordination office's inbox: reviewable proposals with their case, if any."""
+    today = today or timezone.localdate()
+    queryset = reviewable_proposals().select_related(
+        "handlungsfeld", "consultation", "review_case__lead_department"
+    )
+    queryset = _apply_case_filters(queryset, filters, "", today)
+    if filters.state == ReviewState.NEW:
+        queryset = queryset.filter(Q(review_case__isnull=True) | Q(review_case__state=ReviewState.NEW))
+    elif filters.state:
+        queryset = queryset.filter(review_case__state=filters.state)
+    if filters.department is not None:
+        queryset = queryset.filter(review_case__lead_department=filters.department)
+    if filters.overdue:
+        queryset = queryset.filter(review_case__state__in=OPEN_STATES, review_case__due_on__lt=today)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def department_queue(user: Any, filters: CaseFilters, today: date | None = None) -> QuerySet[ReviewCase]:
+    """Cases of the user's departments (as lead or contributor), soonest due first."""
+    from foundation.roles import department_ids
+
+    today = today or timezone.localdate()
+    queryset = (
+        ReviewCase.objects.for_departments(department_ids(user))
+        .exclude(proposal__merged_into__isnull=False)
+        .select_related("proposal__handlungsfeld", "lead_department")
+    )
+    queryset = _apply_case_filters(queryset, filters, "proposal__", today)
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.department is not None:
+        queryset = queryset.filter(lead_department=filters.department)
+    if filters.overdue:
+        queryset = queryset.overdue(today)
+    return queryset.order_by("due_on", "pk")
+
+
+def case_page_data(user: Any, proposal_id: int) -> tuple[Proposal, ReviewCase | None]:
+    """The proposal and its case, or 404 for anyone who may not see them."""
+    proposal = (
+        Proposal.objects.select_related("handlungsfeld", "consultation", "author", "merged_into")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    case = (
+        ReviewCase.objects.select_related("lead_department")
+        .prefetch_related("contributing_departments")
+        .filter(proposal=proposal)
+        .first()
+    )
+    if not can_view_case(user, case):
+        raise Http404
+    return proposal, case
+
+
+def case_for_action(user: Any, proposal_id: int, *, lock: bool = False) -> ReviewCase:
+    """The case a POST acts on; 404 when it does not exist or the user may not see it."""
+    queryset = ReviewCase.objects.select_related("proposal", "lead_department")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    case = queryset.filter(proposal_id=proposal_id).first()
+    if case is None or not can_view_case(user, case):
+        raise Http404
+    return case
+
+
+def case_timeline(case: ReviewCase) -> QuerySet[ReviewEvent]:
+    return case.events.select_related("actor").order_by("created_at", "pk")
+
+
+def case_contributions(case: ReviewCase) -> QuerySet[ReviewContribution]:
+    return case.contributions.select_related("department", "author")
+
+
+def assessment_for(proposal: Proposal) -> Assessment | None:
+    return (
+        Assessment.objects.select_related("department", "assessed_by", "approved_by")
+        .prefetch_related(Prefetch("revisions", queryset=_revisions()))
+        .filter(proposal=proposal)
+        .first()
+    )
+
+
+def _revisions() -> QuerySet:
+    from .models import AssessmentRevision
+
+    return AssessmentRevision.objects.select_related("author").order_by("-created_at", "-pk")
+
+
+def published_assessment(proposal: Proposal) -> Assessment | None:
+    """The assessment the public may see: only once published. Never expose `internal_note`."""
+    return (
+        Assessment.objects.select_related("department")
+        .filter(proposal=proposal, published_at__isnull=False)
+        .first()
+    )
+
+
+def suggested_departments(handlungsfeld_ids: set[int]) -> dict[int, list[Department]]:
+    """Active departments that usually review each Handlungsfeld (one query)."""
+    through = Department.handlungsfelder.through
+    rows = through.objects.filter(
+        handlungsfeld_id__in=handlungsfeld_ids, department__is_active=True
+    ).select_related("department").order_by("department__name")
+    suggestions: dict[int, list[Department]] = {}
+    for row in rows:
+        suggestions.setdefault(row.handlungsfeld_id, []).append(row.department)
+    return suggestions
+
+
+@dataclass
+class DuplicateCandidate:
+    proposal: Proposal
+    similarity: float
+
+
+def duplicate_candidates(proposal: Proposal, limit: int = 5) -> list[DuplicateCandidate]:
+    """Proposals of the same consultation whose titles look alike (trigrams on PostgreSQL)."""
+    others = reviewable_proposals().filter(consultation_id=proposal.consultation_id).exclude(pk=proposal.pk)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        rows = (
+            others.annotate(similarity=TrigramSimilarity("title", proposal.title))
+            .filter(similarity__gte=TRIGRAM_THRESHOLD)
+            .select_related("handlungsfeld")
+            .order_by("-similarity", "-support_count")[:limit]
+        )
+        return [DuplicateCandidate(row, float(row.similarity)) for row in rows]
+    # Fallback: compare with the most recent titles of the same Handlungsfeld, bounded.
+    titles = list(
+        others.filter(handlungsfeld_id=proposal.handlungsfeld_id)
+        .order_by("-created_at")
+        .values_list("pk", "title")[:SIMILARITY_FALLBACK_LIMIT]
+    )
+    wanted = proposal.title.casefold()
+    scored: list[tuple[float, int]] = []
+    for pk, title in titles:
+        matcher = difflib.SequenceMatcher(None, wanted, title.casefold())
+        if matcher.real_quick_ratio() >= DIFFLIB_THRESHOLD and matcher.quick_ratio() >= DIFFLIB_THRESHOLD:
+            ratio = matcher.ratio()
+            if ratio >= DIFFLIB_THRESHOLD:
+                scored.append((ratio, pk))
+    scored.sort(reverse=True)
+    scored = scored[:limit]
+    by_pk = Proposal.objects.select_related("handlungsfeld").in_bulk([pk for _ratio, pk in scored])
+    return [DuplicateCandidate(by_pk[pk], ratio) for ratio, pk in scored if pk in by_pk]
+
+
+@dataclass
+class DashboardRow:
+    label: str
+    counts: dict[str, int]
+    overdue: int
+    total: int
+    object: Any = None
+
+
+@dataclass
+class Dashboard:
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_department: list[DashboardRow] = field(default_factory=list)
+    by_handlungsfeld: list[DashboardRow] = field(default_factory=list)
+    overdue: int = 0
+    untriaged: int = 0
+    total: int = 0
+
+
+def _state_aggregates(today: date) -> dict[str, Any]:
+    aggregates: dict[str, Any] = {state.value: Count("pk", filter=Q(state=state)) for state in ReviewState}
+    aggregates["overdue"] = Count("pk", filter=Q(state__in=OPEN_STATES, due_on__lt=today))
+    aggregates["total"] = Count("pk")
+    return aggregates
+
+
+def _rows(grouped: QuerySet, key: str, objects: dict[int, Any]) -> list[DashboardRow]:
+    rows = []
+    for values in grouped:
+        obj = objects.get(values[key])
+        rows.append(
+            DashboardRow(
+                label=str(obj) if obj is not None else "",
+                counts={state.value: values[state.value] for state in ReviewState},
+                overdue=values["overdue"],
+                total=values["total"],
+                object=obj,
+            )
+        )
+    rows.sort(key=lambda row: (row.label == "", row.label))
+    return rows
+
+
+def dashboard(today: date | None = None) -> Dashboard:
+    """Counts per state, lead department and Handlungsfeld: one GROUP BY query each."""
+    today = today or timezone.localdate()
+    aggregates = _state_aggregates(today)
+    overall = ReviewCase.objects.aggregate(**aggregates)
+    by_department = ReviewCase.objects.order_by().values("lead_department_id").annotate(**aggregates)
+    by_field = ReviewCase.objects.order_by().values("proposal__handlungsfeld_id").annotate(**aggregates)
+    departments = Department.objects.in_bulk()
+    fields = Handlungsfeld.objects.in_bulk()
+    untriaged = reviewable_proposals().filter(~Exists(ReviewCase.objects.filter(proposal_id=OuterRef("pk"))))
+    return Dashboard(
+        by_state={state.value: overall[state.value] for state in ReviewState},
+        by_department=_rows(by_department, "lead_department_id", departments),
+        by_handlungsfeld=_rows(by_field, "proposal__handlungsfeld_id", fields),
+        overdue=overall["overdue"],
+        untriaged=untriaged.count(),
+        total=overall["total"],
+    )
+
+
+def meetings() -> QuerySet[ReviewMeeting]:
+    return ReviewMeeting.objects.prefetch_related("departments").annotate(
+        proposal_count=Count("proposals", distinct=True)
+    )

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="review.tasks.send_overdue_reminders")
+def send_overdue_reminders() -> int:
+    """Daily (Celery beat, REVIEW_REMINDER_HOUR): remind departments of overdue reviews.
+
+    Safe to run twice a day: the outbox's dedupe key holds the date.
+    """
+    from .services import send_overdue_reminders as remind
+
+    return remind()

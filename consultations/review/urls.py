@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("eingang/", views.triage, name="triage"),
+    path("meine-aufgaben/", views.queue, name="queue"),
+    path("uebersicht/", views.dashboard, name="dashboard"),
+    path("vorschlag/<int:proposal_id>/", views.case_detail, name="case"),
+    path("vorschlag/<int:proposal_id>/zuweisen/", views.case_assign, name="assign"),
+    path("vorschlag/<int:proposal_id>/beginnen/", views.case_start, name="start"),
+    path("vorschlag/<int:proposal_id>/einschaetzung/", views.assessment_edit, name="assessment"),
+    path("vorschlag/<int:proposal_id>/stellungnahme/", views.contribution_add, name="contribute"),
+    path("vorschlag/<int:proposal_id>/freigeben/", views.case_approve, name="approve"),
+    path("vorschlag/<int:proposal_id>/zurueckgeben/", views.case_return, name="return"),
+    path("vorschlag/<int:proposal_id>/veroeffentlichen/", views.case_publish, name="publish"),
+    path("vorschlag/<int:proposal_id>/zusammenfuehren/", views.merge, name="merge"),
+    path("termine/", views.meeting_list, name="meetings"),
+    path("termine/neu/", views.meeting_edit, name="meeting_create"),
+    path("termine/<int:pk>/", views.meeting_edit, name="meeting_edit"),
+]
