@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "foundation",
     "consultations",
     "consultations.review",
+    "consultations.results",
     "forums",
     "surveys",
     "cms",
@@ -165,6 +166,20 @@ REVIEW_REMINDER_HOUR = env.int("REVIEW_REMINDER_HOUR", default=7)
 CELERY_BEAT_SCHEDULE["review-overdue-reminders"] = {
     "task": "review.tasks.send_overdue_reminders",
     "schedule": crontab(hour=REVIEW_REMINDER_HOUR, minute=0),
+}
+# Half-yearly report (Halbjahresbericht): a crontab "minute hour day-of-month month day-of-week";
+# by default at 06:00 on 1 January and 1 July, for the half-year just ended.
+HALF_YEARLY_REPORT_CRONTAB = env.str("HALF_YEARLY_REPORT_CRONTAB", default="0 6 1 1,7 *")
+_report_minute, _report_hour, _report_day, _report_month, _report_weekday = HALF_YEARLY_REPORT_CRONTAB.split()
+CELERY_BEAT_SCHEDULE["results-half-yearly-report"] = {
+    "task": "results.tasks.schedule_half_yearly_reports",
+    "schedule": crontab(
+        minute=_report_minute,
+        hour=_report_hour,
+        day_of_month=_report_day,
+        month_of_year=_report_month,
+        day_of_week=_report_weekday,
+    ),
 }
 
 # --- Auth and accounts --------------------------------------------------------------------

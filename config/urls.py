@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("profil/", include("foundation.urls")),
     path("beteiligung/pruefung/", include("consultations.review.urls", namespace="review")),
+    path("beteiligung/ergebnis/", include("consultations.results.urls", namespace="results")),
     path("beteiligung/", include("consultations.urls")),
     path("foren/", include("forums.urls")),
     path("umfragen/", include("surveys.urls")),
