@@ -244,3 +244,5 @@ class StandardPage(TableOfContentsMixin, Page):
     class Meta:
         verbose_name = _("standard page")
         verbose_name_plural = _("standard pages")
+
+from .concept_pages import ConceptPage  # noqa: E402,F401

@@ -1,0 +1,162 @@
+"""PDF (weasyprint, from HTML with print CSS) and XLSX (openpyxl) of the concept and the report."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from foundation.models import Consultation
+
+from .models import ImplementationStatus
+from .selectors import FieldConcept, ReportData
+
+STATUS_LABELS = dict(ImplementationStatus.choices)
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def concept_html(consultation: Consultation, fields: list[FieldConcept]) -> str:
+    """The HTML the concept PDF is printed from (kept separate so that it can be checked)."""
+    return render_to_string(
+        "results/pdf/concept.html",
+        {"consultation": consultation, "fields": fields, "generated_at": timezone.now(), "site_name": settings.WAGTAIL_SITE_NAME},
+    )
+
+
+def concept_pdf(consultation: Consultation, fields: list[FieldConcept]) -> bytes:
+    return render_pdf(concept_html(consultation, fields))
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", " ", text)[:31].strip() or "Sheet"
+    candidate, counter = title, 2
+    while candidate in used:
+        suffix = f" ({counter})"
+        candidate, counter = title[: 31 - len(suffix)] + suffix, counter + 1
+    used.add(candidate)
+    return candidate
+
+
+def _finish_sheet(sheet, widths: list[int]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> bytes:
+    """One sheet per Handlungsfeld: goal, number, measure, status, department (one row per measure)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    header = [_("Revised goals"), _("No."), _("Revised measures"), _("Implementation status"), _("Responsible department")]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for entry in fields:
+        sheet = workbook.create_sheet(_sheet_title(f"{entry.handlungsfeld.number} {entry.handlungsfeld.name}", used))
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for goal_entry in entry.goals:
+            if not goal_entry.measures:
+                sheet.append([goal_entry.goal.title, None, None, None, None])
+            for measure in goal_entry.measures:
+                sheet.append(
+                    [
+                        goal_entry.goal.title,
+                        measure.number,
+                        measure.text,
+                        str(STATUS_LABELS[measure.status]),
+                        measure.department.name if measure.department else "",
+                    ]
+                )
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = wrap
+        _finish_sheet(sheet, [50, 6, 80, 18, 36])
+    if not workbook.sheetnames:
+        workbook.create_sheet(_("Concept")).append(header)
+    workbook.properties.title = consultation.title
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Half-yearly report --------------------------------------------------------------------------
+
+
+def report_html(data: ReportData) -> str:
+    return render_to_string(
+        "results/pdf/report.html",
+        {"data": data, "generated_at": timezone.now(), "site_name": settings.WAGTAIL_SITE_NAME},
+    )
+
+
+def report_pdf(data: ReportData) -> bytes:
+    return render_pdf(report_html(data))
+
+
+def report_xlsx(data: ReportData) -> bytes:
+    """Summary sheets (status, department, field) and the full list of changes in the period."""
+    workbook = Workbook(write_only=True)
+    status_headers = [str(label) for _code, label in data.statuses]
+    codes = [code for code, _label in data.statuses]
+    bold = Font(bold=True)
+
+    def header_row(sheet, values):
+        from openpyxl.cell import WriteOnlyCell
+
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    summary = workbook.create_sheet(_("Summary"))
+    summary.append([data.consultation.title])
+    summary.append([_("Period"), timezone.localtime(data.period_start).replace(tzinfo=None), timezone.localtime(data.period_end).replace(tzinfo=None)])
+    summary.append([])
+    header_row(summary, [_("Implementation status"), _("Measures"), _("Changed to this status in the period")])
+    for code, label in data.statuses:
+        summary.append([str(label), data.total.counts.get(code, 0), data.changes_by_status.get(code, 0)])
+    summary.append([_("Total"), data.total.total, sum(data.changes_by_status.values())])
+    summary.append([_("Measures adopted in the period"), data.new_measures])
+
+    for title, rows in ((_("By Handlungsfeld"), data.by_field), (_("By department"), data.by_department)):
+        sheet = workbook.create_sheet(_sheet_title(title, set()))
+        header_row(sheet, [_("Name"), *status_headers, _("Total")])
+        for row in rows:
+            sheet.append([row.label, *[row.counts.get(code, 0) for code in codes], row.total])
+
+    changes = workbook.create_sheet(_("Changes in the period"))
+    header_row(
+        changes,
+        [_("Handlungsfeld"), _("No."), _("Measure"), _("Responsible department"), _("Status before"), _("Status after"), _("Progress notes")],
+    )
+    for row in data.changes:
+        measure = row["measure"]
+        changes.append(
+            [
+                measure.handlungsfeld.name,
+                measure.number,
+                measure.text,
+                measure.department.name if measure.department else "",
+                str(STATUS_LABELS.get(row["before"], "")) if row["before"] else "",
+                str(STATUS_LABELS.get(row["after"], "")) if row["after"] else "",
+                "\n".join(f"{timezone.localtime(at):%d.%m.%Y}: {text}" for at, text in row["notes"]),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

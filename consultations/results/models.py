@@ -1,0 +1,353 @@
+"""The adopted concept (revised goals with numbered measures) and its monitoring.
+
+The concept mirrors the annex of the Integrationskonzept: per Handlungsfeld the revised goals
+(Überarbeitete Ziele), each with measures (Überarbeitete Maßnahmen) numbered continuously
+1..N across the goals of that field. The number is unique per consultation and field in the
+database; `services.renumber_field` closes gaps after a measure is removed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ImplementationStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Implemented")
+    DEFERRED = "deferred", _("Deferred")
+
+
+class ConceptGoal(models.Model):
+    """An adopted, revised goal (Überarbeitetes Ziel) of one Handlungsfeld."""
+
+    consultation = models.ForeignKey(
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="concept_goals",
+        verbose_name=_("consultation"),
+    )
+    handlungsfeld = models.ForeignKey(
+        "foundation.Handlungsfeld",
+        on_delete=models.PROTECT,
+        related_name="concept_goals",
+        verbose_name=_("Handlungsfeld"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    title = models.TextField(_("revised goal"))
+    source_proposal = models.OneToOneField(
+        "consultations.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concept_goal",
+        verbose_name=_("source proposal"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["consultation", "handlungsfeld__number", "position"]
+        verbose_name = _("concept goal")
+        verbose_name_plural = _("concept goals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "handlungsfeld", "position"], name="unique_concept_goal_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConceptMeasure(models.Model):
+    """An adopted, revised measure (Überarbeitete Maßnahme), numbered per Handlungsfeld.
+
+    `consultation` and `handlungsfeld` repeat the goal's so that the database can keep the
+    number unique per field; the services always copy them from the goal.
+    """
+
+    goal = models.ForeignKey(
+        ConceptGoal, on_delete=models.CASCADE, related_name="measures", verbose_name=_("goal")
+    )
+    consultation = models.ForeignKey(
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="concept_measures",
+        verbose_name=_("consultation"),
+    )
+    handlungsfeld = models.ForeignKey(
+        "foundation.Handlungsfeld",
+        on_delete=models.PROTECT,
+        related_name="concept_measures",
+        verbose_name=_("Handlungsfeld"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    text = models.TextField(_("revised measure"))
+    source_proposal = models.OneToOneField(
+        "consultations.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concept_measure",
+        verbose_name=_("source proposal"),
+    )
+    department = models.ForeignKey(
+        "foundation.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concept_measures",
+        verbose_name=_("responsible department"),
+    )
+    status = models.CharField(
+        _("implementation status"),
+        max_length=20,
+        choices=ImplementationStatus.choices,
+        default=ImplementationStatus.PLANNED,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["consultation", "handlungsfeld__number", "number"]
+        verbose_name = _("concept measure")
+        verbose_name_plural = _("concept measures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "handlungsfeld", "number"], name="unique_measure_number_per_field"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ImplementationStatus.values), name="concept_measure_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["consultation", "status"], name="measure_status_idx"),
+            models.Index(fields=["department", "status"], name="measure_dept_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"
+
+
+class MeasureStatusChange(models.Model):
+    """One row per change of a measure's implementation status: the report's history."""
+
+    measure = models.ForeignKey(
+        ConceptMeasure, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("measure")
+    )
+    old_status = models.CharField(_("previous status"), max_length=20, choices=ImplementationStatus.choices)
+    new_status = models.CharField(_("new status"), max_length=20, choices=ImplementationStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(old_status=models.F("new_status")), name="status_change_changes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.old_status} → {self.new_status}"
+
+
+class ProgressNote(models.Model):
+    """A progress note (Sachstand) on a measure, optionally with the status it led to."""
+
+    measure = models.ForeignKey(
+        ConceptMeasure, on_delete=models.CASCADE, related_name="progress_notes", verbose_name=_("measure")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("progress note"), max_length=5000)
+    status_after = models.CharField(
+        _("status after this note"), max_length=20, choices=ImplementationStatus.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        indexes = [models.Index(fields=["measure", "-created_at"], name="progress_note_measure_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Indicator(models.Model):
+    """A measurable indicator of a measure or of a whole Handlungsfeld."""
+
+    consultation = models.ForeignKey(
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("consultation"),
+    )
+    measure = models.ForeignKey(
+        ConceptMeasure,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("measure"),
+    )
+    handlungsfeld = models.ForeignKey(
+        "foundation.Handlungsfeld",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        verbose_name=_("Handlungsfeld"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("For example %, persons, courses"))
+    target = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(measure__isnull=False) | Q(handlungsfeld__isnull=False),
+                name="indicator_has_measure_or_field",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["indicator", "date"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="unique_indicator_value_date")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.date}: {self.value}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def report_upload_to(instance: ReportRun, filename: str) -> str:
+    return f"results/reports/{instance.consultation_id}/{instance.pk}/{filename}"
+
+
+class ReportRun(models.Model):
+    """A half-yearly report (Halbjahresbericht) for the political committees.
+
+    Files live in the default storage under a path only the permission-checked download view
+    hands out; scheduled runs have no `requested_by` and are unique per period.
+    """
+
+    consultation = models.ForeignKey(
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="report_runs",
+        verbose_name=_("consultation"),
+    )
+    period_start = models.DateTimeField(_("period start"))
+    period_end = models.DateTimeField(_("period end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True)
+    xlsx = models.FileField(_("spreadsheet"), upload_to=report_upload_to, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration in ms"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        verbose_name = _("half-yearly report")
+        verbose_name_plural = _("half-yearly reports")
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="report_period_valid"),
+            models.UniqueConstraint(
+                fields=["consultation", "period_end"],
+                condition=Q(requested_by__isnull=True),
+                name="unique_scheduled_report_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"
+
+
+class PublicationNotice(models.Model):
+    """The guard that each author and supporter hears about a published proposal once."""
+
+    proposal = models.ForeignKey(
+        "consultations.Proposal", on_delete=models.CASCADE, related_name="+", verbose_name=_("proposal")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("publication notice")
+        verbose_name_plural = _("publication notices")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="unique_publication_notice")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} → {self.user_id}"
