@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "foundation.middleware.BlockedUserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foundation.middleware.AdminPreviewFramingMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,6 +208,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https")
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 ACCOUNT_SIGNUP_FORM_CLASS = "foundation.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "foundation.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env.str('SITE_NAME', default='Beteiligung Region Hannover')}] "
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality, User
@@ -16,6 +17,7 @@ class SignupExtraForm(forms.Form):
         max_length=80,
         required=False,
         help_text=_("Shown with your contributions. Leave empty to appear as “Participant”."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
@@ -31,6 +33,8 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """What a person may change about themselves on /profil/."""
+
     class Meta:
         model = User
         fields = [
@@ -42,3 +46,38 @@ class ProfileForm(forms.ModelForm):
             "notify_status_inapp",
             "notify_status_email",
         ]
+        widgets = {
+            "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+        }
+        help_texts = {
+            "language": _("Pages and e-mails use this language after you sign in."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].empty_label = _("— not specified —")
+        self.fields["language"].choices = [("", _("— as in the browser —")), *settings.LANGUAGES]
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting the account needs the current password (and a tick, against slips)."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account is deleted and cannot be restored."),
+        required=True,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="password_incorrect")
+        return password

@@ -109,34 +109,3 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
     template = loader.get_template("500.html")
     return HttpResponse(template.render({}), status=500)
-
-
-# --- Profile and notifications ----------------------------------------------------------------
-from django.contrib import messages  # noqa: E402
-from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
-from django.shortcuts import redirect  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from .forms import ProfileForm  # noqa: E402
-
-
-@login_required
-def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("foundation:profile")
-    return render(request, "foundation/profile.html", {"form": form})
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    items = request.user.notifications.all()
-    if request.method == "POST":
-        items.filter(read_at__isnull=True).update(read_at=timezone.now())
-        messages.success(request, _("All notifications are marked as read."))
-        return redirect("foundation:notifications")
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
-    return render(request, "foundation/notifications.html", {"page_obj": page})

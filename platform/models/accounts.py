@@ -34,6 +34,12 @@ class User(AbstractUser):
     notify_status_email = models.BooleanField(_("status changes by e-mail"), default=True)
     blocked_at = models.DateTimeField(_("blocked since"), null=True, blank=True)
     blocked_reason = models.TextField(_("reason for blocking"), blank=True)
+    deleted_at = models.DateTimeField(
+        _("account deleted"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person deleted the account; personal data is wiped then."),
+    )
 
     objects = UserManager()
 
@@ -46,7 +52,13 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        if self.deleted_at is not None:
+            return str(_("Deleted account"))
         return self.display_name or str(_("Participant"))
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_blocked(self) -> bool:

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from ..selectors import unread_notification_count
 from ..staff import staff_links_for
 
 register = template.Library()
@@ -12,10 +13,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context: dict[str, Any]) -> int:
-    user = context["request"].user
-    if not user.is_authenticated:
-        return 0
-    return user.notifications.filter(read_at__isnull=True).count()
+    return unread_notification_count(user=context["request"].user)
 
 
 @register.simple_tag(takes_context=True)
@@ -43,3 +41,9 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def bound_field(form: Any, name: str) -> Any:
+    """`form|bound_field:"title"` -> the bound field (templates cannot index by variable)."""
+    return form[name]

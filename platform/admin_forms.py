@@ -1,0 +1,209 @@
+"""Forms of the Wagtail admin screens: a parent with its children edited inline.
+
+Phase and DepartmentMembership point at their parent with plain foreign keys (no
+modelcluster ParentalKey), so the children are edited with a Django inline formset that
+the parent's admin form carries, validates and saves in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import Panel
+from wagtail.admin.widgets import AdminDateTimeInput
+
+from .models import Consultation, Department, DepartmentMembership, Phase, PhaseKind, User
+
+
+class InlineFormsetsMixin:
+    """Adds `inline_formset_classes` ({name: formset class}) to a model form."""
+
+    inline_formset_classes: dict[str, type[BaseInlineFormSet]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound = self.is_bound  # type: ignore[attr-defined]
+        self.inline_formsets: dict[str, BaseInlineFormSet] = {}
+        for name, formset_class in self.inline_formset_classes.items():
+            kwargs = self.get_inline_formset_kwargs(name)
+            extra = kwargs.pop("extra", None)
+            if extra is not None:  # a subclass per form: the shared class stays untouched
+                formset_class = type(formset_class.__name__, (formset_class,), {"extra": extra})
+            self.inline_formsets[name] = formset_class(
+                self.data if bound else None,  # type: ignore[attr-defined]
+                self.files if bound else None,  # type: ignore[attr-defined]
+                instance=self.instance,  # type: ignore[attr-defined]
+                prefix=name,
+                **kwargs,
+            )
+
+    def get_inline_formset_kwargs(self, name: str) -> dict[str, Any]:
+        return {}
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()  # type: ignore[misc]
+        # Validate every formset (no short-circuit), so that all errors show at once.
+        results = [formset.is_valid() for formset in self.inline_formsets.values()]
+        return valid and all(results)
+
+    def has_changed(self) -> bool:
+        return super().has_changed() or any(  # type: ignore[misc]
+            formset.has_changed() for formset in self.inline_formsets.values()
+        )
+
+    def save(self, commit: bool = True) -> Any:
+        instance = super().save(commit=commit)  # type: ignore[misc]
+        if commit:
+            for formset in self.inline_formsets.values():
+                formset.instance = instance
+                formset.save()
+        return instance
+
+
+class InlineFormsetPanel(Panel):
+    """Renders one of the form's inline formsets (see InlineFormsetsMixin)."""
+
+    def __init__(self, formset_name: str, *, child_fields: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.formset_name = formset_name
+        self.child_fields = child_fields
+
+    def clone_kwargs(self) -> dict[str, Any]:
+        kwargs = super().clone_kwargs()
+        kwargs.update(formset_name=self.formset_name, child_fields=self.child_fields)
+        return kwargs
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "foundation/admin/inline_formset_panel.html"
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            context = super().get_context_data(parent_context)
+            formset = self.form.inline_formsets[self.panel.formset_name]
+            context["formset"] = formset
+            context["child_fields"] = self.panel.child_fields
+            context["prefix"] = self.prefix
+            return context
+
+
+# --- Consultation with its phases ---------------------------------------------------------------
+PHASE_FIELDS = [
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "allows_proposals",
+    "allows_supports",
+    "allows_comments",
+    "priority_points",
+    "description",
+]
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = PHASE_FIELDS
+        widgets = {
+            "starts_at": AdminDateTimeInput,
+            "ends_at": AdminDateTimeInput,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+PhaseFormSet = inlineformset_factory(
+    Consultation,
+    Phase,
+    form=PhaseForm,
+    fields=PHASE_FIELDS,
+    extra=0,
+    max_num=len(PhaseKind.choices),
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class ConsultationAdminForm(InlineFormsetsMixin, WagtailAdminModelForm):
+    inline_formset_classes = {"phases": PhaseFormSet}
+
+    def get_inline_formset_kwargs(self, name: str) -> dict[str, Any]:
+        """Offer one empty row for each kind of phase the consultation does not have yet."""
+        existing = set(self.instance.phases.values_list("kind", flat=True)) if self.instance.pk else set()
+        missing = [(kind, label) for kind, label in PhaseKind.choices if kind not in existing]
+        return {
+            "extra": len(missing),
+            "initial": [{"kind": kind, "title": str(label)} for kind, label in missing],
+        }
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "description",
+            "organiser",
+            "handlungsfelder",
+            "municipalities",
+            "is_published",
+        ]
+        widgets = {
+            "handlungsfelder": forms.CheckboxSelectMultiple,
+            "municipalities": forms.CheckboxSelectMultiple,
+        }
+
+
+# --- Department with its members ----------------------------------------------------------------
+class UserByEmailField(forms.ModelChoiceField):
+    """Pick an account by typing its e-mail address (a select of every resident is unusable)."""
+
+    default_error_messages = {
+        "invalid_choice": _("There is no active account with this e-mail address."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", User.objects.filter(is_active=True, deleted_at__isnull=True))
+        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "off"}))
+        super().__init__(to_field_name="email", **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if value:
+                match = self.queryset.filter(email__iexact=value).values_list("email", flat=True).first()
+                value = match or value
+        return super().to_python(value)
+
+
+class MembershipForm(forms.ModelForm):
+    user = UserByEmailField(label=_("E-mail address of the account"))
+
+    class Meta:
+        model = DepartmentMembership
+        fields = ["user", "role"]
+
+
+MembershipFormSet = inlineformset_factory(
+    Department, DepartmentMembership, form=MembershipForm, fields=["user", "role"], extra=2, can_delete=True
+)
+
+
+class DepartmentAdminForm(InlineFormsetsMixin, WagtailAdminModelForm):
+    inline_formset_classes = {"memberships": MembershipFormSet}
+
+    class Meta:
+        model = Department
+        fields = ["name", "slug", "kind", "parent", "email", "description", "handlungsfelder", "is_active"]
+        widgets = {"handlungsfelder": forms.CheckboxSelectMultiple}
+
+    def clean_parent(self) -> Department | None:
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None:
+            if self.instance.pk and node.pk == self.instance.pk:
+                raise forms.ValidationError(_("A unit cannot be placed below itself."))
+            node = node.parent
+        return parent

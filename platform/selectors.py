@@ -1,0 +1,127 @@
+"""Reads of the foundation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .models import Notification, User
+
+#: A model may list fields that must not leave in a personal data export (e.g. internal
+#: reviewer notes about the person) in a class attribute of this name.
+EXPORT_EXCLUDE_ATTRIBUTE = "personal_data_export_exclude"
+
+#: Fields that never leave, whatever model they are on.
+_NEVER_EXPORTED = {"password"}
+
+
+def unread_notification_count(*, user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def _is_project_app(app_label: str) -> bool:
+    """Apps of this project (inside BASE_DIR, not in the virtualenv) plus allauth's accounts."""
+    if app_label == "account":  # allauth's EmailAddress rows are personal data too
+        return True
+    config = apps.get_app_config(app_label)
+    path = Path(config.path).resolve()
+    base = Path(settings.BASE_DIR).resolve()
+    return base in path.parents and ".venv" not in path.parts and "site-packages" not in path.parts
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dict | list):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or None
+    return str(value)
+
+
+def _serialise(obj: models.Model, *, skip: set[str]) -> dict[str, Any]:
+    excluded = set(getattr(type(obj), EXPORT_EXCLUDE_ATTRIBUTE, ())) | _NEVER_EXPORTED | skip
+    data: dict[str, Any] = {"id": obj.pk}
+    for field in obj._meta.concrete_fields:
+        if field.name in excluded or field.primary_key:
+            continue
+        if field.is_relation:
+            related_id = getattr(obj, field.attname)
+            data[field.name] = related_id
+            if related_id is not None and field.name in obj._state.fields_cache:
+                data[f"{field.name}_label"] = str(getattr(obj, field.name))
+        else:
+            data[field.name] = _json_value(field.value_from_object(obj))
+    return data
+
+
+def _user_relations() -> list[models.ForeignObjectRel]:
+    """Reverse relations from project models to the user (proposals, comments, supports...).
+
+    Found at run time, so that an app which adds a model pointing at the user is exported
+    without changes here.
+    """
+    relations = []
+    for relation in User._meta.related_objects:
+        model = relation.related_model
+        if not _is_project_app(model._meta.app_label) and model._meta.app_label != "account":
+            continue
+        if relation.many_to_many:
+            continue  # memberships through a model are exported from that model
+        relations.append(relation)
+    return sorted(relations, key=lambda rel: (rel.related_model._meta.label, rel.field.name))
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """Everything the platform stores about and from the user, as JSON-ready data."""
+    profile = {
+        "email": user.email,
+        "display_name": user.display_name,
+        "public_name": user.public_name,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "municipality": user.municipality.name if user.municipality_id else None,
+        "language": user.language,
+        "notify_comments_inapp": user.notify_comments_inapp,
+        "notify_comments_email": user.notify_comments_email,
+        "notify_status_inapp": user.notify_status_inapp,
+        "notify_status_email": user.notify_status_email,
+        "date_joined": _json_value(user.date_joined),
+        "last_login": _json_value(user.last_login),
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+    }
+    contributions: dict[str, list[dict[str, Any]]] = {}
+    for relation in _user_relations():
+        model = relation.related_model
+        forward = relation.field
+        foreign_keys = [
+            field.name
+            for field in model._meta.concrete_fields
+            if field.is_relation and field.name != forward.name and field.related_model is not User
+        ]
+        queryset = (
+            model._default_manager.filter(**{forward.name: user})
+            .select_related(*foreign_keys)
+            .order_by("pk")
+        )
+        rows = [_serialise(obj, skip={forward.name}) for obj in queryset.iterator(chunk_size=500)]
+        key = model._meta.label_lower if forward.name in {"user", "author", "recipient"} else (
+            f"{model._meta.label_lower}.{forward.name}"
+        )
+        if rows:
+            contributions.setdefault(key, []).extend(rows)
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "site": settings.WAGTAIL_SITE_NAME,
+        "profile": profile,
+        "data": contributions,
+    }
