@@ -43,6 +43,8 @@ import demo.pages  # noqa: F401  (registers the page tree after them)
 from demo.steps import STEPS, DemoContext
 
 # --- Steps of other apps: one import line each (the module registers its steps) ----------
+# isort: split
+import demo.results_concept  # noqa: F401  (results: the annex as the adopted concept)
 
 # ------------------------------------------------------------------------------------------
 
