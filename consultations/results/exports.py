@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from django.conf import settings
@@ -19,6 +20,9 @@ from .models import ImplementationStatus
 from .selectors import FieldConcept, ReportData
 
 STATUS_LABELS = dict(ImplementationStatus.choices)
+
+# WeasyPrint reports every layout step at INFO; workers only need its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_pdf(html: str) -> bytes:
