@@ -8,3 +8,23 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Nothing cached by one test is seen by the next (infra: cache isolation).
+
+    Embedded runs start each test with an empty in-process cache; against a shared Redis (the
+    services run, several pytest processes at once) each test gets its own key prefix instead.
+    """
+    import uuid
+
+    from django.core.cache import cache
+
+    if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+        }
+    else:
+        cache.clear()
