@@ -21,9 +21,14 @@ _NEVER_EXPORTED = {"password"}
 
 
 def unread_notification_count(*, user: Any) -> int:
+    """Counted once per request (the header and the list page both show it)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    cached = getattr(user, "_unread_notifications_cache", None)
+    if cached is None:
+        cached = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        user._unread_notifications_cache = cached
+    return cached
 
 
 def _is_project_app(app_label: str) -> bool:

@@ -32,7 +32,7 @@ class ConsultationViewSet(ModelViewSet):
     model = Consultation
     icon = "list-ol"
     menu_label = _("Consultations")
-    url_prefix = "consultations"
+    url_prefix = "platform/consultations"
     list_display = ["title", "slug", "is_published", "created_at"]
     list_filter = ["is_published", "handlungsfelder", "municipalities"]
     search_fields = ["title", "summary", "organiser"]
@@ -70,7 +70,7 @@ class MunicipalityViewSet(ModelViewSet):
     model = Municipality
     icon = "site"
     menu_label = _("Municipalities")
-    url_prefix = "municipalities"
+    url_prefix = "platform/municipalities"
     list_display = ["name", "kind", "official_key"]
     list_filter = ["kind"]
     search_fields = ["name", "official_key"]
@@ -84,7 +84,7 @@ class HandlungsfeldViewSet(ModelViewSet):
     model = Handlungsfeld
     icon = "tag"
     menu_label = _("Handlungsfelder")
-    url_prefix = "handlungsfelder"
+    url_prefix = "platform/handlungsfelder"
     list_display = ["number", "name", "slug"]
     search_fields = ["name", "summary"]
     search_backend_name = None
@@ -97,7 +97,7 @@ class DepartmentViewSet(ModelViewSet):
     model = Department
     icon = "group"
     menu_label = _("Departments")
-    url_prefix = "departments"
+    url_prefix = "platform/departments"
     list_display = ["name", "kind", "parent", "email", "is_active"]
     list_filter = ["kind", "is_active", "handlungsfelder"]
     search_fields = ["name", "email", "description"]
@@ -130,7 +130,7 @@ class DepartmentMembershipViewSet(ModelViewSet):
     model = DepartmentMembership
     icon = "user"
     menu_label = _("Department members")
-    url_prefix = "department-members"
+    url_prefix = "platform/department-members"
     list_display = ["user", "department", "role", "created_at"]
     list_filter = ["department", "role"]
     search_fields = ["user__email", "user__display_name", "department__name"]
@@ -162,7 +162,7 @@ class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "home"
     menu_label = _("Organisations")
-    url_prefix = "organisations"
+    url_prefix = "platform/organisations"
     list_display = ["name", "category", "municipality", "email", "is_active"]
     list_filter = ["category", "municipality", "is_active"]
     search_fields = ["name", "email"]
