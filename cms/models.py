@@ -201,11 +201,7 @@ class HandlungsfeldPage(TableOfContentsMixin, Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         field = self.handlungsfeld
-        context["forum_events"] = (
-            list(selectors.forum_events(consultation=self.consultation, handlungsfeld=field))
-            if self.consultation_id
-            else []
-        )
+        context["forum_events"] = list(selectors.forum_events(handlungsfeld=field))
         context["proposals_url"] = selectors.proposals_url_for_field(self.consultation, field)
         siblings = list(
             HandlungsfeldPage.objects.live()

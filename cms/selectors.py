@@ -181,7 +181,12 @@ def consultation_overview(consultation: Consultation, *, moment: datetime | None
 
 
 def forum_events(*, consultation: Consultation | None = None, handlungsfeld: Handlungsfeld | None = None) -> QuerySet[ForumEvent]:
-    events = ForumEvent.objects.select_related("municipality", "handlungsfeld").order_by("starts_at", "number")
+    """Forum events of published consultations, oldest first (one query)."""
+    events = (
+        ForumEvent.objects.filter(consultation__is_published=True)
+        .select_related("municipality", "handlungsfeld", "consultation")
+        .order_by("starts_at", "number")
+    )
     if consultation is not None:
         events = events.filter(consultation=consultation)
     if handlungsfeld is not None:
