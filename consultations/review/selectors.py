@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -272,6 +273,16 @@ def dashboard(today: date | None = None) -> Dashboard:
 
 
 def meetings() -> QuerySet[ReviewMeeting]:
-    return ReviewMeeting.objects.prefetch_related("departments").annotate(
-        proposal_count=Count("proposals", distinct=True)
+    through = ReviewMeeting.proposals.through
+    proposal_count = (
+        through.objects.filter(reviewmeeting_id=OuterRef("pk"))
+        .order_by()
+        .values("reviewmeeting_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        ReviewMeeting.objects.prefetch_related("departments")
+        .annotate(proposal_count=Coalesce(Subquery(proposal_count), 0))
+        .order_by("-starts_on", "title")
     )
