@@ -45,6 +45,7 @@ from demo.steps import STEPS, DemoContext
 # --- Steps of other apps: one import line each (the module registers its steps) ----------
 # isort: split
 import demo.results_concept  # noqa: F401  (results: the annex as the adopted concept)
+import demo.review_meetings  # noqa: F401  (review: workshops, Fachgespräche, Rücksprachen)
 
 # ------------------------------------------------------------------------------------------
 
