@@ -39,12 +39,12 @@ from django.db import transaction
 from django.utils import timezone
 
 import demo.core
-import demo.pages  # noqa: F401  (registers the page tree after them)
+import demo.pages
 from demo.steps import STEPS, DemoContext
 
 # --- Steps of other apps: one import line each (the module registers its steps) ----------
 # isort: split
-import demo.results_concept  # noqa: F401  (results: the annex as the adopted concept)
+import demo.results_concept
 import demo.review_meetings  # noqa: F401  (review: workshops, Fachgespräche, Rücksprachen)
 
 # ------------------------------------------------------------------------------------------
