@@ -38,13 +38,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-import demo.core
-import demo.pages
+import demo.core  # registers the core steps
+import demo.pages  # registers the page tree after them
 from demo.steps import STEPS, DemoContext
 
 # --- Steps of other apps: one import line each (the module registers its steps) ----------
 # isort: split
-import demo.results_concept
+import demo.results_concept  # results: the annex as the adopted concept
 import demo.review_meetings  # noqa: F401  (review: workshops, Fachgespräche, Rücksprachen)
 
 # ------------------------------------------------------------------------------------------
