@@ -38,6 +38,7 @@ class Discussion:
 
 def discussion_for(*, proposal: Proposal, user: Any, page_number: Any = 1) -> Discussion:
     """Top-level comments, oldest first, 20 a page; their replies in one prefetch query."""
+    is_moderator = bool(is_coordination_office(user))
     replies = Comment.objects.select_related("author").order_by("created_at", "pk")
     top_level = (
         Comment.objects.filter(proposal=proposal, parent__isnull=True)
@@ -45,6 +46,8 @@ def discussion_for(*, proposal: Proposal, user: Any, page_number: Any = 1) -> Di
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "pk")
     )
+    if proposal.is_hidden and not is_moderator:  # a hidden proposal takes its discussion with it
+        top_level = top_level.none()
     page_obj = Paginator(top_level, COMMENTS_PER_PAGE).get_page(page_number)
     flagged: set[int] = set()
     if getattr(user, "is_authenticated", False) and page_obj.object_list:
@@ -59,7 +62,7 @@ def discussion_for(*, proposal: Proposal, user: Any, page_number: Any = 1) -> Di
         refusal=refusal,
         closed_reason=closed,
         flagged_comment_ids=flagged,
-        is_moderator=bool(is_coordination_office(user)),
+        is_moderator=is_moderator,
     )
 
 

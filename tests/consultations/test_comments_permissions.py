@@ -162,7 +162,7 @@ def test_services_refuse_a_blocked_resident_but_let_them_delete_their_own_commen
 
 
 def test_unverified_user_is_asked_to_confirm_the_email_address(client, scene):
-    proposal, comment = scene
+    proposal, _comment = scene
     client.force_login(unverified_user())
 
     response = client.post(en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Hallo"})

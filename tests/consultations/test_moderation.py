@@ -241,3 +241,15 @@ def test_moderation_actions_are_refused_to_non_staff(client, role):
     assert [response.status_code for response in responses] == [expected] * 3
     assert not ModerationAction.objects.exists()
     assert not Comment.objects.get(pk=comment.pk).is_hidden
+
+
+def test_a_hidden_proposal_takes_its_discussion_with_it_except_for_moderators(client, moderator):
+    proposal = open_proposal()
+    CommentFactory(proposal=proposal, body="Kommentar unter Spam")
+    moderation.proposal_hide(actor=moderator, proposal=proposal, reason="Spam")
+
+    assert "Kommentar unter Spam" in client.get(detail_url(proposal)).content.decode()
+    client.logout()
+    page = client.get(detail_url(proposal)).content.decode()
+    assert "Kommentar unter Spam" not in page
+    assert "The comments are hidden together with the proposal." in page
