@@ -55,17 +55,21 @@ def _drop_connection_pools() -> None:
 
 
 @contextmanager
-def celery_broker(url: str) -> Iterator[None]:
-    """Run Celery against `url` for real (not eager), as production does."""
+def celery_broker(url: str, *, eager: bool = False) -> Iterator[None]:
+    """Publish to `url` (not eagerly, unless asked), as production does.
+
+    Celery prefers the environment's CELERY_BROKER_URL over its configuration (the services
+    run sets it), but publishing uses `broker_write_url` first, so that is what is switched.
+    """
     conf = celery_app.conf
-    saved = (conf.broker_url, conf.task_always_eager)
+    saved = (conf.broker_write_url, conf.task_always_eager)
     _drop_connection_pools()
-    conf.broker_url, conf.task_always_eager = url, False
+    conf.broker_write_url, conf.task_always_eager = url, eager
     try:
         yield
     finally:
         _drop_connection_pools()
-        conf.broker_url, conf.task_always_eager = saved
+        conf.broker_write_url, conf.task_always_eager = saved
 
 
 @pytest.fixture
@@ -88,3 +92,10 @@ def broker_in_memory() -> Iterator[str]:
     """A working broker inside this process (kombu's memory transport)."""
     with celery_broker("memory://"):
         yield "memory://"
+
+
+@pytest.fixture
+def embedded_celery() -> Iterator[None]:
+    """Tasks run in this process at once, as in `make run` (also during the services run)."""
+    with celery_broker("memory://", eager=True):
+        yield

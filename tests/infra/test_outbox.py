@@ -87,7 +87,9 @@ def test_the_periodic_relay_delivers_the_kept_mail_once_the_broker_is_back(
     assert message.last_error == ""
 
 
-def test_a_real_broker_receives_the_message_under_the_outbox_task_id(broker_in_memory, django_capture_on_commit_callbacks):
+def test_a_real_broker_receives_the_message_under_the_outbox_task_id(
+    broker_in_memory, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         message = outbox.enqueue(
             "foundation.tasks.send_email",
@@ -106,7 +108,7 @@ def test_a_real_broker_receives_the_message_under_the_outbox_task_id(broker_in_m
     assert mail.outbox == []  # handed to the broker, not run here
 
 
-def test_nothing_leaves_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+def test_nothing_leaves_when_the_transaction_rolls_back(embedded_celery, django_capture_on_commit_callbacks):
     class Abort(Exception):
         pass
 
@@ -119,7 +121,7 @@ def test_nothing_leaves_when_the_transaction_rolls_back(django_capture_on_commit
     assert mail.outbox == []
 
 
-def test_a_dedupe_key_sends_once_however_often_it_is_enqueued(django_capture_on_commit_callbacks):
+def test_a_dedupe_key_sends_once_however_often_it_is_enqueued(embedded_celery, django_capture_on_commit_callbacks):
     payload = {"to": ["einmal@example.org"], "subject": "Ihr Vorschlag wurde bewertet", "body": "…"}
     with django_capture_on_commit_callbacks(execute=True):
         first = outbox.enqueue("foundation.tasks.send_email", payload=payload, dedupe_key="assessment:7")
@@ -133,7 +135,7 @@ def test_a_dedupe_key_sends_once_however_often_it_is_enqueued(django_capture_on_
     assert len(mail.outbox) == 1
 
 
-def test_a_task_run_twice_under_the_same_outbox_id_mails_once(django_capture_on_commit_callbacks):
+def test_a_task_run_twice_under_the_same_outbox_id_mails_once(embedded_celery):
     from foundation.tasks import send_email
 
     kwargs = {"to": ["doppelt@example.org"], "subject": "s", "body": "b"}
@@ -144,7 +146,9 @@ def test_a_task_run_twice_under_the_same_outbox_id_mails_once(django_capture_on_
     assert len(mail.outbox) == 1
 
 
-def test_an_unknown_task_is_kept_with_its_error_and_given_up_after_many_attempts(django_capture_on_commit_callbacks):
+def test_an_unknown_task_is_kept_with_its_error_and_given_up_after_many_attempts(
+    embedded_celery, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         message = outbox.enqueue("foundation.tasks.does_not_exist", payload={})
     message.refresh_from_db()
@@ -155,7 +159,9 @@ def test_an_unknown_task_is_kept_with_its_error_and_given_up_after_many_attempts
     assert outbox.relay_pending(older_than=timedelta(0)).failed == 0
 
 
-def test_a_failing_task_in_embedded_mode_keeps_the_row_for_the_next_relay(settings, django_capture_on_commit_callbacks):
+def test_a_failing_task_in_embedded_mode_keeps_the_row_for_the_next_relay(
+    embedded_celery, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.infra.failing_mail.Backend"
     with django_capture_on_commit_callbacks(execute=True):
         message = outbox.enqueue("foundation.tasks.send_email", payload={"to": ["y@example.org"], "subject": "s", "body": "b"})
