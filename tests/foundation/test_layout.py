@@ -28,7 +28,7 @@ def test_pytest_sees_stdlib_platform_and_the_foundation():
 
     assert Path(platform.__file__).name == "platform.py"
     assert platform.python_version().startswith("3.11")
-    assert Path(list(foundation.__path__)[0]).resolve() == ROOT / "platform"
+    assert Path(next(iter(foundation.__path__))).resolve() == ROOT / "platform"
 
 
 def test_python_from_project_root_imports_stdlib_platform():
