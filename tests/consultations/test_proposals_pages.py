@@ -90,6 +90,18 @@ def test_search_finds_all_terms_in_title_or_body(client):
     assert [p.title for p in response.context["proposals"]] == ["Sprachkurse am Morgen"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="German stemming needs PostgreSQL")
+def test_postgres_search_stems_german_words_and_ranks_title_matches_first(client):
+    consultation = open_consultation()
+    ProposalFactory(consultation=consultation, title="Beratung vor Ort", body="<p>Mehr Hilfe für Kinder</p>")
+    ProposalFactory(consultation=consultation, title="Spielgruppen für Kindern", body="<p>am Abend</p>")
+    ProposalFactory(consultation=consultation, title="Radwege", body="<p>sicherer</p>")
+
+    response = client.get(list_url(consultation), {"q": "Kind", "sort": "relevance"})
+
+    assert [p.title for p in response.context["proposals"]] == ["Spielgruppen für Kindern", "Beratung vor Ort"]
+
+
 def test_sorting_by_supports_and_comments(client):
     consultation = open_consultation()
     ProposalFactory(consultation=consultation, title="wenig", support_count=1, comment_count=9)
