@@ -99,10 +99,24 @@ def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> byte
 # --- Half-yearly report --------------------------------------------------------------------------
 
 
-def report_html(data: ReportData) -> str:
+# The PDF is the committee's summary: WeasyPrint lays out about two pages per second, so the
+# PDF lists at most this many changed measures (status changes first) and refers to the XLSX,
+# which always holds every change. The real concept (144 measures) always fits completely.
+PDF_CHANGE_LIMIT = 200
+
+
+def report_html(data: ReportData, *, change_limit: int = PDF_CHANGE_LIMIT) -> str:
+    ranked = sorted(data.changes, key=lambda row: row["after"] is None)  # stable: keeps field/number order
+    shown = sorted(ranked[:change_limit], key=lambda r: (r["measure"].handlungsfeld.number, r["measure"].number))
     return render_to_string(
         "results/pdf/report.html",
-        {"data": data, "generated_at": timezone.now(), "site_name": settings.WAGTAIL_SITE_NAME},
+        {
+            "data": data,
+            "changes": shown,
+            "omitted": len(data.changes) - len(shown),
+            "generated_at": timezone.now(),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
     )
 
 

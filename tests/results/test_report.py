@@ -94,6 +94,10 @@ def test_report_counts_and_lists_only_changes_since_the_last_report(concept, dja
     with translation.override("en"):
         html = exports.report_html(data)
     assert "Alle Kurse laufen" in html and "Start" not in html.split("What changed")[1]
+    with translation.override("en"):
+        short = exports.report_html(data, change_limit=2)  # big concepts: the PDF refers to the XLSX
+    assert "2 further measures with progress notes or status changes are listed in the spreadsheet" in short
+    assert "Lernpaten vermitteln" not in short.split("What changed")[1]  # status changes are listed first
 
 
 def test_reports_are_listed_and_downloaded_only_by_the_coordination_office(client, concept, django_capture_on_commit_callbacks):

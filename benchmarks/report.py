@@ -1,0 +1,207 @@
+"""Benchmark: the half-yearly report for 10,000 measures on PostgreSQL (target: under 10 s).
+
+    DEBUG=1 .venv/bin/python benchmarks/report.py [--measures 10000] [--keep]
+
+Creates the database mitreden_bench_report (DATABASE_URL may point elsewhere), migrates it,
+seeds a concept of N measures in 8 Handlungsfelder with 30 departments, two progress notes
+per measure and status changes, then times the report task function (the code the Celery
+worker runs: report_generate) and its parts. Drops the database afterwards unless --keep.
+
+The seed models a busy half-year: 30 % of the measures got a note in the period and 20 %
+changed their status (some of them twice), everything else happened before the period.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mitreden_bench_report"
+
+
+def admin_connection(url: str):
+    import psycopg
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    return psycopg.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+    ), parsed.path.lstrip("/")
+
+
+def recreate_database(url: str) -> None:
+    connection, name = admin_connection(url)
+    with connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    connection, name = admin_connection(url)
+    with connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed(measure_count: int) -> tuple[object, object, object]:
+    from django.utils import timezone
+
+    from consultations.results.models import (
+        ConceptGoal,
+        ConceptMeasure,
+        ImplementationStatus,
+        MeasureStatusChange,
+        ProgressNote,
+    )
+    from foundation.models import Consultation, Department, Handlungsfeld
+
+    rng = random.Random(2016)
+    now = timezone.now()
+    period_start = now - timedelta(days=182)
+    consultation = Consultation.objects.create(title="Benchmark", slug="benchmark", is_published=True)
+    fields = [
+        Handlungsfeld.objects.create(number=n, name=f"Handlungsfeld {n}", slug=f"feld-{n}") for n in range(1, 9)
+    ]
+    departments = [Department.objects.create(name=f"Fachbereich {n}", slug=f"fb-{n}") for n in range(30)]
+    goals_per_field = 25
+    goals = ConceptGoal.objects.bulk_create(
+        [
+            ConceptGoal(consultation=consultation, handlungsfeld=field, position=p, title=f"Ziel {field.number}.{p}")
+            for field in fields
+            for p in range(1, goals_per_field + 1)
+        ]
+    )
+    statuses = [s for s, _label in ImplementationStatus.choices]
+    measures = []
+    numbers = {field.pk: 0 for field in fields}
+    for index in range(measure_count):
+        goal = goals[index % len(goals)]
+        numbers[goal.handlungsfeld_id] += 1
+        measures.append(
+            ConceptMeasure(
+                goal=goal,
+                consultation=consultation,
+                handlungsfeld_id=goal.handlungsfeld_id,
+                number=numbers[goal.handlungsfeld_id],
+                text=f"Maßnahme {index}: " + "Angebote ausbauen und Zugänge erleichtern. " * rng.randint(1, 4),
+                department=departments[rng.randrange(30)] if rng.random() > 0.05 else None,
+                status=rng.choice(statuses),
+            )
+        )
+    measures = ConceptMeasure.objects.bulk_create(measures, batch_size=2000)
+    ConceptMeasure.objects.update(created_at=now - timedelta(days=400))
+    notes, changes = [], []
+    for measure in measures:
+        notes.append(
+            ProgressNote(measure=measure, text="Sachstand vor dem Berichtszeitraum.", created_at=now - timedelta(days=300))
+        )
+        if rng.random() < 0.3:
+            notes.append(
+                ProgressNote(
+                    measure=measure,
+                    text="Im Berichtszeitraum: Gespräche geführt, erste Angebote gestartet, Evaluation geplant.",
+                    created_at=period_start + timedelta(days=rng.randint(1, 180)),
+                )
+            )
+        old = rng.choice([s for s in statuses if s != measure.status])
+        changed_at = (
+            period_start + timedelta(days=rng.randint(1, 180)) if rng.random() < 0.2 else now - timedelta(days=250)
+        )
+        if rng.random() < 0.1:  # some changed twice
+            middle = rng.choice([s for s in statuses if s not in (old, measure.status)])
+            changes.append(
+                MeasureStatusChange(measure=measure, old_status=old, new_status=middle, changed_at=changed_at - timedelta(days=1))
+            )
+            old = middle
+        changes.append(MeasureStatusChange(measure=measure, old_status=old, new_status=measure.status, changed_at=changed_at))
+    ProgressNote.objects.bulk_create(notes, batch_size=5000)
+    MeasureStatusChange.objects.bulk_create(changes, batch_size=5000)
+    return consultation, period_start, now
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--measures", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("MEDIA_ROOT", "/tmp/mitreden-bench-report-media")
+
+    recreate_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"migrate: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        consultation, period_start, period_end = seed(args.measures)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"seed: {args.measures} measures in {time.perf_counter() - started:.1f} s")
+
+        from django.utils import translation
+
+        from consultations.results import exports, selectors, services
+        from consultations.results.models import MeasureStatusChange, ProgressNote, ReportRun
+
+        print(f"rows: {MeasureStatusChange.objects.count()} status changes, {ProgressNote.objects.count()} notes")
+        with translation.override("de"):
+            started = time.perf_counter()
+            data = selectors.report_data(consultation=consultation, period_start=period_start, period_end=period_end)
+            t_data = time.perf_counter() - started
+            started = time.perf_counter()
+            pdf = exports.report_pdf(data)
+            t_pdf = time.perf_counter() - started
+            started = time.perf_counter()
+            xlsx = exports.report_xlsx(data)
+            t_xlsx = time.perf_counter() - started
+        print(
+            f"parts: data {t_data:.2f} s ({len(data.changes)} changed measures), "
+            f"pdf {t_pdf:.2f} s ({len(pdf) // 1024} KiB), xlsx {t_xlsx:.2f} s ({len(xlsx) // 1024} KiB)"
+        )
+        totals = []
+        for _run in range(args.runs):
+            run = ReportRun.objects.create(consultation=consultation, period_start=period_start, period_end=period_end)
+            started = time.perf_counter()
+            result = services.report_generate(run_id=run.pk)
+            totals.append(time.perf_counter() - started)
+            assert result is not None and result.status == "done", (result and result.error)
+        print(
+            f"report task (report_generate) x{args.runs}: median {statistics.median(totals):.2f} s, "
+            f"max {max(totals):.2f} s  -> target < 10 s: {'OK' if max(totals) < 10 else 'MISSED'}"
+        )
+        return 0 if max(totals) < 10 else 1
+    finally:
+        if not args.keep:
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
