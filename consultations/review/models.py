@@ -47,7 +47,10 @@ class Responsibility(models.TextChoices):
 class ReviewCaseQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> ReviewCaseQuerySet:
         today = today or timezone.localdate()
-        return self.filter(state__in=OPEN_STATES, due_on__lt=today)
+        return self.filter(state__in=OPEN_STATES, due_on__lt=today, closed_at__isnull=True)
+
+    def open(self) -> ReviewCaseQuerySet:
+        return self.filter(closed_at__isnull=True)
 
     def for_departments(self, department_ids: set[int] | list[int]) -> ReviewCaseQuerySet:
         """Cases led by, or with a contribution requested from, one of the departments.
@@ -84,6 +87,9 @@ class ReviewCase(models.Model):
         verbose_name=_("contributing departments"),
     )
     due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
+    # Set when the proposal was merged into another one: the case leaves every queue and count
+    # but keeps its history. A column (not a join to the proposal) keeps the queues fast.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -81,8 +81,8 @@ def department_queue(user: Any, filters: CaseFilters, today: date | None = None)
 
     today = today or timezone.localdate()
     queryset = (
-        ReviewCase.objects.for_departments(department_ids(user))
-        .exclude(proposal__merged_into__isnull=False)
+        ReviewCase.objects.open()
+        .for_departments(department_ids(user))
         .select_related("proposal__handlungsfeld", "lead_department")
     )
     queryset = _apply_case_filters(queryset, filters, "proposal__", today)
@@ -228,23 +228,25 @@ class Dashboard:
     total: int = 0
 
 
-def _state_aggregates(today: date) -> dict[str, Any]:
-    aggregates: dict[str, Any] = {state.value: Count("pk", filter=Q(state=state)) for state in ReviewState}
-    aggregates["overdue"] = Count("pk", filter=Q(state__in=OPEN_STATES, due_on__lt=today))
-    aggregates["total"] = Count("pk")
+def _state_aggregates(today: date, prefix: str = "") -> dict[str, Any]:
+    state, due_on, pk = f"{prefix}state", f"{prefix}due_on", f"{prefix}pk"
+    aggregates: dict[str, Any] = {value.value: Count(pk, filter=Q(**{state: value})) for value in ReviewState}
+    aggregates["overdue"] = Count(pk, filter=Q(**{f"{state}__in": OPEN_STATES, f"{due_on}__lt": today}))
+    aggregates["total"] = Count(pk)
     return aggregates
 
 
-def _rows(grouped: QuerySet, key: str, objects: dict[int, Any]) -> list[DashboardRow]:
+def _rows(grouped: Any, key: str, objects: dict[int, Any]) -> list[DashboardRow]:
     rows = []
     for values in grouped:
         obj = objects.get(values[key])
+        counts = {state.value: values[state.value] for state in ReviewState}
         rows.append(
             DashboardRow(
                 label=str(obj) if obj is not None else "",
-                counts={state.value: values[state.value] for state in ReviewState},
+                counts=counts,
                 overdue=values["overdue"],
-                total=values["total"],
+                total=sum(counts.values()),
                 object=obj,
             )
         )
@@ -253,22 +255,33 @@ def _rows(grouped: QuerySet, key: str, objects: dict[int, Any]) -> list[Dashboar
 
 
 def dashboard(today: date | None = None) -> Dashboard:
-    """Counts per state, lead department and Handlungsfeld: one GROUP BY query each."""
+    """Counts per state, lead department and Handlungsfeld with two GROUP BY queries.
+
+    Per department: the open cases alone (no join). Per Handlungsfeld: the reviewable
+    proposals LEFT JOIN their case, so proposals without a case count as "not triaged".
+    The overall figures are sums of the department rows.
+    """
     today = today or timezone.localdate()
-    aggregates = _state_aggregates(today)
-    overall = ReviewCase.objects.aggregate(**aggregates)
-    by_department = ReviewCase.objects.order_by().values("lead_department_id").annotate(**aggregates)
-    by_field = ReviewCase.objects.order_by().values("proposal__handlungsfeld_id").annotate(**aggregates)
+    by_department = list(
+        ReviewCase.objects.open().order_by().values("lead_department_id").annotate(**_state_aggregates(today))
+    )
+    field_aggregates = _state_aggregates(today, prefix="review_case__")
+    field_aggregates["untriaged"] = Count("pk", filter=Q(review_case__isnull=True))
+    by_field = list(
+        reviewable_proposals().order_by().values("handlungsfeld_id").annotate(**field_aggregates)
+    )
+    for row in by_field:
+        row["new"] += row["untriaged"]
     departments = Department.objects.in_bulk()
     fields = Handlungsfeld.objects.in_bulk()
-    untriaged = reviewable_proposals().filter(~Exists(ReviewCase.objects.filter(proposal_id=OuterRef("pk"))))
+    by_state = {state.value: sum(row[state.value] for row in by_department) for state in ReviewState}
     return Dashboard(
-        by_state={state.value: overall[state.value] for state in ReviewState},
+        by_state=by_state,
         by_department=_rows(by_department, "lead_department_id", departments),
-        by_handlungsfeld=_rows(by_field, "proposal__handlungsfeld_id", fields),
-        overdue=overall["overdue"],
-        untriaged=untriaged.count(),
-        total=overall["total"],
+        by_handlungsfeld=_rows(by_field, "handlungsfeld_id", fields),
+        overdue=sum(row["overdue"] for row in by_department),
+        untriaged=sum(row["untriaged"] for row in by_field),
+        total=sum(by_state.values()),
     )
 
 

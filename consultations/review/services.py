@@ -415,6 +415,7 @@ def proposals_merge(*, primary: Proposal, duplicates: Sequence[Proposal], actor:
         _record(case=primary_case, actor=actor, action="merge_primary", from_state=primary_case.state, comment=titles)
     for case in ReviewCase.objects.filter(proposal_id__in=duplicate_ids):
         _record(case=case, actor=actor, action="merged", from_state=case.state, comment=primary.title)
+    ReviewCase.objects.filter(proposal_id__in=duplicate_ids).update(closed_at=timezone.now())
     for duplicate in locked:
         _notify_author_merged(duplicate=duplicate, primary=primary)
     return primary
@@ -465,7 +466,6 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     overdue = (
         ReviewCase.objects.overdue(today)
-        .exclude(proposal__merged_into__isnull=False)
         .select_related("proposal", "lead_department")
         .order_by("lead_department_id", "due_on", "pk")
     )
