@@ -28,3 +28,12 @@ def _isolated_cache(settings):
         }
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default(settings):
+    """Each test starts in the site's default language, whatever the previous test requested."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
