@@ -18,6 +18,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -29,8 +30,9 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mitreden_bench_report"
 
 
 def admin_connection(url: str):
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     parsed = urlparse(url)
     return psycopg.connect(
@@ -147,7 +149,7 @@ def main() -> int:
     os.environ.setdefault("DEBUG", "1")
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("MEDIA_ROOT", "/tmp/mitreden-bench-report-media")
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="mitreden-bench-report-"))
 
     recreate_database(url)
     import django
@@ -187,8 +189,12 @@ def main() -> int:
             f"pdf {t_pdf:.2f} s ({len(pdf) // 1024} KiB), xlsx {t_xlsx:.2f} s ({len(xlsx) // 1024} KiB)"
         )
         totals = []
-        for _run in range(args.runs):
-            run = ReportRun.objects.create(consultation=consultation, period_start=period_start, period_end=period_end)
+        for index in range(args.runs):
+            run = ReportRun.objects.create(
+                consultation=consultation,
+                period_start=period_start,
+                period_end=period_end - timedelta(seconds=index),  # scheduled runs are unique per period
+            )
             started = time.perf_counter()
             result = services.report_generate(run_id=run.pk)
             totals.append(time.perf_counter() - started)
