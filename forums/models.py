@@ -1,5 +1,16 @@
+"""Online forums per Handlungsfeld (Forum, Thread, Post) and the offline forum events.
+
+Counter columns (Forum.thread_count/post_count/last_post_at, Thread.post_count/last_post_at,
+ForumEvent.registered_count) are maintained by forums.services with F() updates in the same
+transaction as the write they count; lists read them instead of counting with joins.
+Thread.post_count and Forum.post_count count the posts a reader can read: neither deleted by
+their author nor hidden by the moderation (Forum.* only in threads that are not hidden).
+"""
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,17 +50,37 @@ class ForumEvent(models.Model):
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     registration_open = models.BooleanField(_("registration open"), default=False)
+    registered_count = models.PositiveIntegerField(_("registered"), default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
         verbose_name = _("forum event")
         verbose_name_plural = _("forum events")
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "slug"], name="unique_forum_event_slug")
+            models.UniqueConstraint(fields=["consultation", "slug"], name="unique_forum_event_slug"),
+            # The guard of the capacity under concurrency: no write path can overbook.
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(registered_count__lte=F("capacity")),
+                name="forum_event_not_overbooked",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_upcoming(self) -> bool:
+        return (self.ends_at or self.starts_at) > timezone.now()
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.registered_count, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.registered_count >= self.capacity
 
 
 class Forum(models.Model):
@@ -63,6 +94,9 @@ class Forum(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open for posts"), default=True)
+    thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
+    post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+    last_post_at = models.DateTimeField(_("last post"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["handlungsfeld__number"]
@@ -91,11 +125,13 @@ class Thread(models.Model):
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
     class Meta:
         ordering = ["-last_post_at"]
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
+        indexes = [models.Index(fields=["forum", "is_hidden", "-last_post_at"], name="forum_thread_activity_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -121,6 +157,126 @@ class Post(models.Model):
         ordering = ["created_at"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
+        indexes = [models.Index(fields=["thread", "created_at"], name="forum_post_thread_idx")]
 
     def __str__(self) -> str:
         return f"{self.thread}: {self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.deleted_at is None and not self.is_hidden
+
+
+class PostFlag(models.Model):
+    """A resident's report of a post to the moderation; each person reports a post once."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags", verbose_name=_("post"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_flags", verbose_name=_("reported by")
+    )
+    reason = models.CharField(_("reason"), max_length=20)  # consultations.models.FlagReason
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolution = models.CharField(_("resolution"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("report of a post")
+        verbose_name_plural = _("reports of posts")
+        constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="unique_forum_flag_per_person")]
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="forum_flag_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reason}: post {self.post_id}"
+
+
+class ForumModerationActionKind(models.TextChoices):
+    HIDE_POST = "hide_post", _("Post hidden")
+    UNHIDE_POST = "unhide_post", _("Post shown again")
+    HIDE_THREAD = "hide_thread", _("Thread hidden")
+    UNHIDE_THREAD = "unhide_thread", _("Thread shown again")
+    LOCK_THREAD = "lock_thread", _("Thread locked")
+    UNLOCK_THREAD = "unlock_thread", _("Thread unlocked")
+    DISMISS_FLAGS = "dismiss_flags", _("Reports dismissed")
+
+
+class ForumModerationAction(models.Model):
+    """The log of the forum moderation: who did what to which thread or post, when and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="forum_moderation_actions",
+        verbose_name=_("moderator"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=ForumModerationActionKind.choices)
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions",
+        verbose_name=_("thread"),
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions",
+        verbose_name=_("post"),
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="forum_moderation_actions_received",
+        verbose_name=_("user"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    flags_resolved = models.PositiveIntegerField(_("reports closed"), default=0)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("forum moderation action")
+        verbose_name_plural = _("forum moderation actions")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class EventRegistration(models.Model):
+    """A person's registration for a forum event; cancelling keeps the row (cancelled_at)."""
+
+    event = models.ForeignKey(
+        ForumEvent, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("forum event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
+        verbose_name=_("participant"),
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("event registration")
+        verbose_name_plural = _("event registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(cancelled_at__isnull=True), name="unique_active_registration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.event_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cancelled_at is None

@@ -1,0 +1,49 @@
+"""Forms of the forum pages; the rules themselves live in forums.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .services import POST_MAX_LENGTH, TITLE_MAX_LENGTH
+
+BODY_ERRORS = {
+    "required": _("Please write a text before sending it."),
+    "max_length": _("A post can have at most %(limit_value)d characters; yours has %(show_value)d."),
+}
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=POST_MAX_LENGTH,
+        strip=False,
+        help_text=_("Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."),
+        error_messages=BODY_ERRORS,
+    )
+
+    def __init__(self, *args: object, label: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["body"].label = label
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        help_text=_("What is the thread about? At least 5, at most 200 characters."),
+        error_messages={
+            "required": _("Please enter a title for your thread."),
+            "max_length": _("The title can have at most %(limit_value)d characters; yours has %(show_value)d."),
+        },
+    )
+    body = forms.CharField(
+        label=_("Your first post"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=POST_MAX_LENGTH,
+        strip=False,
+        help_text=_("Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."),
+        error_messages=BODY_ERRORS,
+    )

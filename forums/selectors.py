@@ -1,0 +1,218 @@
+"""Reads of the forum and event pages; each runs a fixed number of queries whatever the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from consultations.selectors import consultation_for
+from foundation.models import Consultation, User
+from foundation.roles import is_coordination_office
+
+from .models import (
+    EventRegistration,
+    Forum,
+    ForumEvent,
+    ForumModerationAction,
+    Post,
+    PostFlag,
+    Thread,
+)
+from .services import POSTS_PER_PAGE
+
+THREADS_PER_PAGE = 25
+QUEUE_PER_PAGE = 20
+LOG_PER_PAGE = 50
+
+__all__ = ["consultation_for"]
+
+
+def consultations_with_forums() -> QuerySet[Consultation]:
+    return Consultation.objects.published().filter(forums__isnull=False).distinct().order_by("-created_at")
+
+
+def forum_overview(*, consultation: Consultation) -> list[Forum]:
+    """The consultation's forums with their counters and the latest visible thread (one query)."""
+    latest = Thread.objects.filter(forum=OuterRef("pk"), is_hidden=False).order_by("-last_post_at", "-pk")
+    return list(
+        Forum.objects.filter(consultation=consultation)
+        .select_related("handlungsfeld")
+        .annotate(
+            latest_thread_id=Subquery(latest.values("pk")[:1]),
+            latest_thread_title=Subquery(latest.values("title")[:1]),
+        )
+        .order_by("handlungsfeld__number")
+    )
+
+
+def forum_for(*, consultation: Consultation, field_slug: str) -> Forum:
+    forum = (
+        Forum.objects.filter(consultation=consultation, handlungsfeld__slug=field_slug)
+        .select_related("handlungsfeld", "consultation")
+        .first()
+    )
+    if forum is None:
+        raise Http404
+    return forum
+
+
+def threads_page(*, forum: Forum, user: Any, page_number: Any = 1) -> Page:
+    """Newest activity first; hidden threads only for the moderation."""
+    threads = Thread.objects.filter(forum=forum).select_related("author").order_by("-last_post_at", "-pk")
+    if not is_coordination_office(user):
+        threads = threads.filter(is_hidden=False)
+    return Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+
+
+def thread_for(*, forum: Forum, pk: int) -> Thread:
+    thread = Thread.objects.filter(forum=forum, pk=pk).select_related("author").first()
+    if thread is None:
+        raise Http404
+    thread.forum = forum
+    return thread
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    page_obj: Page
+    flagged_post_ids: set[int] = field(default_factory=set)
+    is_moderator: bool = False
+
+
+def thread_page(*, thread: Thread, user: Any, page_number: Any = 1) -> ThreadPage:
+    """Posts oldest first, 20 a page; a hidden thread shows its posts to the moderation only."""
+    is_moderator = bool(is_coordination_office(user))
+    posts = Post.objects.filter(thread=thread).select_related("author").order_by("pk")
+    if thread.is_hidden and not is_moderator:
+        posts = posts.none()
+    page_obj = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+    flagged: set[int] = set()
+    if getattr(user, "is_authenticated", False) and page_obj.object_list:
+        ids = [post.pk for post in page_obj.object_list]
+        flagged = set(PostFlag.objects.filter(reporter=user, post_id__in=ids).values_list("post_id", flat=True))
+    for post in page_obj.object_list:
+        post.thread = thread
+    return ThreadPage(thread=thread, page_obj=page_obj, flagged_post_ids=flagged, is_moderator=is_moderator)
+
+
+def own_post(*, pk: int, user: User) -> Post:
+    post = Post.objects.filter(pk=pk, author=user).select_related(
+        "thread__forum__consultation", "thread__forum__handlungsfeld", "author"
+    ).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def post_for(*, pk: int) -> Post:
+    post = Post.objects.filter(pk=pk).select_related(
+        "thread__forum__consultation", "thread__forum__handlungsfeld", "author"
+    ).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+# --- Events ----------------------------------------------------------------------------------------
+
+
+def events_of(*, consultation: Consultation) -> tuple[list[ForumEvent], list[ForumEvent]]:
+    """(upcoming soonest first, past latest first) in one query."""
+    now = timezone.now()
+    events = list(
+        ForumEvent.objects.filter(consultation=consultation)
+        .select_related("municipality", "handlungsfeld")
+        .order_by("starts_at", "number")
+    )
+    upcoming = [event for event in events if (event.ends_at or event.starts_at) > now]
+    past = [event for event in events if (event.ends_at or event.starts_at) <= now]
+    past.reverse()
+    return upcoming, past
+
+
+def registered_event_ids(*, user: Any, events: list[ForumEvent]) -> set[int]:
+    if not getattr(user, "is_authenticated", False) or not events:
+        return set()
+    return set(
+        EventRegistration.objects.filter(
+            user=user, cancelled_at__isnull=True, event_id__in=[event.pk for event in events]
+        ).values_list("event_id", flat=True)
+    )
+
+
+def event_for(*, consultation: Consultation, slug: str) -> ForumEvent:
+    event = (
+        ForumEvent.objects.filter(consultation=consultation, slug=slug)
+        .select_related("municipality", "handlungsfeld", "consultation")
+        .first()
+    )
+    if event is None:
+        raise Http404
+    return event
+
+
+# --- Moderation ------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlaggedPost:
+    post: Post
+    flag_count: int
+    first_flagged: Any
+    flags: list[PostFlag]
+
+    @property
+    def reason_counts(self) -> list[tuple[str, int]]:
+        from consultations.models import FlagReason
+
+        labels = dict(FlagReason.choices)
+        counts: dict[str, int] = {}
+        for flag in self.flags:
+            label = str(labels.get(flag.reason, flag.reason))
+            counts[label] = counts.get(label, 0) + 1
+        return sorted(counts.items(), key=lambda item: -item[1])
+
+
+def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[FlaggedPost]]:
+    """Posts with open reports, one entry each, the oldest report first (four queries)."""
+    groups = (
+        PostFlag.objects.filter(resolved_at__isnull=True)
+        .values("post_id")
+        .annotate(flag_count=Count("pk"), first_flagged=Min("created_at"))
+        .order_by("first_flagged", "post_id")
+    )
+    page_obj = Paginator(groups, QUEUE_PER_PAGE).get_page(page_number)
+    rows = list(page_obj.object_list)
+    ids = [row["post_id"] for row in rows]
+    posts = Post.objects.select_related(
+        "author", "thread__forum__consultation", "thread__forum__handlungsfeld"
+    ).in_bulk(ids)
+    flags: dict[int, list[PostFlag]] = {}
+    for flag in PostFlag.objects.filter(resolved_at__isnull=True, post_id__in=ids).order_by("created_at"):
+        flags.setdefault(flag.post_id, []).append(flag)
+    items = [
+        FlaggedPost(
+            post=posts[row["post_id"]],
+            flag_count=row["flag_count"],
+            first_flagged=row["first_flagged"],
+            flags=flags.get(row["post_id"], []),
+        )
+        for row in rows
+        if row["post_id"] in posts
+    ]
+    return page_obj, items
+
+
+def moderation_log(*, action: str = "") -> QuerySet[ForumModerationAction]:
+    actions = ForumModerationAction.objects.select_related(
+        "actor", "target_user", "thread__forum__consultation", "thread__forum__handlungsfeld"
+    )
+    if action:
+        actions = actions.filter(action=action)
+    return actions.order_by("-created_at", "-pk")

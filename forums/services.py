@@ -1,0 +1,333 @@
+"""Write services of the online forums: threads, posts, edits, soft deletes, reports.
+
+Who may post is decided in one place (`post_refusal`): a verified, unblocked resident
+(foundation.roles.is_active_participant), in an open forum, while the consultation's current
+phase allows comments, in a thread that is neither locked nor hidden. Every write adjusts the
+counter columns (see forums.models) with F() updates in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from consultations.discussion import participation_refusal
+from consultations.models import FlagReason
+from foundation.models import User
+from foundation.notifications import Message, notify, recipient_language
+
+from .models import Forum, Post, PostFlag, Thread
+
+POST_MAX_LENGTH = 5000
+TITLE_MIN_LENGTH = 5
+TITLE_MAX_LENGTH = 200
+FLAG_NOTE_MAX_LENGTH = 1000
+POSTS_PER_PAGE = 20
+# The same text sent twice by the same person within this window is a double click.
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
+
+# Control characters other than tab and line feed have no place in plain text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# --- Who may post ---------------------------------------------------------------------------------
+
+
+def _local_date(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def forum_closed_reason(forum: Forum, *, now: datetime | None = None) -> str | None:
+    """Why nobody can post in `forum` right now (and when that changes), or None if it is open."""
+    now = now or timezone.now()
+    if not forum.is_open:
+        return _("This forum is closed for new posts. You can still read everything that was written.")
+    consultation = forum.consultation
+    phase = consultation.phase_at(now)
+    if phase is not None and phase.allows_comments:
+        return None
+    upcoming = consultation.phases.filter(starts_at__gt=now, allows_comments=True).order_by("starts_at").first()
+    if upcoming is not None:
+        return _("Posting opens on %(date)s, when the phase “%(phase)s” begins. Until then you can read the forum.") % {
+            "date": _local_date(upcoming.starts_at),
+            "phase": upcoming.title,
+        }
+    return _("The discussion phase of this consultation is over, so no new posts can be written. You can still read the forum.")
+
+
+def thread_closed_reason(thread: Thread) -> str | None:
+    if thread.is_hidden:
+        return _("This thread was hidden by the moderation; no new posts can be written.")
+    if thread.is_locked:
+        return _("The moderation has locked this thread; no new posts can be written.")
+    return forum_closed_reason(thread.forum)
+
+
+def post_refusal(*, forum: Forum, user: Any, thread: Thread | None = None) -> str | None:
+    """The first reason why `user` cannot post in `forum` (or `thread`) now, or None."""
+    closed = thread_closed_reason(thread) if thread is not None else forum_closed_reason(forum)
+    return closed or participation_refusal(user)
+
+
+def _ensure_can_post(*, forum: Forum, user: User, thread: Thread | None = None) -> None:
+    refusal = post_refusal(forum=forum, user=user, thread=thread)
+    if refusal:
+        raise ValidationError(refusal, code="closed")
+
+
+# --- Input ------------------------------------------------------------------------------------------
+
+
+def clean_text(value: str) -> str:
+    """Plain text with line breaks: unified newlines, no control characters, trimmed."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARS.sub("", value).strip()
+
+
+def clean_body(body: str) -> str:
+    body = clean_text(body)
+    if not body:
+        raise ValidationError({"body": _("Please write a text before sending it.")}, code="required")
+    if len(body) > POST_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("A post can have at most %(max)d characters; yours has %(length)d.")
+                % {"max": POST_MAX_LENGTH, "length": len(body)}
+            },
+            code="max_length",
+        )
+    return body
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(clean_text(title).split())
+    if not title:
+        raise ValidationError({"title": _("Please enter a title for your thread.")}, code="required")
+    if len(title) < TITLE_MIN_LENGTH:
+        raise ValidationError(
+            {"title": _("The title is too short: please use at least %(min)d characters.") % {"min": TITLE_MIN_LENGTH}},
+            code="min_length",
+        )
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ValidationError(
+            {"title": _("The title can have at most %(max)d characters; yours has %(length)d.")
+             % {"max": TITLE_MAX_LENGTH, "length": len(title)}},
+            code="max_length",
+        )
+    return title
+
+
+# --- Addresses ---------------------------------------------------------------------------------------
+
+
+def thread_url(thread: Thread) -> str:
+    forum = thread.forum
+    return reverse(
+        "forums:thread_detail", args=[forum.consultation.slug, forum.handlungsfeld.slug, thread.pk]
+    )
+
+
+def post_url(post: Post) -> str:
+    """The thread page that shows `post`, scrolled to it."""
+    earlier = Post.objects.filter(thread_id=post.thread_id, pk__lt=post.pk).count()
+    page = earlier // POSTS_PER_PAGE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return f"{thread_url(post.thread)}{query}#post-{post.pk}"
+
+
+# --- Counters ----------------------------------------------------------------------------------------
+
+
+def adjust_post_counters(*, thread: Thread, delta: int, moment: datetime | None = None) -> None:
+    """Add `delta` visible posts to the thread and (if the thread is visible) to its forum."""
+    thread_changes: dict[str, Any] = {"post_count": F("post_count") + delta}
+    forum_changes: dict[str, Any] = {"post_count": F("post_count") + delta}
+    if moment is not None:
+        thread_changes["last_post_at"] = moment
+        forum_changes["last_post_at"] = moment
+    threads = Thread.objects.filter(pk=thread.pk)
+    forums = Forum.objects.filter(pk=thread.forum_id)
+    if delta < 0:  # never below zero, whatever happened before
+        threads = threads.filter(post_count__gte=-delta)
+        forums = forums.filter(post_count__gte=-delta)
+    threads.update(**thread_changes)
+    if not Thread.objects.filter(pk=thread.pk, is_hidden=True).exists():
+        forums.update(**forum_changes)
+
+
+# --- Threads and posts -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def thread_create(*, forum: Forum, author: User, title: str, body: str) -> Thread:
+    """Start a thread with its opening post; the same thread sent twice is created once."""
+    _ensure_can_post(forum=forum, user=author)
+    errors: dict[str, list[str]] = {}
+    try:
+        title = clean_title(title)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        body = clean_body(body)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    recent = (
+        Thread.objects.filter(
+            forum=forum, author=author, title=title, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if recent is not None:
+        return recent
+
+    thread = Thread.objects.create(forum=forum, author=author, title=title, post_count=1)
+    post = Post.objects.create(thread=thread, author=author, body=body)
+    Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at)
+    Forum.objects.filter(pk=forum.pk).update(
+        thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_post_at=post.created_at
+    )
+    thread.last_post_at = post.created_at
+    thread.forum = forum
+    return thread
+
+
+@transaction.atomic
+def post_create(*, thread: Thread, author: User, body: str) -> Post:
+    """Reply in a thread; the same text sent twice within seconds is stored once."""
+    _ensure_can_post(forum=thread.forum, user=author, thread=thread)
+    body = clean_body(body)
+    recent = (
+        Post.objects.filter(
+            thread=thread,
+            author=author,
+            body=body,
+            deleted_at__isnull=True,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if recent is not None:
+        return recent
+    post = Post.objects.create(thread=thread, author=author, body=body)
+    adjust_post_counters(thread=thread, delta=1, moment=post.created_at)
+    post.thread = thread
+    post.author = author
+    notify_reply(post=post)
+    return post
+
+
+def _own_post(*, post: Post, user: User) -> None:
+    if not getattr(user, "is_authenticated", False) or post.author_id != user.pk:
+        raise PermissionDenied("not the author")
+
+
+@transaction.atomic
+def post_edit(*, post: Post, user: User, body: str) -> Post:
+    """The author corrects their post while they could still write it; readers see "edited"."""
+    _own_post(post=post, user=user)
+    if post.deleted_at is not None:
+        raise ValidationError(_("This post was deleted and can no longer be changed."), code="deleted")
+    if post.is_hidden:
+        raise ValidationError(_("This post was hidden by the moderation and can no longer be changed."), code="hidden")
+    _ensure_can_post(forum=post.thread.forum, user=user, thread=post.thread)
+    body = clean_body(body)
+    if body == post.body:
+        return post
+    post.body = body
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, user: User) -> Post:
+    """Soft delete by the author: a marker keeps the thread readable.
+
+    Always allowed, also in closed forums and for blocked people: everybody can take back
+    what they wrote.
+    """
+    _own_post(post=post, user=user)
+    now = timezone.now()
+    if Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(deleted_at=now) and not post.is_hidden:
+        adjust_post_counters(thread=post.thread, delta=-1)
+    post.refresh_from_db(fields=["deleted_at"])
+    return post
+
+
+def _clean_note(note: str) -> str:
+    note = clean_text(note)
+    if len(note) > FLAG_NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": _("The note can have at most %(max)d characters.") % {"max": FLAG_NOTE_MAX_LENGTH}},
+            code="max_length",
+        )
+    return note
+
+
+@transaction.atomic
+def post_flag(*, post: Post, reporter: User, reason: str, note: str = "") -> tuple[PostFlag, bool]:
+    """Report a post to the moderation. Returns (flag, created); a second report changes nothing."""
+    refusal = participation_refusal(reporter)
+    if refusal:
+        raise ValidationError(refusal, code="not_allowed")
+    if reason not in FlagReason.values:
+        raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
+    note = _clean_note(note)
+    if post.author_id == reporter.pk:
+        raise ValidationError(_("You cannot report your own post; you can edit or delete it."), code="own")
+    if post.deleted_at is not None:
+        raise ValidationError(_("This post was deleted already."), code="deleted")
+    try:
+        with transaction.atomic():
+            return PostFlag.objects.create(post=post, reporter=reporter, reason=reason, note=note), True
+    except IntegrityError:  # the unique constraint says: this person reported it already
+        return PostFlag.objects.get(post=post, reporter=reporter), False
+
+
+# --- Notifications -------------------------------------------------------------------------------------
+
+
+def notify_reply(*, post: Post) -> bool:
+    """Tell the thread's author about a reply (their comment switches decide the channels)."""
+    thread = post.thread
+    recipient = thread.author
+    if recipient is None or recipient.pk == post.author_id or not recipient.is_active:
+        return False
+    if not (recipient.notify_comments_inapp or recipient.notify_comments_email):
+        return False
+    with recipient_language(recipient):
+        name = post.author.public_name if post.author_id else ""
+        excerpt = post.body if len(post.body) <= 500 else post.body[:500] + "…"
+        body = "\n\n".join(
+            [
+                _("%(name)s replied in your thread:") % {"name": name},
+                excerpt,
+                _("You can switch these notifications off in your profile."),
+            ]
+        )
+        notify(
+            recipient=recipient,
+            message=Message(
+                kind="forum_reply",
+                title=_("New reply in your forum thread “%(title)s”") % {"title": thread.title},
+                body=body,
+                url=post_url(post),
+            ),
+            inapp=recipient.notify_comments_inapp,
+            email=recipient.notify_comments_email,
+            dedupe_key=f"forums:post:{post.pk}",
+        )
+    return True

@@ -1,0 +1,259 @@
+"""Online forum pages: overview, forum, thread; start a thread, reply, edit, delete, report.
+
+Reads go through forums.selectors, writes through forums.services. On any refusal (empty,
+too long, closed, rate limit) the form page is shown again with the message and everything
+the person typed. Other people's posts answer 404 to edit and delete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from consultations.discussion import participation_refusal
+from consultations.forms_discussion import FlagForm
+
+from . import selectors, services
+from .forms import PostForm, ThreadForm
+from .models import PostFlag
+from .ratelimits import limit_exceeded, rate_limit_message
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "HEAD"])
+def index(request: HttpRequest) -> HttpResponse:
+    consultations = list(selectors.consultations_with_forums())
+    if len(consultations) == 1:
+        return redirect("forums:forum_list", slug=consultations[0].slug)
+    return render(request, "forums/index.html", {"consultations": consultations})
+
+
+@require_http_methods(["GET", "HEAD"])
+def forum_list(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    forums = selectors.forum_overview(consultation=consultation)
+    upcoming, _past = selectors.events_of(consultation=consultation)
+    return render(
+        request,
+        "forums/forum_list.html",
+        {"consultation": consultation, "forums": forums, "upcoming_events": upcoming[:3]},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def forum_detail(request: HttpRequest, slug: str, field_slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
+    page_obj = selectors.threads_page(forum=forum, user=request.user, page_number=request.GET.get("page"))
+    return render(
+        request,
+        "forums/forum_detail.html",
+        {
+            "consultation": consultation,
+            "forum": forum,
+            "page_obj": page_obj,
+            "closed_reason": services.forum_closed_reason(forum),
+            "refusal": services.post_refusal(forum=forum, user=request.user),
+        },
+    )
+
+
+def _proposal_link(thread: Any) -> str | None:
+    """The proposal form prefilled with the thread's Handlungsfeld and the thread as source."""
+    forum = thread.forum
+    base = reverse("consultations:proposal_create", args=[forum.consultation.slug])
+    return f"{base}?{urlencode({'handlungsfeld': forum.handlungsfeld.slug, 'thread': thread.pk})}"
+
+
+@require_http_methods(["GET", "HEAD"])
+def thread_detail(request: HttpRequest, slug: str, field_slug: str, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
+    thread = selectors.thread_for(forum=forum, pk=pk)
+    view = selectors.thread_page(thread=thread, user=request.user, page_number=request.GET.get("page"))
+    closed = services.thread_closed_reason(thread)
+    return render(
+        request,
+        "forums/thread_detail.html",
+        {
+            "consultation": consultation,
+            "forum": forum,
+            "thread": thread,
+            "view": view,
+            "page_obj": view.page_obj,
+            "closed_reason": closed,
+            "refusal": closed or participation_refusal(request.user),
+            "proposal_link": _proposal_link(thread) if not thread.is_hidden else None,
+            "form": PostForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def thread_create(request: HttpRequest, slug: str, field_slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
+    form = ThreadForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if limit_exceeded(request, "forum_thread"):
+            form.add_error(None, rate_limit_message("forum_thread"))
+            status = 429
+        else:
+            try:
+                thread = services.thread_create(
+                    forum=forum, author=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+            else:
+                messages.success(request, _("Your thread has been published."))
+                return redirect(services.thread_url(thread))
+    elif request.method == "POST":
+        status = 400
+    refusal = services.post_refusal(forum=forum, user=request.user)
+    return render(
+        request,
+        "forums/thread_form.html",
+        {"consultation": consultation, "forum": forum, "form": form, "refusal": refusal},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> HttpResponse:
+    """Reply; the thread page posts here. Also the page shown again when sending failed."""
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
+    thread = selectors.thread_for(forum=forum, pk=pk)
+    form = PostForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if limit_exceeded(request, "forum_post"):
+            form.add_error("body", rate_limit_message("forum_post"))
+            status = 429
+        else:
+            try:
+                post = services.post_create(thread=thread, author=request.user, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+            else:
+                messages.success(request, _("Your reply has been published."))
+                return redirect(services.post_url(post))
+    elif request.method == "POST":
+        status = 400
+    refusal = services.post_refusal(forum=forum, user=request.user, thread=thread)
+    return render(
+        request,
+        "forums/post_form.html",
+        {"consultation": consultation, "forum": forum, "thread": thread, "form": form, "refusal": refusal,
+         "thread_url": services.thread_url(thread)},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.own_post(pk=pk, user=request.user)
+    thread = post.thread
+    form = PostForm(request.POST or None, initial={"body": post.body}, label=_("Your corrected post"))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(post=post, user=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+            status = 400
+        else:
+            messages.success(request, _("Your post has been changed."))
+            return redirect(services.post_url(post))
+    elif request.method == "POST":
+        status = 400
+    if post.deleted_at or post.is_hidden:
+        refusal = _("This post can no longer be changed.")
+    else:
+        refusal = services.post_refusal(forum=thread.forum, user=request.user, thread=thread)
+    return render(
+        request,
+        "forums/post_edit.html",
+        {"post": post, "thread": thread, "forum": thread.forum, "form": form, "refusal": refusal,
+         "thread_url": services.thread_url(thread)},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.own_post(pk=pk, user=request.user)
+    if request.method == "POST":
+        services.post_delete(post=post, user=request.user)
+        messages.success(request, _("Your post has been deleted. A note in its place keeps the thread readable."))
+        return redirect(services.post_url(post))
+    return render(
+        request,
+        "forums/post_delete.html",
+        {"post": post, "thread": post.thread, "forum": post.thread.forum, "thread_url": services.thread_url(post.thread)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(pk=pk)
+    if post.thread.is_hidden:  # nothing of it is public, so nothing to report
+        raise Http404
+    back_url = services.post_url(post)
+    if PostFlag.objects.filter(post=post, reporter=request.user).exists():
+        messages.info(request, _("You have already reported this post. Thank you — the moderation will look at it."))
+        return redirect(back_url)
+    form = FlagForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if limit_exceeded(request, "flag"):
+            form.add_error(None, rate_limit_message("flag"))
+            status = 429
+        else:
+            try:
+                _flag, created = services.post_flag(
+                    post=post, reporter=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+            else:
+                if created:
+                    messages.success(request, _("Thank you for your report. The moderation will look at it soon."))
+                else:
+                    messages.info(request, _("You have already reported this post. Thank you — the moderation will look at it."))
+                return redirect(back_url)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "forums/flag_form.html",
+        {"post": post, "thread": post.thread, "form": form, "back_url": back_url,
+         "refusal": participation_refusal(request.user)},
+        status=status,
+    )

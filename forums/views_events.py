@@ -1,0 +1,108 @@
+"""Forum events: list, detail, register and cancel; participants and CSV for the coordination office."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from foundation.roles import is_coordination_office
+
+from . import events, selectors
+from .ratelimits import ratelimit_post
+from .views_moderation import coordination_required
+
+
+@require_http_methods(["GET", "HEAD"])
+def event_list(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    upcoming, past = selectors.events_of(consultation=consultation)
+    return render(
+        request,
+        "forums/event_list.html",
+        {
+            "consultation": consultation,
+            "upcoming": upcoming,
+            "past": past,
+            "registered_ids": selectors.registered_event_ids(user=request.user, events=upcoming),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def event_detail(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    event = selectors.event_for(consultation=consultation, slug=event_slug)
+    registration = events.active_registration(event=event, user=request.user)
+    return render(
+        request,
+        "forums/event_detail.html",
+        {
+            "consultation": consultation,
+            "event": event,
+            "registration": registration,
+            "closed_reason": events.registration_closed_reason(event),
+            "refusal": None if registration else events.registration_refusal(event=event, user=request.user),
+            "is_moderator": is_coordination_office(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+@ratelimit_post("event_registration")
+def event_register(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    event = selectors.event_for(consultation=consultation, slug=event_slug)
+    try:
+        _registration, created = events.register(event=event, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if created:
+            messages.success(request, _("You are registered. We have sent you a confirmation."))
+        else:
+            messages.info(request, _("You were already registered for this event."))
+    return redirect(events.event_url(event))
+
+
+@login_required
+@require_POST
+@ratelimit_post("event_registration")
+def event_cancel(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    event = selectors.event_for(consultation=consultation, slug=event_slug)
+    if events.cancel(event=event, user=request.user):
+        messages.success(request, _("Your registration has been cancelled. Thank you for letting us know."))
+    else:
+        messages.info(request, _("You were not registered for this event."))
+    return redirect(events.event_url(event))
+
+
+@coordination_required
+@require_http_methods(["GET", "HEAD"])
+def event_participants(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    event = selectors.event_for(consultation=consultation, slug=event_slug)
+    return render(
+        request,
+        "forums/event_participants.html",
+        {"consultation": consultation, "event": event, "participants": list(events.participants(event))},
+    )
+
+
+@coordination_required
+@require_http_methods(["GET", "HEAD"])
+def event_participants_csv(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    event = selectors.event_for(consultation=consultation, slug=event_slug)
+    response = HttpResponse(events.participants_csv(event), content_type="text/csv; charset=utf-8")
+    filename = f"teilnehmende-{slugify(event.slug)[:80]}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
