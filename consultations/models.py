@@ -251,7 +251,13 @@ class Comment(models.Model):
         ordering = ["created_at"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        indexes = [models.Index(fields=["proposal", "parent", "created_at"], name="comment_thread_idx")]
+        indexes = [
+            models.Index(fields=["proposal", "parent", "created_at"], name="comment_thread_idx"),
+            # The first page of a busy discussion: top-level comments in order, no sort step.
+            models.Index(
+                fields=["proposal", "created_at", "id"], condition=Q(parent__isnull=True), name="comment_toplevel_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.pk}"

@@ -1,0 +1,167 @@
+"""Measure the proposal pages and the support POST against the seeded PostgreSQL database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mitreden_bench DEBUG=1 \
+        .venv/bin/python benchmarks/proposals.py [--requests 100] [--posts 500]
+
+In-process with Django's test client (full middleware stack, templates, sessions), one
+process, sequential requests. Prints p50/p95/max and queries per page for:
+a bare view; the proposal list (filtered by a Handlungsfeld, sorted by supports) and the
+same with a search term; the detail page of the busiest proposal with its first page of
+comments; and support POSTs beside a bare view that inserts one row, side by side.
+Rate limits are switched off for the run (they would stop the POST loop after 60).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(label: str, count: int, request: Callable[[int], object], *, warmup: int = 5) -> list[float]:
+    from django.db import connection
+
+    for i in range(warmup):
+        request(i)
+    captured: list[str] = []
+
+    def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    # An execute wrapper, not CaptureQueriesContext: request_started resets the query log.
+    with connection.execute_wrapper(count):
+        response = request(0)
+    status = getattr(response, "status_code", "?")
+    timings = []
+    for i in range(count):
+        started = time.perf_counter()
+        request(i)
+        timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"{label:<58} p50 {statistics.median(timings):7.1f} ms   p95 {percentile(timings, 0.95):7.1f} ms   "
+        f"max {max(timings):7.1f} ms   queries {len(captured):3d}   status {status}"
+    )
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--posts", type=int, default=500)
+    args = parser.parse_args()
+
+    import django
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    settings.RATELIMIT_ENABLE = False
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from consultations.models import Comment, Proposal, Support
+    from foundation.models import Consultation, User
+
+    assert connection.vendor == "postgresql", "run against PostgreSQL (see benchmarks/README.md)"
+    consultation = Consultation.objects.get(slug="bench")
+    proposals = Proposal.objects.filter(consultation=consultation)
+    print(
+        f"data: {proposals.count():,} proposals, {Support.objects.count():,} supports, "
+        f"{Comment.objects.count():,} comments, {User.objects.count():,} users"
+    )
+    busiest = proposals.order_by("-support_count").first()
+    assert busiest is not None
+    print(f"busiest proposal: {busiest.pk} with {busiest.support_count:,} supports and {busiest.comment_count:,} comments")
+    field_slug = busiest.handlungsfeld.slug
+    list_url = reverse("consultations:proposal_list", args=[consultation.slug])
+    detail_url = reverse("consultations:proposal_detail", args=[consultation.slug, busiest.pk])
+
+    visitor = Client()
+    resident = Client()
+    # A resident with a verified address (the seed verifies the first 2,000 bench users).
+    user = User.objects.filter(username__startswith="bench", emailaddress__verified=True).order_by("pk").first()
+    resident.force_login(user)
+
+    n = args.requests
+    print(f"\nGET, {n} requests each (after 5 warm-up requests)")
+    measure("bare Django view", n, lambda i: visitor.get("/bench/bare/"))
+    measure("list: Handlungsfeld filter, sorted by supports (visitor)", n,
+            lambda i: visitor.get(list_url, {"handlungsfeld": field_slug, "sort": "supports"}))
+    measure("list: same, page 7", n,
+            lambda i: visitor.get(list_url, {"handlungsfeld": field_slug, "sort": "supports", "page": 7}))
+    measure("list: same, signed-in resident", n,
+            lambda i: resident.get(list_url, {"handlungsfeld": field_slug, "sort": "supports"}))
+    measure("list: full-text search 'Sprachkurse Familien', by supports", n,
+            lambda i: visitor.get(list_url, {"q": "Sprachkurse Familien", "sort": "supports"}))
+    measure("list: htmx partial, municipality + kind filter", n,
+            lambda i: visitor.get(list_url, {"municipality": "gemeinde-3", "kind": "measure", "sort": "supports"},
+                                  HTTP_HX_REQUEST="true"))
+    measure("detail: busiest proposal + first page of comments (visitor)", n, lambda i: visitor.get(detail_url))
+    measure("detail: same, signed-in resident", n, lambda i: resident.get(detail_url))
+
+    # Support POSTs: the resident supports the least supported open proposals, one each;
+    # the bare view inserts the same kind of row for another user, alternating, so both
+    # see the same table and index sizes.
+    posts = args.posts
+    targets = list(
+        proposals.filter(status="published", is_hidden=False, is_locked=False)
+        .exclude(supports__user=user)
+        .order_by("support_count", "pk")
+        .values_list("pk", flat=True)[: posts + 5]
+    )
+    other = User.objects.filter(username__startswith="bench").exclude(pk=user.pk).order_by("-pk").first()
+    Support.objects.filter(user=other, proposal_id__in=targets).delete()
+    support_urls = [reverse("consultations:proposal_support", args=[consultation.slug, pk]) for pk in targets]
+    print(f"\nPOST, {posts} requests each, alternating")
+    resident.post(support_urls[-1])  # warm-up
+    visitor.post("/bench/insert/", {"proposal": targets[-1], "user": other.pk})
+    view_times, bare_times = [], []
+    for i in range(posts):
+        started = time.perf_counter()
+        response = resident.post(support_urls[i])
+        view_times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, response.status_code
+        started = time.perf_counter()
+        visitor.post("/bench/insert/", {"proposal": targets[i], "user": other.pk})
+        bare_times.append((time.perf_counter() - started) * 1000)
+    view_rate = 1000 / statistics.mean(view_times)
+    bare_rate = 1000 / statistics.mean(bare_times)
+    print(f"{'support POST (checks, insert, counter, redirect)':<58} p50 {statistics.median(view_times):7.1f} ms   "
+          f"p95 {percentile(view_times, 0.95):7.1f} ms   {view_rate:7.0f} req/s")
+    print(f"{'bare view inserting one row':<58} p50 {statistics.median(bare_times):7.1f} ms   "
+          f"p95 {percentile(bare_times, 0.95):7.1f} ms   {bare_rate:7.0f} req/s")
+    print(f"support POST throughput = {100 * view_rate / bare_rate:.0f} % of the bare insert view")
+    created = Support.objects.filter(user=user, proposal_id__in=targets[:posts]).count()
+    counted = sum(proposals.filter(pk__in=targets[:posts]).values_list("support_count", flat=True))
+    print(f"check: {created} supports created by the resident; counters of those proposals sum to {counted:,}")
+
+    # Leave the data as it was for the next run.
+    for pk in targets:
+        Proposal.objects.filter(pk=pk, supports__user=user).update(support_count=models_f("support_count") - 1)
+    Support.objects.filter(user__in=[user, other], proposal_id__in=targets).delete()
+
+
+def models_f(name: str):  # small indirection to keep imports after django.setup()
+    from django.db.models import F
+
+    return F(name)
+
+
+if __name__ == "__main__":
+    main()
