@@ -33,10 +33,7 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
-	# SQLite test databases are built from the models (--nomigrations: seconds instead of a
-	# minute per worker); .ci/run runs the full migrations on PostgreSQL and checks that
-	# models and migrations agree (makemigrations --check).
-	$(BIN)/python -m pytest -m "not services and not browser" -n auto --nomigrations $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not services and not browser" -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

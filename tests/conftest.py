@@ -37,3 +37,4 @@ def _german_by_default(settings):
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
