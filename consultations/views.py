@@ -148,6 +148,14 @@ def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
     if goal and goal.isdigit():
         initial["goal"] = int(goal)
         initial["kind"] = "measure"
+    # "Turn this into a proposal" from a forum thread or a forum event (the form's querysets
+    # only offer this consultation's threads and events, so a foreign id selects nothing).
+    thread = request.GET.get("thread")
+    if thread and thread.isdigit():
+        initial["source_thread"] = int(thread)
+    event = request.GET.get("event")
+    if event and event.isdigit():
+        initial["source_event"] = int(event)
     return initial
 
 
@@ -259,7 +267,7 @@ def _after_action(request: HttpRequest, proposal: Proposal, anchor: str) -> Http
 @require_POST
 def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = selectors.consultation_for(slug=slug, user=request.user)
-    proposal = selectors.proposal_for_detail(consultation=consultation, pk=pk)
+    proposal = selectors.proposal_for_action(consultation=consultation, pk=pk)
     if proposal.is_hidden and not services.can_see_hidden(request.user):
         raise Http404
     try:
