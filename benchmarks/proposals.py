@@ -39,12 +39,12 @@ def measure(label: str, count: int, request: Callable[[int], object], *, warmup:
         request(i)
     captured: list[str] = []
 
-    def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+    def record(execute, sql, params, many, context):  # noqa: ANN001, ANN202
         captured.append(sql)
         return execute(sql, params, many, context)
 
     # An execute wrapper, not CaptureQueriesContext: request_started resets the query log.
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(record):
         response = request(0)
     status = getattr(response, "status_code", "?")
     timings = []

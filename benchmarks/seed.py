@@ -95,7 +95,7 @@ def seed() -> None:
                     username=f"bench{n}",
                     email=f"bench{n}@example.org",
                     display_name=f"Person {n}",
-                    password="!unusable",  # noqa: S106 - an unusable password hash
+                    password="!unusable",
                 )
                 for n in range(USERS)
             ]
