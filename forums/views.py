@@ -110,7 +110,7 @@ def thread_detail(request: HttpRequest, slug: str, field_slug: str, pk: int) -> 
 def thread_create(request: HttpRequest, slug: str, field_slug: str) -> HttpResponse:
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
-    form = ThreadForm(request.POST or None)
+    form = ThreadForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if limit_exceeded(request, "forum_thread"):
@@ -145,7 +145,7 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     thread = selectors.thread_for(forum=forum, pk=pk)
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if limit_exceeded(request, "forum_post"):
@@ -177,7 +177,7 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.own_post(pk=pk, user=request.user)
     thread = post.thread
-    form = PostForm(request.POST or None, initial={"body": post.body}, label=_("Your corrected post"))
+    form = PostForm(request.POST if request.method == "POST" else None, initial={"body": post.body}, label=_("Your corrected post"))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +228,7 @@ def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
     if PostFlag.objects.filter(post=post, reporter=request.user).exists():
         messages.info(request, _("You have already reported this post. Thank you — the moderation will look at it."))
         return redirect(back_url)
-    form = FlagForm(request.POST or None)
+    form = FlagForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if limit_exceeded(request, "flag"):

@@ -102,7 +102,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 def _run_action(request: HttpRequest, *, spec: ActionSpec, target: dict[str, Any], context: dict[str, Any]) -> HttpResponse:
-    form = ModerationReasonForm(request.POST or None, reason_required=spec.reason_required, help_text=spec.help_text)
+    form = ModerationReasonForm(request.POST if request.method == "POST" else None, reason_required=spec.reason_required, help_text=spec.help_text)
     default_next = reverse("forums:moderation_queue")
     status = 200
     if request.method == "POST" and form.is_valid():
