@@ -5,61 +5,37 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page
+
+from ..navigation import site_navigation, site_root
 
 register = template.Library()
 
-# Slugs of the legal pages linked in the footer, in this order.
-FOOTER_SLUGS = ["impressum", "datenschutz", "barrierefreiheit"]
-
-
 def _root(context: dict[str, Any]) -> Page | None:
-    """The site root page, looked up once per request."""
     request = context.get("request")
-    if request is None:
-        return None
-    if not hasattr(request, "_cms_root_page"):
-        site = Site.find_for_request(request)
-        request._cms_root_page = site.root_page if site else None
-    return request._cms_root_page
+    return site_root(request) if request is not None else None
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context: dict[str, Any]) -> list[dict[str, Any]]:
-    """The site root's live, public children marked "show in menus" (one query)."""
-    root = _root(context)
-    if root is None:
+    """The site root's live, public children marked "show in menus" (cached, see navigation)."""
+    request = context.get("request")
+    if request is None:
         return []
-    request = context["request"]
     current = context.get("page")
     items = []
-    for child in root.get_children().live().public().in_menu():
-        is_current = bool(current and current.pk == child.pk)
-        in_section = bool(current and current.path.startswith(child.path))
-        items.append(
-            {
-                "title": child.title,
-                "url": child.get_url(request),
-                "current": is_current,
-                "active": is_current or in_section,
-            }
-        )
+    for item in site_navigation(request)["main"]:
+        is_current = bool(current and current.pk == item["pk"])
+        in_section = bool(current and current.path.startswith(item["path"]))
+        items.append({**item, "current": is_current, "active": is_current or in_section})
     return items
 
 
 @register.simple_tag(takes_context=True)
 def footer_menu(context: dict[str, Any]) -> list[dict[str, Any]]:
-    """Impressum, Datenschutz and Barrierefreiheit among the root's children (one query)."""
-    root = _root(context)
-    if root is None:
-        return []
-    request = context["request"]
-    pages = {page.slug: page for page in root.get_children().live().public().filter(slug__in=FOOTER_SLUGS)}
-    return [
-        {"title": pages[slug].title, "url": pages[slug].get_url(request)}
-        for slug in FOOTER_SLUGS
-        if slug in pages
-    ]
+    """Impressum, Datenschutz and Barrierefreiheit among the root's children (cached)."""
+    request = context.get("request")
+    return site_navigation(request)["footer"] if request is not None else []
 
 
 @register.inclusion_tag("cms/includes/breadcrumbs.html", takes_context=True)
