@@ -61,6 +61,7 @@ def forum_detail(request: HttpRequest, slug: str, field_slug: str) -> HttpRespon
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     page_obj = selectors.threads_page(forum=forum, user=request.user, page_number=request.GET.get("page"))
+    closed = services.forum_closed_reason(forum)
     return render(
         request,
         "forums/forum_detail.html",
@@ -68,8 +69,8 @@ def forum_detail(request: HttpRequest, slug: str, field_slug: str) -> HttpRespon
             "consultation": consultation,
             "forum": forum,
             "page_obj": page_obj,
-            "closed_reason": services.forum_closed_reason(forum),
-            "refusal": services.post_refusal(forum=forum, user=request.user),
+            "closed_reason": closed,
+            "refusal": closed or participation_refusal(request.user),
         },
     )
 
