@@ -8,6 +8,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RATELIMIT_ENABLE = False
+    # Query-count tests compare requests: cached menus would make the first one dearer.
+    # tests/cms/test_navigation_cache.py switches the cache on for itself.
+    settings.CMS_NAVIGATION_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +41,21 @@ def _german_by_default(settings):
     with translation.override(settings.LANGUAGE_CODE):
         yield
 
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process_unless_services(request):
+    """The services run (.ci/run) repeats the whole suite on PostgreSQL and Redis with a real
+    Celery worker. Only tests marked `services` talk to that worker; every other test keeps
+    running its tasks in-process, as in the embedded run, so it can check their results
+    (mail.outbox, finished exports) right away."""
+    from config.celery import app
+
+    if app.conf.task_always_eager or request.node.get_closest_marker("services"):
+        yield
+        return
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
