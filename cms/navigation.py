@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -18,7 +19,6 @@ from wagtail.models import Page, Site
 # Slugs of the legal pages linked in the footer, in this order.
 FOOTER_SLUGS = ["impressum", "datenschutz", "barrierefreiheit"]
 VERSION_KEY = "cms:navigation:version"
-TIMEOUT = 60 * 60
 
 
 def _version() -> int:
@@ -65,10 +65,12 @@ def site_navigation(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
     site = Site.find_for_request(request)
     if site is None:
         return {"main": [], "footer": []}
+    timeout = settings.CMS_NAVIGATION_CACHE_SECONDS
     key = f"cms:navigation:{site.pk}:{get_language()}:{_version()}"
-    navigation = cache.get(key)
+    navigation = cache.get(key) if timeout else None
     if navigation is None:
         root = site_root(request)
         navigation = _build(request, root) if root is not None else {"main": [], "footer": []}
-        cache.set(key, navigation, TIMEOUT)
+        if timeout:
+            cache.set(key, navigation, timeout)
     return navigation

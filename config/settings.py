@@ -311,6 +311,8 @@ LOGGING = {
 }
 
 # --- Platform -------------------------------------------------------------------------------
+# Main and footer menus are cached (cms.navigation); 0 switches the cache off.
+CMS_NAVIGATION_CACHE_SECONDS = env.int("CMS_NAVIGATION_CACHE_SECONDS", default=60 * 60)
 RATELIMIT_VIEW = "foundation.views.ratelimited"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -8,6 +8,11 @@ from cms.models import StandardPage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _navigation_cache_on(settings):
+    settings.CMS_NAVIGATION_CACHE_SECONDS = 3600
+
+
 def _menu_titles(client):
     html = client.get("/").content.decode()
     nav = html.split('aria-label="Hauptnavigation"', 1)[-1].split("</nav>", 1)[0]
