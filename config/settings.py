@@ -269,6 +269,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis in production) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Health checks of load balancers and containers speak plain HTTP to the app server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:

@@ -38,11 +38,11 @@ SEARCH_MAX_TERMS = 8
 
 def consultation_for(*, slug: str, user: User) -> Consultation:
     """A published consultation; staff also reach unpublished ones (for checking before launch)."""
-    queryset = Consultation.objects.all()
-    if not (is_coordination_office(user) or is_editor(user)):
-        queryset = queryset.published()
-    consultation = queryset.filter(slug=slug).first()
-    if consultation is None:
+    consultation = Consultation.objects.filter(slug=slug).first()
+    # Ask for the user's roles only when it matters (saves a query on every public page).
+    if consultation is None or not (
+        consultation.is_published or is_coordination_office(user) or is_editor(user)
+    ):
         raise Http404
     return consultation
 

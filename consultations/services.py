@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -330,6 +330,11 @@ def support_add(*, proposal: Proposal, user: User) -> tuple[Support, bool]:
     gate = support_gate(proposal.consultation)
     if not gate.is_open:
         raise ValidationError(gate.reason)
+    if connection.vendor == "postgresql":
+        support = _insert_support_and_count(proposal=proposal, user=user)
+        if support is None:  # the unique constraint is the guard: already supported
+            return Support.objects.get(proposal=proposal, user=user), False
+        return support, True
     try:
         with transaction.atomic():
             support = Support.objects.create(proposal=proposal, user=user)
@@ -337,6 +342,34 @@ def support_add(*, proposal: Proposal, user: User) -> tuple[Support, bool]:
         return Support.objects.get(proposal=proposal, user=user), False
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
     return support, True
+
+
+def _insert_support_and_count(*, proposal: Proposal, user: User) -> Support | None:
+    """PostgreSQL: insert the support and raise the counter in ONE statement.
+
+    ON CONFLICT DO NOTHING lets the unique constraint decide (no savepoint round trips);
+    the counter UPDATE in the same statement runs only when a row was really inserted
+    (a data-modifying CTE always runs to completion). Returns None for a repeat.
+    """
+    now = timezone.now()
+    sql = f"""
+        WITH inserted AS (
+            INSERT INTO {Support._meta.db_table} (proposal_id, user_id, created_at)
+            VALUES (%s, %s, %s)
+            ON CONFLICT (proposal_id, user_id) DO NOTHING
+            RETURNING id
+        ), counted AS (
+            UPDATE {Proposal._meta.db_table} SET support_count = support_count + 1
+            WHERE id = %s AND EXISTS (SELECT 1 FROM inserted)
+        )
+        SELECT id FROM inserted
+    """  # noqa: S608 - table names come from model metadata, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [proposal.pk, user.pk, now, proposal.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Support(id=row[0], proposal=proposal, user=user, created_at=now)
 
 
 @transaction.atomic
