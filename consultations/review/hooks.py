@@ -15,7 +15,10 @@ def public_assessment_context(proposal: Any, request: HttpRequest) -> dict[str, 
     """
     from .selectors import published_assessment
 
-    return {"public_assessment": published_assessment(proposal)}
+    return {
+        "public_assessment": published_assessment(proposal),
+        "public_assessment_template": "review/includes/public_assessment.html",
+    }
 
 
 def register_detail_context_provider() -> None:

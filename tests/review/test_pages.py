@@ -141,23 +141,27 @@ def test_case_page_shows_original_next_to_revision_and_the_timeline(client, offi
     assert COMPLETE["internal_note"] in content  # staff view shows the internal note
 
 
-def test_public_detail_context_only_has_published_assessments_and_no_internal_note(rf, office):
+def test_public_proposal_page_shows_the_published_assessment_but_never_the_internal_note(client, office):
     department = DepartmentFactory()
     reviewer = reviewer_of(department)
-    (case,) = services.cases_assign(proposals=[ProposalFactory()], lead_department=department, due_on=None, actor=office)
+    proposal = ProposalFactory()
+    proposal.consultation.is_published = True
+    proposal.consultation.save(update_fields=["is_published"])
+    (case,) = services.cases_assign(proposals=[proposal], lead_department=department, due_on=None, actor=office)
     services.review_start(case=case, actor=reviewer)
     services.assessment_save(case=case, actor=reviewer, data=COMPLETE, submit=True)
     services.case_approve(case=case, actor=office)
-    request = rf.get("/")
-    assert public_assessment_context(case.proposal, request) == {"public_assessment": None}
+    url = reverse("consultations:proposal_detail", args=[proposal.consultation.slug, proposal.pk])
+
+    approved_only = client.get(url).content.decode()
+    assert COMPLETE["public_rationale"] not in approved_only  # approved is not yet published
+
     services.cases_publish(cases=[case], actor=office)
-    assessment = public_assessment_context(case.proposal, request)["public_assessment"]
-    assert assessment.public_rationale == COMPLETE["public_rationale"]
-
-    from django.template.loader import render_to_string
-
-    html = render_to_string("review/includes/public_assessment.html", {"public_assessment": assessment})
-    assert COMPLETE["public_rationale"] in html and COMPLETE["internal_note"] not in html
+    published = client.get(url).content.decode()
+    assert COMPLETE["public_rationale"] in published
+    assert 'id="public-assessment-heading"' in published
+    assert department.name in published
+    assert COMPLETE["internal_note"] not in published
 
     from consultations import selectors
 
