@@ -224,7 +224,7 @@ def run_at_once(count, action):
 
 @pytest.mark.services
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_people_supporting_at_once_count_exactly_fifty():
     proposal = ProposalFactory(consultation=open_consultation())
     users = ResidentFactory.create_batch(50)
@@ -239,7 +239,7 @@ def test_fifty_people_supporting_at_once_count_exactly_fifty():
 
 @pytest.mark.services
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_person_supporting_twenty_times_at_once_counts_once():
     proposal = ProposalFactory(consultation=open_consultation())
     user = ResidentFactory()
@@ -254,7 +254,7 @@ def test_one_person_supporting_twenty_times_at_once_counts_once():
 
 @pytest.mark.services
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_points_never_exceed_the_budget():
     consultation = open_consultation(priority_points=5)
     field = HandlungsfeldFactory()

@@ -145,7 +145,7 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ne
 
 @pytest.mark.services
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_people_for_ten_places_get_exactly_ten():
     event = ForumEventFactory(capacity=10)
     users = ResidentFactory.create_batch(20)

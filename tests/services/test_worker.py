@@ -42,7 +42,7 @@ def test_the_worker_imports_the_standard_library_platform_module():
     assert Path(info["platform_module"]).parent != ROOT / "platform"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_committed_outbox_mail_is_relayed_and_sent_by_the_worker():
     mail_dir = os.environ.get("MITREDEN_WORKER_MAIL_DIR")
     if not mail_dir:
