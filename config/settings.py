@@ -313,6 +313,9 @@ LOGGING = {
 }
 
 # --- Platform -------------------------------------------------------------------------------
+# Read on nearly every request, changed rarely; cleared by signals on change. 0 = no cache.
+PHASES_CACHE_SECONDS = env.int("PHASES_CACHE_SECONDS", default=300)
+VERIFIED_EMAIL_CACHE_SECONDS = env.int("VERIFIED_EMAIL_CACHE_SECONDS", default=600)
 # Main and footer menus are cached (cms.navigation); 0 switches the cache off.
 CMS_NAVIGATION_CACHE_SECONDS = env.int("CMS_NAVIGATION_CACHE_SECONDS", default=60 * 60)
 RATELIMIT_VIEW = "foundation.views.ratelimited"

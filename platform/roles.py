@@ -11,7 +11,9 @@ from enum import StrEnum
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 
 
 class Role(StrEnum):
@@ -113,11 +115,22 @@ def is_active_participant(user: Any) -> bool:
         return False
     cached = getattr(user, "_verified_cache", None)
     if cached is None:
-        from allauth.account.models import EmailAddress
+        # Cached across requests; foundation.signals clears it when an address changes.
+        timeout = settings.VERIFIED_EMAIL_CACHE_SECONDS
+        key = verified_cache_key(user.pk)
+        cached = cache.get(key) if timeout else None
+        if cached is None:
+            from allauth.account.models import EmailAddress
 
-        cached = user.is_superuser or EmailAddress.objects.filter(user=user, verified=True).exists()
+            cached = user.is_superuser or EmailAddress.objects.filter(user=user, verified=True).exists()
+            if timeout:
+                cache.set(key, cached, timeout)
         user._verified_cache = cached
     return cached
+
+
+def verified_cache_key(user_id: int) -> str:
+    return f"foundation:verified-email:{user_id}"
 
 
 @rules.predicate

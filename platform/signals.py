@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
-from django.db.models.signals import post_migrate
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 
@@ -18,3 +19,17 @@ def create_role_groups(sender, app_config=None, using="default", **kwargs) -> No
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
     ensure_roles()
+
+
+@receiver([post_save, post_delete], sender="foundation.Phase")
+def forget_cached_phases(sender, instance, **kwargs) -> None:  # noqa: ANN001
+    from .models.consultations import phases_cache_key
+
+    cache.delete(phases_cache_key(instance.consultation_id))
+
+
+@receiver([post_save, post_delete], sender="account.EmailAddress")
+def forget_cached_verification(sender, instance, **kwargs) -> None:  # noqa: ANN001
+    from .roles import verified_cache_key
+
+    cache.delete(verified_cache_key(instance.user_id))

@@ -9,8 +9,10 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RATELIMIT_ENABLE = False
     # Query-count tests compare requests: cached menus would make the first one dearer.
-    # tests/cms/test_navigation_cache.py switches the cache on for itself.
+    # tests/cms/test_navigation_cache.py and tests/foundation/test_caches.py switch them on.
     settings.CMS_NAVIGATION_CACHE_SECONDS = 0
+    settings.PHASES_CACHE_SECONDS = 0
+    settings.VERIFIED_EMAIL_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

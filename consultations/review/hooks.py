@@ -15,8 +15,11 @@ def public_assessment_context(proposal: Any, request: HttpRequest) -> dict[str, 
     """
     from .selectors import published_assessment
 
+    assessment = published_assessment(proposal)
+    if assessment is None:
+        return {}
     return {
-        "public_assessment": published_assessment(proposal),
+        "public_assessment": assessment,
         "public_assessment_template": "review/includes/public_assessment.html",
     }
 

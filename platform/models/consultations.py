@@ -2,10 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def phases_cache_key(consultation_id: int) -> str:
+    return f"foundation:consultation-phases:{consultation_id}"
 
 
 class PhaseKind(models.TextChoices):
@@ -57,19 +63,31 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def cached_phases(self) -> list[Phase]:
+        """All phases in date order, from the cache (phase saves and deletes clear it).
+
+        Nearly every request of a consultation asks which phase runs now; the phases change
+        rarely (and only through save()/delete(), which the signal in foundation.signals
+        watches), so they are read once per settings.PHASES_CACHE_SECONDS, not per request.
+        """
+        timeout = settings.PHASES_CACHE_SECONDS
+        key = phases_cache_key(self.pk)
+        phases = cache.get(key) if timeout else None
+        if phases is None:
+            phases = list(self.phases.order_by("starts_at", "pk"))
+            if timeout:
+                cache.set(key, phases, timeout)
+        return phases
+
     def phase_at(self, moment: datetime | None = None) -> Phase | None:
         """The phase running at `moment` (now by default); the latest started one wins."""
         moment = moment or timezone.now()
-        return (
-            self.phases.filter(starts_at__lte=moment)
-            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=moment))
-            .order_by("-starts_at")
-            .first()
-        )
+        running = [phase for phase in self.cached_phases() if phase.is_open(moment)]
+        return running[-1] if running else None
 
     def next_phase(self, moment: datetime | None = None) -> Phase | None:
         moment = moment or timezone.now()
-        return self.phases.filter(starts_at__gt=moment).order_by("starts_at").first()
+        return next((phase for phase in self.cached_phases() if phase.starts_at > moment), None)
 
 
 class Phase(models.Model):

@@ -159,7 +159,9 @@ def test_the_discussion_needs_a_fixed_number_of_queries_whatever_its_size(client
 
 def test_closed_phase_shows_why_and_refuses_comments(client):
     proposal = open_proposal()
-    proposal.consultation.phases.update(ends_at=timezone.now() - timedelta(minutes=1), starts_at=timezone.now() - timedelta(days=2))
+    for phase in proposal.consultation.phases.all():  # through save(), as the admin does
+        phase.starts_at, phase.ends_at = timezone.now() - timedelta(days=2), timezone.now() - timedelta(minutes=1)
+        phase.save()
     client.force_login(ResidentFactory())
 
     page = client.get(detail_url(proposal)).content.decode()

@@ -119,7 +119,9 @@ class TestSupportingThroughTheSite:
         proposal = ProposalFactory(consultation=consultation)
         user = ResidentFactory()
         support_add(proposal=proposal, user=user)
-        consultation.phases.update(allows_supports=False)
+        for phase in consultation.phases.all():  # through save(), as the admin does
+            phase.allows_supports = False
+            phase.save()
         with pytest.raises(ValidationError):
             support_remove(proposal=proposal, user=user)
         assert Support.objects.count() == 1
