@@ -127,14 +127,17 @@ def proposal_for_detail(*, consultation: Consultation, pk: int) -> Proposal:
     return proposal
 
 
-def proposal_for_action(*, consultation: Consultation, pk: int) -> Proposal:
-    """The proposal a support or points POST acts on: one lean query, no relations."""
+def proposal_for_action(*, slug: str, pk: int, user: User) -> Proposal:
+    """The proposal a support POST acts on, with its consultation, in one lean query."""
     proposal = (
-        Proposal.objects.defer("body", "hidden_reason").filter(consultation=consultation, pk=pk).first()
+        Proposal.objects.select_related("consultation")
+        .filter(consultation__slug=slug, pk=pk)
+        .first()
     )
-    if proposal is None:
+    if proposal is None or not (
+        proposal.consultation.is_published or is_coordination_office(user) or is_editor(user)
+    ):
         raise Http404
-    proposal.consultation = consultation
     return proposal
 
 

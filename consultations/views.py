@@ -266,8 +266,7 @@ def _after_action(request: HttpRequest, proposal: Proposal, anchor: str) -> Http
 @ratelimit_post("support")
 @require_POST
 def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    consultation = selectors.consultation_for(slug=slug, user=request.user)
-    proposal = selectors.proposal_for_action(consultation=consultation, pk=pk)
+    proposal = selectors.proposal_for_action(slug=slug, pk=pk, user=request.user)
     if proposal.is_hidden and not services.can_see_hidden(request.user):
         raise Http404
     try:
