@@ -66,6 +66,9 @@ def test_historic_consultation_shows_real_dates_and_monitoring_as_current(client
     assert '<time datetime="2015-02-01">' in html and '<time datetime="2015-03-31">' in html
     current = re.search(r'<li class="phase--current"(.*?)</li>', html, re.S).group(1)
     assert "Umsetzung und Integrationsmonitoring" in current
+    # The one-day result phase (Stand 27.09.2016) shows its date once, not "from X to X".
+    result = re.search(r'<li class="phase--past"[^>]*>\s*<h3 class="cms-phase-title">Ergebnis(.*?)</li>', html, re.S).group(1)
+    assert result.count('<time datetime="2016-09-27">') == 1 and " to " not in result
 
 
 def test_what_can_be_done_now_follows_the_phase_switches(client, demo_site):
