@@ -143,6 +143,13 @@ def main() -> None:
         started = time.perf_counter()
         visitor.post("/bench/insert/", {"proposal": targets[i], "user": other.pk})
         bare_times.append((time.perf_counter() - started) * 1000)
+    floor_times = []
+    for _ in range(posts):
+        started = time.perf_counter()
+        resident.post("/bench/signed-in/")
+        floor_times.append((time.perf_counter() - started) * 1000)
+    print(f"{'signed-in POST doing nothing (session, user, redirect)':<58} p50 {statistics.median(floor_times):7.1f} ms   "
+          f"p95 {percentile(floor_times, 0.95):7.1f} ms   {1000 / statistics.mean(floor_times):7.0f} req/s")
     view_rate = 1000 / statistics.mean(view_times)
     bare_rate = 1000 / statistics.mean(bare_times)
     print(f"{'support POST (checks, insert, counter, redirect)':<58} p50 {statistics.median(view_times):7.1f} ms   "

@@ -1,7 +1,9 @@
 """The site's URLs plus two bare views, so both run through the same middleware in one process."""
 
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 
 from config import urls as site_urls
@@ -22,8 +24,15 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
+@login_required
+def bare_signed_in(request: HttpRequest) -> HttpResponse:
+    """What every signed-in POST pays before any work: session, user, then a redirect."""
+    return redirect("/bench/bare/")
+
+
 urlpatterns = [
     path("bench/bare/", bare),
+    path("bench/signed-in/", bare_signed_in),
     path("bench/insert/", bare_insert),
     *site_urls.urlpatterns,
 ]

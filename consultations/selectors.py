@@ -129,11 +129,11 @@ def proposal_for_detail(*, consultation: Consultation, pk: int) -> Proposal:
 
 def proposal_for_action(*, slug: str, pk: int, user: User) -> Proposal:
     """The proposal a support POST acts on, with its consultation, in one lean query."""
-    proposal = (
-        Proposal.objects.select_related("consultation")
-        .filter(consultation__slug=slug, pk=pk)
-        .first()
-    )
+    # get() rather than first(): no ORDER BY/LIMIT to build, the primary key decides.
+    try:
+        proposal = Proposal.objects.select_related("consultation").get(consultation__slug=slug, pk=pk)
+    except Proposal.DoesNotExist:
+        proposal = None
     if proposal is None or not (
         proposal.consultation.is_published or is_coordination_office(user) or is_editor(user)
     ):
