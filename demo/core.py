@@ -12,7 +12,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
-from demo.steps import DEMO_CONSULTATION_SLUG, HISTORIC_CONSULTATION_SLUG, DemoContext, register
+from demo.steps import (
+    CORE,
+    DEMO_CONSULTATION_SLUG,
+    HISTORIC_CONSULTATION_SLUG,
+    DemoContext,
+    register,
+)
 from forums.models import Forum, ForumEvent
 from foundation.models import (
     Consultation,
@@ -61,7 +67,7 @@ def _parse_day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-@register("municipalities")
+@register("municipalities", stage=CORE)
 def load_municipalities(ctx: DemoContext) -> None:
     for row in ctx.data["municipalities"]:
         municipality, _created = Municipality.objects.update_or_create(
@@ -76,7 +82,7 @@ def load_municipalities(ctx: DemoContext) -> None:
     ctx.log(f"{len(ctx.municipalities)} municipalities")
 
 
-@register("handlungsfelder")
+@register("handlungsfelder", stage=CORE)
 def load_handlungsfelder(ctx: DemoContext) -> None:
     for row in ctx.data["handlungsfelder"]:
         field, _created = Handlungsfeld.objects.update_or_create(
@@ -87,7 +93,7 @@ def load_handlungsfelder(ctx: DemoContext) -> None:
     ctx.log(f"{len(ctx.handlungsfelder)} Handlungsfelder")
 
 
-@register("departments")
+@register("departments", stage=CORE)
 def load_departments(ctx: DemoContext) -> None:
     rows = ctx.data["departments"]
     for row in rows:
@@ -172,7 +178,7 @@ def _save_phases(consultation: Consultation, rows: list[dict[str, Any]], bounds:
         )
 
 
-@register("consultations")
+@register("consultations", stage=CORE)
 def load_consultations(ctx: DemoContext) -> None:
     source = ctx.data["consultation"]
     publisher = ctx.data["source"]["publisher"]
@@ -232,7 +238,7 @@ def _event_slug(row: dict[str, Any]) -> str:
     return slugify(row["title"]) or f"veranstaltung-{row['number']}"
 
 
-@register("forum_events")
+@register("forum_events", stage=CORE)
 def load_forum_events(ctx: DemoContext) -> None:
     historic = ctx.historic_consultation
     for row in ctx.data["events"]:
@@ -290,7 +296,7 @@ def load_forum_events(ctx: DemoContext) -> None:
     ctx.log("forum events: 6 historic, 2 upcoming demo events")
 
 
-@register("forums")
+@register("forums", stage=CORE)
 def load_forums(ctx: DemoContext) -> None:
     for key, consultation in ctx.consultations.items():
         for field in ctx.handlungsfelder.values():

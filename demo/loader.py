@@ -25,7 +25,8 @@ Write the step in your app (e.g. consultations/results/demo.py) and register it:
         ...
 
 then add ONE import line for your module in the block "Steps of other apps" below. Steps
-run in import order, after the core steps (so consultations and pages exist).
+run by stage (demo.steps: CORE, then PAGES, then APPS, the default), so consultations and
+pages exist before an app's step runs, whatever order the modules were imported in.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from cms.models import (
     StandardPage,
 )
 from demo import texts
-from demo.steps import DemoContext, register
+from demo.steps import PAGES, DemoContext, register
 
 HOME_SLUG = "start"
 VISION_SOURCE = "Integrationskonzept der Region Hannover, 2016"
@@ -171,7 +171,7 @@ def handlungsfeld_body(row: dict[str, Any]) -> list[dict[str, Any]]:
     return body
 
 
-@register("pages")
+@register("pages", stage=PAGES)
 def load_pages(ctx: DemoContext) -> None:
     home = ensure_home_page()
     ctx.pages["home"] = home

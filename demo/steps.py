@@ -58,21 +58,30 @@ StepFunction = Callable[[DemoContext], None]
 class Step:
     name: str
     run: StepFunction
+    stage: int
 
+
+# Stages order the steps whatever order their modules are imported in (a test may import
+# an app's step module before demo.core): reference data, then pages, then the apps' steps.
+CORE, PAGES, APPS = 10, 20, 30
 
 STEPS: list[Step] = []
 
 
-def register(name: str) -> Callable[[StepFunction], StepFunction]:
-    """Decorator: append the function to STEPS under `name` (a second registration replaces)."""
+def register(name: str, *, stage: int = APPS) -> Callable[[StepFunction], StepFunction]:
+    """Decorator: add the function to STEPS under `name` (a second registration replaces).
+
+    STEPS stays sorted by stage; within a stage, steps keep their registration order.
+    """
 
     def decorator(function: StepFunction) -> StepFunction:
         for index, step in enumerate(STEPS):
             if step.name == name:
-                STEPS[index] = Step(name, function)
+                STEPS[index] = Step(name, function, stage)
                 break
         else:
-            STEPS.append(Step(name, function))
+            STEPS.append(Step(name, function, stage))
+        STEPS.sort(key=lambda step: step.stage)  # stable: keeps the order within a stage
         return function
 
     return decorator

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import factory
-from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from consultations.models import Proposal, ProposalKind, Support
@@ -11,48 +10,22 @@ from consultations.results import services
 from consultations.results.models import ConceptGoal, ConceptMeasure
 from foundation.models import Consultation, Department, DepartmentMembership, Handlungsfeld, User
 from foundation.roles import Role, ensure_roles
+from tests.foundation.factories import (  # noqa: F401 - re-exported for the tests here
+    PASSWORD,
+    ConsultationFactory,
+    DepartmentFactory,
+    HandlungsfeldFactory,
+    ResidentFactory,
+    user_with_role,
+)
 
-PASSWORD = "correct horse battery"
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"results-user{n}")
-    email = factory.Sequence(lambda n: f"results-user{n}@example.org")
-    display_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password(PASSWORD)
-
-    @factory.post_generation
-    def verified(obj, create, extracted, **kwargs):
-        if create:
-            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+# People, fields, departments and consultations come from the foundation's factories;
+# this module adds what the review/results tests need on top.
+UserFactory = ResidentFactory  # verified e-mail: every person here may take part
 
 
 def coordination_office_user() -> User:
-    user = UserFactory()
-    user.groups.add(ensure_roles()[Role.COORDINATION])
-    return user
-
-
-class HandlungsfeldFactory(DjangoModelFactory):
-    class Meta:
-        model = Handlungsfeld
-        django_get_or_create = ("slug",)
-
-    number = factory.Sequence(lambda n: n + 1)
-    name = factory.Sequence(lambda n: f"Ergebnis-Feld {n}")
-    slug = factory.Sequence(lambda n: f"ergebnis-feld-{n}")
-
-
-class DepartmentFactory(DjangoModelFactory):
-    class Meta:
-        model = Department
-
-    name = factory.Sequence(lambda n: f"Fachbereich Umsetzung {n}")
-    slug = factory.Sequence(lambda n: f"fachbereich-umsetzung-{n}")
+    return user_with_role(Role.COORDINATION)
 
 
 def reviewer_of(department: Department) -> User:
@@ -60,15 +33,6 @@ def reviewer_of(department: Department) -> User:
     user.groups.add(ensure_roles()[Role.REVIEWER])
     DepartmentMembership.objects.create(department=department, user=user)
     return user
-
-
-class ConsultationFactory(DjangoModelFactory):
-    class Meta:
-        model = Consultation
-
-    title = factory.Sequence(lambda n: f"Integrationskonzept {n}")
-    slug = factory.Sequence(lambda n: f"integrationskonzept-{n}")
-    is_published = True
 
 
 class ProposalFactory(DjangoModelFactory):

@@ -5,55 +5,28 @@ from __future__ import annotations
 from datetime import date
 
 import factory
-from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from consultations.models import Proposal, ProposalKind, Support
 from consultations.review.models import ReviewCase, ReviewState
-from foundation.models import Consultation, Department, DepartmentMembership, Handlungsfeld, User
+from foundation.models import Department, DepartmentMembership, User
 from foundation.roles import Role, ensure_roles
+from tests.foundation.factories import (  # noqa: F401 - re-exported for the tests here
+    PASSWORD,
+    ConsultationFactory,
+    DepartmentFactory,
+    HandlungsfeldFactory,
+    ResidentFactory,
+    user_with_role,
+)
 
-PASSWORD = "correct horse battery"
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"review-user{n}")
-    email = factory.Sequence(lambda n: f"review-user{n}@example.org")
-    display_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password(PASSWORD)
-
-    @factory.post_generation
-    def verified(obj, create, extracted, **kwargs):
-        if create:
-            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+# People, fields, departments and consultations come from the foundation's factories;
+# this module adds what the review/results tests need on top.
+UserFactory = ResidentFactory  # verified e-mail: every person here may take part
 
 
 def coordination_office_user() -> User:
-    user = UserFactory()
-    user.groups.add(ensure_roles()[Role.COORDINATION])
-    return user
-
-
-class HandlungsfeldFactory(DjangoModelFactory):
-    class Meta:
-        model = Handlungsfeld
-        django_get_or_create = ("slug",)
-
-    number = factory.Sequence(lambda n: n + 1)
-    name = factory.Sequence(lambda n: f"Review-Feld {n}")
-    slug = factory.Sequence(lambda n: f"review-feld-{n}")
-
-
-class DepartmentFactory(DjangoModelFactory):
-    class Meta:
-        model = Department
-
-    name = factory.Sequence(lambda n: f"Fachbereich Prüfung {n}")
-    slug = factory.Sequence(lambda n: f"fachbereich-pruefung-{n}")
+    return user_with_role(Role.COORDINATION)
 
 
 def reviewer_of(department: Department, **kwargs) -> User:
@@ -61,15 +34,6 @@ def reviewer_of(department: Department, **kwargs) -> User:
     DepartmentMembership.objects.create(department=department, user=user)
     user.groups.add(ensure_roles()[Role.REVIEWER])
     return user
-
-
-class ConsultationFactory(DjangoModelFactory):
-    class Meta:
-        model = Consultation
-
-    title = factory.Sequence(lambda n: f"Integrationskonzept Prüfung {n}")
-    slug = factory.Sequence(lambda n: f"integrationskonzept-pruefung-{n}")
-    is_published = True
 
 
 class ProposalFactory(DjangoModelFactory):
