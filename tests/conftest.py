@@ -17,22 +17,24 @@ def _fast_and_isolated(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Nothing cached by one test is seen by the next (infra: cache isolation).
+    """Nothing cached by one test is seen by the next: every test starts with an empty cache.
 
-    Embedded runs start each test with an empty in-process cache; against a shared Redis (the
-    services run, several pytest processes at once) each test gets its own key prefix instead.
+    Against Redis (the services run, several pytest workers at once) each xdist worker gets
+    a Redis database of its own (12, 13, ...), so that clearing the cache — here and in
+    tests that clear it themselves — never wipes what a test in another worker just cached.
     """
-    import uuid
+    import os
+    import re
 
     from django.core.cache import cache
 
     if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
-        settings.CACHES = {
-            **settings.CACHES,
-            "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
-        }
-    else:
-        cache.clear()
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        database = 12 + int(worker[2:] or 0) if worker.startswith("gw") else 12
+        location = re.sub(r"(/\d+)?$", f"/{database}", settings.CACHES["default"]["LOCATION"], count=1)
+        if settings.CACHES["default"]["LOCATION"] != location:
+            settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": location}}
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
