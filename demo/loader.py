@@ -46,6 +46,7 @@ from demo.steps import STEPS, DemoContext
 # --- Steps of other apps: one import line each (the module registers its steps) ----------
 # isort: split
 import demo.forums_discussion  # forums: example threads (the demo events come from core)
+import demo.proposals  # consultations: example proposals, supports and comments
 import demo.results_concept  # results: the annex as the adopted concept
 import demo.review_meetings  # noqa: F401  (review: workshops, Fachgespräche, Rücksprachen)
 

@@ -135,3 +135,16 @@ def test_an_edited_page_is_restored_with_a_new_revision(loaded):
     page.refresh_from_db()
     assert page.title == "Vernetzung"
     assert HandlungsfeldPage.objects.filter(slug="vernetzung").count() == 1
+
+
+def test_the_demo_consultation_has_example_proposals_with_exact_counters(loaded, client):
+    from consultations.models import Comment, Proposal, Support
+
+    proposals = Proposal.objects.filter(consultation=loaded.demo_consultation)
+    assert proposals.count() == 10
+    for proposal in proposals:
+        assert proposal.support_count == Support.objects.filter(proposal=proposal).count()
+        assert proposal.comment_count == Comment.objects.filter(proposal=proposal).count()
+    assert proposals.filter(kind="goal").get().measures.count() == 2
+    listing = client.get(f"/beteiligung/{loaded.demo_consultation.slug}/vorschlaege/").content.decode()
+    assert "Abendsprachkurse mit Kinderbetreuung (Demo)" in listing
