@@ -229,10 +229,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
+# A further language needs its catalogue in locale/ first; right-to-left scripts (e.g. "ar")
+# work as they are: the layout sets dir="rtl" and the CSS uses logical properties.
 LANGUAGES = [
     ("de", _("German")),
     ("en", _("English")),
-    ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
