@@ -36,7 +36,9 @@ def participation_refusal(user: Any) -> str | None:
     if user.blocked_at:
         return _("Your account has been blocked by the moderation, so you cannot post.")
     if not is_active_participant(user):
-        return _("Please confirm your e-mail address first; then you can take part in the discussion.")
+        return _(
+            "Please confirm your e-mail address first; then you can take part in the discussion."
+        )
     return None
 
 
@@ -64,7 +66,9 @@ def comment_refusal(*, proposal: Proposal, user: Any) -> str | None:
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": _("Please write a comment before sending it.")}, code="required")
+        raise ValidationError(
+            {"body": _("Please write a comment before sending it.")}, code="required"
+        )
     if len(body) > COMMENT_MAX_LENGTH:
         raise ValidationError(
             {
@@ -83,18 +87,25 @@ def _ensure_can_comment(*, proposal: Proposal, user: User) -> None:
 
 
 @transaction.atomic
-def comment_create(*, proposal: Proposal, author: User, body: str, parent: Comment | None = None) -> Comment:
+def comment_create(
+    *, proposal: Proposal, author: User, body: str, parent: Comment | None = None
+) -> Comment:
     """Post a comment or a reply; a reply to a reply joins the top-level comment's thread."""
     _ensure_can_comment(proposal=proposal, user=author)
     body = _clean_body(body)
     if parent is not None:
         if parent.proposal_id != proposal.pk:
-            raise ValidationError(_("You can only reply to comments on the same proposal."), code="invalid_parent")
+            raise ValidationError(
+                _("You can only reply to comments on the same proposal."), code="invalid_parent"
+            )
         if parent.deleted_at is not None:
-            raise ValidationError(_("This comment was deleted, so you cannot reply to it."), code="parent_deleted")
+            raise ValidationError(
+                _("This comment was deleted, so you cannot reply to it."), code="parent_deleted"
+            )
         if parent.is_hidden:
             raise ValidationError(
-                _("This comment was hidden by the moderation, so you cannot reply to it."), code="parent_hidden"
+                _("This comment was hidden by the moderation, so you cannot reply to it."),
+                code="parent_hidden",
             )
         if parent.parent_id:
             parent = parent.parent
@@ -125,12 +136,15 @@ def comment_create(*, proposal: Proposal, author: User, body: str, parent: Comme
 
 def _own_live_comment(*, comment: Comment, user: User) -> None:
     if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
-        raise PermissionDenied("not the author")
+        raise PermissionDenied(_("Only its author may change this comment."))
     if comment.deleted_at is not None:
-        raise ValidationError(_("This comment was deleted and can no longer be changed."), code="deleted")
+        raise ValidationError(
+            _("This comment was deleted and can no longer be changed."), code="deleted"
+        )
     if comment.is_hidden:
         raise ValidationError(
-            _("This comment was hidden by the moderation and can no longer be changed."), code="hidden"
+            _("This comment was hidden by the moderation and can no longer be changed."),
+            code="hidden",
         )
 
 
@@ -156,8 +170,10 @@ def comment_delete(*, comment: Comment, user: User) -> Comment:
     must always be able to take back what they wrote.
     """
     if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
-        raise PermissionDenied("not the author")
-    updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+        raise PermissionDenied(_("Only its author may delete this comment."))
+    updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now()
+    )
     if updated and not comment.is_hidden:
         Proposal.objects.filter(pk=comment.proposal_id, comment_count__gt=0).update(
             comment_count=F("comment_count") - 1
@@ -176,7 +192,10 @@ def _clean_note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > FLAG_NOTE_MAX_LENGTH:
         raise ValidationError(
-            {"note": _("The note can have at most %(max)d characters.") % {"max": FLAG_NOTE_MAX_LENGTH}},
+            {
+                "note": _("The note can have at most %(max)d characters.")
+                % {"max": FLAG_NOTE_MAX_LENGTH}
+            },
             code="max_length",
         )
     return note
@@ -191,19 +210,25 @@ def _flag(*, reporter: User, reason: str, note: str, **target: Any) -> tuple[Fla
 
 
 @transaction.atomic
-def flag_comment(*, comment: Comment, reporter: User, reason: str, note: str = "") -> tuple[Flag, bool]:
+def flag_comment(
+    *, comment: Comment, reporter: User, reason: str, note: str = ""
+) -> tuple[Flag, bool]:
     """Report a comment to the moderation. Returns (flag, created); a second report is a no-op."""
     _ensure_can_flag(reporter)
     note = _clean_note(note)
     if comment.author_id == reporter.pk:
-        raise ValidationError(_("You cannot report your own comment; you can edit or delete it."), code="own")
+        raise ValidationError(
+            _("You cannot report your own comment; you can edit or delete it."), code="own"
+        )
     if comment.deleted_at is not None:
         raise ValidationError(_("This comment was deleted already."), code="deleted")
     return _flag(reporter=reporter, reason=reason, note=note, comment=comment)
 
 
 @transaction.atomic
-def flag_proposal(*, proposal: Proposal, reporter: User, reason: str, note: str = "") -> tuple[Flag, bool]:
+def flag_proposal(
+    *, proposal: Proposal, reporter: User, reason: str, note: str = ""
+) -> tuple[Flag, bool]:
     """Report a proposal to the moderation. Returns (flag, created); a second report is a no-op."""
     _ensure_can_flag(reporter)
     note = _clean_note(note)

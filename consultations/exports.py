@@ -44,7 +44,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def export_request(*, user: User, consultation: Consultation, format: str) -> ExportJob:
     """Create the job and hand it to the worker after commit."""
     if not is_coordination_office(user):
-        raise PermissionDenied("exports are for the coordination office")
+        raise PermissionDenied(_("Only the coordination office may export proposals."))
     if format not in ExportFormat.values:
         raise ValueError(f"unknown export format {format!r}")
     job = ExportJob.objects.create(requested_by=user, consultation=consultation, format=format)
@@ -83,7 +83,9 @@ def export_rows(*, consultation: Consultation) -> Iterator[list[Any]]:
     proposals = (
         Proposal.objects.filter(consultation=consultation)
         .select_related("handlungsfeld", "author", "goal")
-        .prefetch_related(Prefetch("municipalities", queryset=Municipality.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("municipalities", queryset=Municipality.objects.order_by("name"))
+        )
         .order_by("created_at", "pk")
     )
     whole_region = _("Whole region")
@@ -92,7 +94,11 @@ def export_rows(*, consultation: Consultation) -> Iterator[list[Any]]:
     for proposal in proposals.iterator(chunk_size=1000):
         proposal.consultation = consultation  # for the link, without a query per row
         municipalities = [municipality.name for municipality in proposal.municipalities.all()]
-        scope = whole_region if proposal.is_region_wide or not municipalities else ", ".join(municipalities)
+        scope = (
+            whole_region
+            if proposal.is_region_wide or not municipalities
+            else ", ".join(municipalities)
+        )
         handlungsfeld = proposal.handlungsfeld
         yield [
             proposal.pk,
@@ -167,7 +173,9 @@ def export_build(*, job_id: int) -> ExportJob:
             job.file.save(name, File(handle), save=False)
     except Exception as exc:
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+            status=ExportStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
         )
         job.refresh_from_db()
         raise

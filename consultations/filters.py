@@ -9,6 +9,7 @@ from django import forms
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from foundation.models import Handlungsfeld, Municipality
 
@@ -42,27 +43,35 @@ class ProposalFilterSet(django_filters.FilterSet):
         empty_label=_("All Handlungsfelder"),
     )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"),
+        label=pgettext_lazy("one of the Städte und Gemeinden", "Municipality"),
         field_name="municipalities",
         queryset=Municipality.objects.all(),
         to_field_name="slug",
         empty_label=_("All municipalities"),
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ProposalKind.choices, empty_label=_("Goals and measures"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProposalStatus.choices, empty_label=_("Any status"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=ProposalKind.choices, empty_label=_("Goals and measures")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ProposalStatus.choices, empty_label=_("Any status")
+    )
     assessed = django_filters.ChoiceFilter(
         label=_("Assessment"),
         method="filter_assessed",
         choices=[("yes", _("Assessed")), ("no", _("Not yet assessed"))],
         empty_label=_("Assessed or not"),
     )
-    sort = django_filters.ChoiceFilter(label=_("Sort by"), method="filter_noop", choices=[], empty_label=None)
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="filter_noop", choices=[], empty_label=None
+    )
 
     class Meta:
         model = Proposal
         fields: list[str] = []
 
-    def __init__(self, *args: Any, handlungsfelder: QuerySet[Handlungsfeld] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, handlungsfelder: QuerySet[Handlungsfeld] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.filters["sort"].extra["choices"] = sort_choices()
         if handlungsfelder is not None:
@@ -78,13 +87,19 @@ class ProposalFilterSet(django_filters.FilterSet):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return data.get("q") or ""
 
-    def filter_search(self, queryset: QuerySet[Proposal], name: str, value: str) -> QuerySet[Proposal]:
+    def filter_search(
+        self, queryset: QuerySet[Proposal], name: str, value: str
+    ) -> QuerySet[Proposal]:
         return search_proposals(queryset, value)
 
-    def filter_assessed(self, queryset: QuerySet[Proposal], name: str, value: str) -> QuerySet[Proposal]:
+    def filter_assessed(
+        self, queryset: QuerySet[Proposal], name: str, value: str
+    ) -> QuerySet[Proposal]:
         return filter_assessed(queryset, value == "yes")
 
-    def filter_noop(self, queryset: QuerySet[Proposal], name: str, value: str) -> QuerySet[Proposal]:
+    def filter_noop(
+        self, queryset: QuerySet[Proposal], name: str, value: str
+    ) -> QuerySet[Proposal]:
         return queryset
 
     @property

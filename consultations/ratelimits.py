@@ -13,6 +13,7 @@ settings.RATELIMIT_ENABLE = False switches all of them off (the test suite does 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -22,28 +23,95 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 from django_ratelimit.core import is_ratelimited
+
+# django-ratelimit's notation: "10/5m" is ten per five minutes, "5/h" five per hour.
+RATE = re.compile(r"^(?P<count>\d+)/(?P<multiplier>\d*)(?P<unit>[smhd])$")
 
 
 @dataclass(frozen=True)
 class Limit:
+    """A rate and the message shown when it is exceeded.
+
+    The message is an ngettext_lazy(..., "count") text with the placeholders %(count)d (the
+    number of the rate) and %(period)s (its time span, from `period_text`), so that the text
+    always tells the limit that is really in force, in the right plural.
+    """
+
     rate: str
     message: str | Promise
+
+    @property
+    def count(self) -> int:
+        return int(self._parts()["count"])
+
+    @property
+    def period(self) -> tuple[int, str]:
+        """The time span as (number, unit): "10/5m" gives (5, "m"), "5/h" gives (1, "h")."""
+        parts = self._parts()
+        return int(parts["multiplier"] or 1), parts["unit"]
+
+    def _parts(self) -> dict[str, str]:
+        match = RATE.match(self.rate)
+        if match is None:
+            raise ValueError(f"not a rate like '10/5m': {self.rate!r}")
+        return match.groupdict()
+
+    def text(self) -> str:
+        return str(self.message % {"count": self.count, "period": period_text(*self.period)})
+
+
+def period_text(number: int, unit: str) -> str:
+    """The time span of a rate as a phrase for a limit message, e.g. "within 5 minutes"."""
+    if unit == "d":
+        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+        text = ngettext("within a day", "within %(count)d days", number)
+    elif unit == "h":
+        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+        text = ngettext("within an hour", "within %(count)d hours", number)
+    elif unit == "m":
+        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+        text = ngettext("within a minute", "within %(count)d minutes", number)
+    else:
+        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+        text = ngettext("within a second", "within %(count)d seconds", number)
+    return text % {"count": number}
 
 
 LIMITS: dict[str, Limit] = {
     "proposal": Limit(
-        "5/h", gettext_lazy("You have submitted 5 proposals within an hour. Please wait a while before you submit another one.")
+        "5/h",
+        ngettext_lazy(
+            "You have submitted %(count)d proposal %(period)s. Please wait a while before you submit another one.",
+            "You have submitted %(count)d proposals %(period)s. Please wait a while before you submit another one.",
+            "count",
+        ),
     ),
     "comment": Limit(
         "10/5m",
-        gettext_lazy("You have written 10 comments within 5 minutes. Please wait a few minutes and send it again."),
+        ngettext_lazy(
+            "You have written %(count)d comment %(period)s. Please wait a few minutes and send it again.",
+            "You have written %(count)d comments %(period)s. Please wait a few minutes and send it again.",
+            "count",
+        ),
     ),
     "support": Limit(
-        "60/5m", gettext_lazy("You have supported or withdrawn support 60 times within 5 minutes. Please wait a few minutes.")
+        "60/5m",
+        ngettext_lazy(
+            "You have supported or withdrawn support once %(period)s. Please wait a few minutes.",
+            "You have supported or withdrawn support %(count)d times %(period)s. Please wait a few minutes.",
+            "count",
+        ),
     ),
-    "flag": Limit("20/h", gettext_lazy("You have sent 20 reports within an hour. Please wait a while before you report more.")),
+    "flag": Limit(
+        "20/h",
+        ngettext_lazy(
+            "You have sent %(count)d report %(period)s. Please wait a while before you report more.",
+            "You have sent %(count)d reports %(period)s. Please wait a while before you report more.",
+            "count",
+        ),
+    ),
 }
 
 
@@ -57,12 +125,17 @@ def _key(group: str, request: HttpRequest) -> str:
 def limit_exceeded(request: HttpRequest, action: str, *, increment: bool = True) -> bool:
     """Count one `action` for this person and say whether they went over the limit."""
     return is_ratelimited(
-        request, group=f"consultations.{action}", key=_key, rate=LIMITS[action].rate, method="POST", increment=increment
+        request,
+        group=f"consultations.{action}",
+        key=_key,
+        rate=LIMITS[action].rate,
+        method="POST",
+        increment=increment,
     )
 
 
 def rate_limit_message(action: str) -> str:
-    return str(LIMITS[action].message)
+    return LIMITS[action].text()
 
 
 def rate_limited_response(request: HttpRequest, action: str) -> HttpResponse:
@@ -74,7 +147,9 @@ def rate_limited_response(request: HttpRequest, action: str) -> HttpResponse:
     )
 
 
-def ratelimit_post(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def ratelimit_post(
+    action: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorator for POST-only actions; GET requests are never counted."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from foundation.models import Consultation, Handlungsfeld, Municipality, Phase, User
 from foundation.roles import is_active_participant, is_coordination_office
@@ -428,9 +429,14 @@ def priority_points_set(*, proposal: Proposal, user: User, points: int) -> Prior
         spent = PriorityBudget.objects.filter(pk=budget.pk, spent__lte=limit - delta).update(spent=F("spent") + delta)
         if not spent:
             budget.refresh_from_db()
+            remaining = max(budget.budget - budget.spent, 0)
             raise ValidationError(
-                _("You do not have enough points left in this Handlungsfeld: %(remaining)d of %(limit)d points are left.")
-                % {"remaining": max(budget.budget - budget.spent, 0), "limit": limit}
+                ngettext(
+                    "You do not have enough points left in this Handlungsfeld: %(remaining)d of %(limit)d points is left.",
+                    "You do not have enough points left in this Handlungsfeld: %(remaining)d of %(limit)d points are left.",
+                    remaining,
+                )
+                % {"remaining": remaining, "limit": limit}
             )
     else:
         PriorityBudget.objects.filter(pk=budget.pk).update(spent=F("spent") + delta)

@@ -19,6 +19,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from consultations.discussion import participation_refusal
 from foundation.models import User
@@ -49,7 +50,9 @@ def registration_refusal(*, event: ForumEvent, user: Any) -> str | None:
 def active_registration(*, event: ForumEvent, user: Any) -> EventRegistration | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return EventRegistration.objects.filter(event=event, user=user, cancelled_at__isnull=True).first()
+    return EventRegistration.objects.filter(
+        event=event, user=user, cancelled_at__isnull=True
+    ).first()
 
 
 @transaction.atomic
@@ -65,7 +68,9 @@ def register(*, event: ForumEvent, user: User) -> tuple[EventRegistration, bool]
         with transaction.atomic():
             registration = EventRegistration.objects.create(event=event, user=user)
     except IntegrityError:  # a concurrent request of the same person won
-        return EventRegistration.objects.get(event=event, user=user, cancelled_at__isnull=True), False
+        return EventRegistration.objects.get(
+            event=event, user=user, cancelled_at__isnull=True
+        ), False
     took_place = (
         ForumEvent.objects.filter(pk=event.pk, registration_open=True)
         .filter(Q(capacity__isnull=True) | Q(registered_count__lt=F("capacity")))
@@ -88,7 +93,9 @@ def cancel(*, event: ForumEvent, user: User) -> bool:
         cancelled_at=timezone.now()
     ):
         return False
-    ForumEvent.objects.filter(pk=event.pk, registered_count__gt=0).update(registered_count=F("registered_count") - 1)
+    ForumEvent.objects.filter(pk=event.pk, registered_count__gt=0).update(
+        registered_count=F("registered_count") - 1
+    )
     event.refresh_from_db(fields=["registered_count"])
     _confirm(registration=registration, event=event, cancelled=True)
     return True
@@ -99,20 +106,35 @@ def _confirm(*, registration: EventRegistration, event: ForumEvent, cancelled: b
     user = registration.user
     with recipient_language(user):
         when = formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
-        place = ", ".join(part for part in [event.place, event.municipality.name if event.municipality else ""] if part)
+        place = ", ".join(
+            part
+            for part in [event.place, event.municipality.name if event.municipality else ""]
+            if part
+        )
         if cancelled:
             title = _("Registration cancelled: %(title)s") % {"title": event.title}
-            lines = [_("You have cancelled your registration for “%(title)s” on %(date)s.") % {
-                "title": event.title, "date": when}]
+            lines = [
+                _("You have cancelled your registration for “%(title)s” on %(date)s.")
+                % {"title": event.title, "date": when}
+            ]
         else:
             title = _("Registration confirmed: %(title)s") % {"title": event.title}
-            lines = [_("You are registered for “%(title)s” on %(date)s.") % {"title": event.title, "date": when}]
+            lines = [
+                _("You are registered for “%(title)s” on %(date)s.")
+                % {"title": event.title, "date": when}
+            ]
             if place:
                 lines.append(_("Place: %(place)s") % {"place": place})
-            lines.append(_("If you cannot come, please cancel your registration on the event page so that somebody else can take your place."))
+            lines.append(
+                _(
+                    "If you cannot come, please cancel your registration on the event page so that somebody else can take your place."
+                )
+            )
         notify(
             recipient=user,
-            message=Message(kind="forum_event", title=title, body="\n\n".join(lines), url=event_url(event)),
+            message=Message(
+                kind="forum_event", title=title, body="\n\n".join(lines), url=event_url(event)
+            ),
             inapp=True,
             email=True,
             dedupe_key=f"forums:registration:{registration.pk}:{'cancelled' if cancelled else 'confirmed'}",
@@ -138,7 +160,14 @@ def participants_csv(event: ForumEvent) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("No."), _("Name"), _("Municipality"), _("Registered on")])
+    writer.writerow(
+        [
+            _("No."),
+            _("Name"),
+            pgettext("one of the Städte und Gemeinden", "Municipality"),
+            _("Registered on"),
+        ]
+    )
     for number, registration in enumerate(participants(event), start=1):
         user = registration.user
         writer.writerow(
@@ -146,7 +175,9 @@ def participants_csv(event: ForumEvent) -> str:
                 number,
                 _safe_cell(user.public_name),
                 _safe_cell(user.municipality.name if user.municipality else ""),
-                formats.date_format(timezone.localtime(registration.created_at), "SHORT_DATETIME_FORMAT"),
+                formats.date_format(
+                    timezone.localtime(registration.created_at), "SHORT_DATETIME_FORMAT"
+                ),
             ]
         )
     return buffer.getvalue()

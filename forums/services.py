@@ -49,18 +49,28 @@ def forum_closed_reason(forum: Forum, *, now: datetime | None = None) -> str | N
     """Why nobody can post in `forum` right now (and when that changes), or None if it is open."""
     now = now or timezone.now()
     if not forum.is_open:
-        return _("This forum is closed for new posts. You can still read everything that was written.")
+        return _(
+            "This forum is closed for new posts. You can still read everything that was written."
+        )
     consultation = forum.consultation
     phase = consultation.phase_at(now)
     if phase is not None and phase.allows_comments:
         return None
-    upcoming = consultation.phases.filter(starts_at__gt=now, allows_comments=True).order_by("starts_at").first()
+    upcoming = (
+        consultation.phases.filter(starts_at__gt=now, allows_comments=True)
+        .order_by("starts_at")
+        .first()
+    )
     if upcoming is not None:
-        return _("Posting opens on %(date)s, when the phase “%(phase)s” begins. Until then you can read the forum.") % {
+        return _(
+            "Posting opens on %(date)s, when the phase “%(phase)s” begins. Until then you can read the forum."
+        ) % {
             "date": _local_date(upcoming.starts_at),
             "phase": upcoming.title,
         }
-    return _("The discussion phase of this consultation is over, so no new posts can be written. You can still read the forum.")
+    return _(
+        "The discussion phase of this consultation is over, so no new posts can be written. You can still read the forum."
+    )
 
 
 def thread_closed_reason(thread: Thread) -> str | None:
@@ -95,7 +105,9 @@ def clean_text(value: str) -> str:
 def clean_body(body: str) -> str:
     body = clean_text(body)
     if not body:
-        raise ValidationError({"body": _("Please write a text before sending it.")}, code="required")
+        raise ValidationError(
+            {"body": _("Please write a text before sending it.")}, code="required"
+        )
     if len(body) > POST_MAX_LENGTH:
         raise ValidationError(
             {
@@ -110,16 +122,23 @@ def clean_body(body: str) -> str:
 def clean_title(title: str) -> str:
     title = " ".join(clean_text(title).split())
     if not title:
-        raise ValidationError({"title": _("Please enter a title for your thread.")}, code="required")
+        raise ValidationError(
+            {"title": _("Please enter a title for your thread.")}, code="required"
+        )
     if len(title) < TITLE_MIN_LENGTH:
         raise ValidationError(
-            {"title": _("The title is too short: please use at least %(min)d characters.") % {"min": TITLE_MIN_LENGTH}},
+            {
+                "title": _("The title is too short: please use at least %(min)d characters.")
+                % {"min": TITLE_MIN_LENGTH}
+            },
             code="min_length",
         )
     if len(title) > TITLE_MAX_LENGTH:
         raise ValidationError(
-            {"title": _("The title can have at most %(max)d characters; yours has %(length)d.")
-             % {"max": TITLE_MAX_LENGTH, "length": len(title)}},
+            {
+                "title": _("The title can have at most %(max)d characters; yours has %(length)d.")
+                % {"max": TITLE_MAX_LENGTH, "length": len(title)}
+            },
             code="max_length",
         )
     return title
@@ -184,7 +203,10 @@ def thread_create(*, forum: Forum, author: User, title: str, body: str) -> Threa
 
     recent = (
         Thread.objects.filter(
-            forum=forum, author=author, title=title, created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW
+            forum=forum,
+            author=author,
+            title=title,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
         )
         .order_by("-pk")
         .first()
@@ -196,7 +218,9 @@ def thread_create(*, forum: Forum, author: User, title: str, body: str) -> Threa
     post = Post.objects.create(thread=thread, author=author, body=body)
     Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at)
     Forum.objects.filter(pk=forum.pk).update(
-        thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_post_at=post.created_at
+        thread_count=F("thread_count") + 1,
+        post_count=F("post_count") + 1,
+        last_post_at=post.created_at,
     )
     thread.last_post_at = post.created_at
     thread.forum = forum
@@ -231,7 +255,7 @@ def post_create(*, thread: Thread, author: User, body: str) -> Post:
 
 def _own_post(*, post: Post, user: User) -> None:
     if not getattr(user, "is_authenticated", False) or post.author_id != user.pk:
-        raise PermissionDenied("not the author")
+        raise PermissionDenied(_("Only its author may change or delete this post."))
 
 
 @transaction.atomic
@@ -239,9 +263,13 @@ def post_edit(*, post: Post, user: User, body: str) -> Post:
     """The author corrects their post while they could still write it; readers see "edited"."""
     _own_post(post=post, user=user)
     if post.deleted_at is not None:
-        raise ValidationError(_("This post was deleted and can no longer be changed."), code="deleted")
+        raise ValidationError(
+            _("This post was deleted and can no longer be changed."), code="deleted"
+        )
     if post.is_hidden:
-        raise ValidationError(_("This post was hidden by the moderation and can no longer be changed."), code="hidden")
+        raise ValidationError(
+            _("This post was hidden by the moderation and can no longer be changed."), code="hidden"
+        )
     _ensure_can_post(forum=post.thread.forum, user=user, thread=post.thread)
     body = clean_body(body)
     if body == post.body:
@@ -261,7 +289,10 @@ def post_delete(*, post: Post, user: User) -> Post:
     """
     _own_post(post=post, user=user)
     now = timezone.now()
-    if Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(deleted_at=now) and not post.is_hidden:
+    if (
+        Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(deleted_at=now)
+        and not post.is_hidden
+    ):
         adjust_post_counters(thread=post.thread, delta=-1)
     post.refresh_from_db(fields=["deleted_at"])
     return post
@@ -271,7 +302,10 @@ def _clean_note(note: str) -> str:
     note = clean_text(note)
     if len(note) > FLAG_NOTE_MAX_LENGTH:
         raise ValidationError(
-            {"note": _("The note can have at most %(max)d characters.") % {"max": FLAG_NOTE_MAX_LENGTH}},
+            {
+                "note": _("The note can have at most %(max)d characters.")
+                % {"max": FLAG_NOTE_MAX_LENGTH}
+            },
             code="max_length",
         )
     return note
@@ -287,12 +321,16 @@ def post_flag(*, post: Post, reporter: User, reason: str, note: str = "") -> tup
         raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
     note = _clean_note(note)
     if post.author_id == reporter.pk:
-        raise ValidationError(_("You cannot report your own post; you can edit or delete it."), code="own")
+        raise ValidationError(
+            _("You cannot report your own post; you can edit or delete it."), code="own"
+        )
     if post.deleted_at is not None:
         raise ValidationError(_("This post was deleted already."), code="deleted")
     try:
         with transaction.atomic():
-            return PostFlag.objects.create(post=post, reporter=reporter, reason=reason, note=note), True
+            return PostFlag.objects.create(
+                post=post, reporter=reporter, reason=reason, note=note
+            ), True
     except IntegrityError:  # the unique constraint says: this person reported it already
         return PostFlag.objects.get(post=post, reporter=reporter), False
 

@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -43,7 +44,15 @@ class SuperuserOnlyMixin:
 
 @admin.register(User)
 class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
-    list_display = ["email", "display_name", "municipality", "is_active", "is_staff", "blocked_at", "deleted_at"]
+    list_display = [
+        "email",
+        "display_name",
+        "municipality",
+        "is_active",
+        "is_staff",
+        "blocked_at",
+        "deleted_at",
+    ]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "municipality"]
     search_fields = ["email", "display_name", "username", "first_name", "last_name"]
     list_select_related = ["municipality"]
@@ -76,18 +85,37 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
         blocked = 0
         for user in queryset:
             try:
-                services.account_block(user=user, reason=str(_("Blocked by an administrator.")), by=request.user)
+                services.account_block(
+                    user=user, reason=gettext("Blocked by an administrator."), by=request.user
+                )
             except ValidationError as exc:
-                self.message_user(request, f"{user.email}: {' '.join(exc.messages)}", messages.WARNING)
+                self.message_user(
+                    request,
+                    gettext("%(email)s was not blocked: %(reason)s")
+                    % {"email": user.email, "reason": " ".join(exc.messages)},
+                    messages.WARNING,
+                )
             else:
                 blocked += 1
-        self.message_user(request, _("%(count)d accounts blocked.") % {"count": blocked}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d account blocked.", "%(count)d accounts blocked.", blocked)
+            % {"count": blocked},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Unblock the selected accounts"))
     def unblock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        unblocked = 0
         for user in queryset:
             services.account_unblock(user=user)
-        self.message_user(request, _("The selected accounts are unblocked."), messages.SUCCESS)
+            unblocked += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d account unblocked.", "%(count)d accounts unblocked.", unblocked)
+            % {"count": unblocked},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Municipality)

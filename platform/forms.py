@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Municipality, User
 
@@ -20,7 +21,7 @@ class SignupExtraForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
+        label=pgettext_lazy("one of the Städte und Gemeinden", "Municipality"),
         queryset=Municipality.objects.all(),
         required=False,
         empty_label=_("— not specified —"),
@@ -79,5 +80,7 @@ class AccountDeleteForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError(_("The password is not correct."), code="password_incorrect")
+            raise forms.ValidationError(
+                _("The password is not correct."), code="password_incorrect"
+            )
         return password

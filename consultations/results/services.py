@@ -72,9 +72,9 @@ def goal_create(
         raise ValidationError(_("A goal needs a wording."))
     _lock_field(handlungsfeld)
     if position is None:
-        highest = ConceptGoal.objects.filter(consultation=consultation, handlungsfeld=handlungsfeld).aggregate(
-            highest=Max("position")
-        )["highest"]
+        highest = ConceptGoal.objects.filter(
+            consultation=consultation, handlungsfeld=handlungsfeld
+        ).aggregate(highest=Max("position"))["highest"]
         position = (highest or 0) + 1
     return ConceptGoal.objects.create(
         consultation=consultation,
@@ -169,12 +169,16 @@ def _goal_for_measure(proposal: Proposal) -> ConceptGoal:
         title=collecting_title,
     ).first()
     return existing or goal_create(
-        consultation=proposal.consultation, handlungsfeld=proposal.handlungsfeld, title=collecting_title
+        consultation=proposal.consultation,
+        handlungsfeld=proposal.handlungsfeld,
+        title=collecting_title,
     )
 
 
 @transaction.atomic
-def adopt_proposal(*, proposal: Proposal, adoption: AdoptionInput) -> ConceptGoal | ConceptMeasure | None:
+def adopt_proposal(
+    *, proposal: Proposal, adoption: AdoptionInput
+) -> ConceptGoal | ConceptMeasure | None:
     """Put a published, feasible proposal into the concept, or update its entry. Idempotent.
 
     Goals become ConceptGoals (title = revised title or title); measures become numbered
@@ -199,11 +203,17 @@ def adopt_proposal(*, proposal: Proposal, adoption: AdoptionInput) -> ConceptGoa
         return goal
 
     text = _measure_wording(proposal, adoption.revised_title, adoption.revised_body)
-    status = ImplementationStatus.DONE if adoption.feasibility == "already_done" else ImplementationStatus.PLANNED
+    status = (
+        ImplementationStatus.DONE
+        if adoption.feasibility == "already_done"
+        else ImplementationStatus.PLANNED
+    )
     measure = ConceptMeasure.objects.select_for_update().filter(source_proposal=proposal).first()
     if measure is None:
         goal = _goal_for_measure(proposal)
-        for attempt in range(3):  # a concurrent adoption may take the number between read and insert
+        for attempt in range(
+            3
+        ):  # a concurrent adoption may take the number between read and insert
             try:
                 with transaction.atomic():
                     return measure_create(
@@ -240,7 +250,8 @@ def adopt_published_case(case: Any) -> None:
                 feasibility=assessment.feasibility,
                 revised_title=assessment.revised_title or "",
                 revised_body=assessment.revised_body or "",
-                department=getattr(assessment, "department", None) or getattr(case, "lead_department", None),
+                department=getattr(assessment, "department", None)
+                or getattr(case, "lead_department", None),
             ),
         )
     publication_announce(proposal=proposal)
@@ -263,7 +274,9 @@ def _people_to_notify(proposal: Proposal) -> Iterable[User]:
     ids = set(proposal.supports.values_list("user_id", flat=True))
     if proposal.author_id:
         ids.add(proposal.author_id)
-    already = set(PublicationNotice.objects.filter(proposal=proposal).values_list("user_id", flat=True))
+    already = set(
+        PublicationNotice.objects.filter(proposal=proposal).values_list("user_id", flat=True)
+    )
     pending = sorted(ids - already)
     for start in range(0, len(pending), 500):
         yield from User.objects.filter(pk__in=pending[start : start + 500], is_active=True)
@@ -279,7 +292,9 @@ def _publication_message(proposal: Proposal, user: User) -> Any:
     rationale = getattr(assessment, "public_rationale", "") or ""
     is_author = proposal.author_id == user.pk
     if is_author:
-        title = _("The result for your proposal “%(title)s” has been published") % {"title": proposal.title}
+        title = _("The result for your proposal “%(title)s” has been published") % {
+            "title": proposal.title
+        }
     else:
         title = _("The result for the proposal “%(title)s” you support has been published") % {
             "title": proposal.title
@@ -291,7 +306,8 @@ def _publication_message(proposal: Proposal, user: User) -> Any:
         lines.append(_plain(rationale))
     try:
         url = reverse(
-            "consultations:proposal_detail", kwargs={"slug": proposal.consultation.slug, "pk": proposal.pk}
+            "consultations:proposal_detail",
+            kwargs={"slug": proposal.consultation.slug, "pk": proposal.pk},
         )
     except NoReverseMatch:
         url = reverse("results:concept", kwargs={"slug": proposal.consultation.slug})
@@ -306,11 +322,7 @@ def notify_publication(*, proposal_id: int) -> int:
     """
     from foundation.notifications import notify, recipient_language
 
-    proposal = (
-        Proposal.objects.select_related("consultation")
-        .filter(pk=proposal_id)
-        .first()
-    )
+    proposal = Proposal.objects.select_related("consultation").filter(pk=proposal_id).first()
     if proposal is None:
         return 0
     sent = 0
@@ -352,7 +364,9 @@ def renumber_field(*, consultation: Consultation, handlungsfeld: Handlungsfeld) 
     if not measures:
         return 0
     offset = max(number for _pk, number in measures) + len(measures) + 1
-    ConceptMeasure.objects.filter(pk__in=[pk for pk, _n in measures]).update(number=F("number") + offset)
+    ConceptMeasure.objects.filter(pk__in=[pk for pk, _n in measures]).update(
+        number=F("number") + offset
+    )
     for new_number, (pk, _old) in enumerate(measures, start=1):
         ConceptMeasure.objects.filter(pk=pk).update(number=new_number)
     return len(measures)
@@ -368,18 +382,27 @@ def measure_remove(*, measure: ConceptMeasure, renumber: bool = True) -> None:
 
 
 @transaction.atomic
-def concept_import_annex(*, consultation: Consultation, fields: list[dict[str, Any]]) -> tuple[int, int]:
+def concept_import_annex(
+    *, consultation: Consultation, fields: list[dict[str, Any]]
+) -> tuple[int, int]:
     """Load a printed annex ({slug, annex: [{goal, measures: [{number, text}]}]} per field).
 
     Numbers are kept exactly as printed. Idempotent: goals are matched by position and
     measures by number; entries that came from proposals are never touched.
     """
     goal_count = measure_count = 0
-    by_slug = {field.slug: field for field in Handlungsfeld.objects.filter(slug__in=[f["slug"] for f in fields])}
+    by_slug = {
+        field.slug: field
+        for field in Handlungsfeld.objects.filter(slug__in=[f["slug"] for f in fields])
+    }
     for field_data in fields:
         handlungsfeld = by_slug.get(field_data["slug"])
         if handlungsfeld is None:
-            raise ValidationError(f"Unknown Handlungsfeld {field_data['slug']!r}")
+            raise ValidationError(
+                _("Unknown Handlungsfeld “%(slug)s”."),
+                code="unknown_handlungsfeld",
+                params={"slug": field_data["slug"]},
+            )
         _lock_field(handlungsfeld)
         numbers = []
         for position, goal_data in enumerate(field_data.get("annex", []), start=1):
@@ -388,7 +411,10 @@ def concept_import_annex(*, consultation: Consultation, fields: list[dict[str, A
                 handlungsfeld=handlungsfeld,
                 position=position,
                 defaults={"title": goal_data["goal"].strip()},
-                create_defaults={"title": goal_data["goal"].strip(), "published_at": timezone.now()},
+                create_defaults={
+                    "title": goal_data["goal"].strip(),
+                    "published_at": timezone.now(),
+                },
             )
             goal_count += 1
             for measure_data in goal_data.get("measures", []):
@@ -411,7 +437,10 @@ def concept_import_annex(*, consultation: Consultation, fields: list[dict[str, A
             consultation=consultation, handlungsfeld=handlungsfeld, source_proposal__isnull=True
         ).exclude(number__in=numbers).delete()
         ConceptGoal.objects.filter(
-            consultation=consultation, handlungsfeld=handlungsfeld, source_proposal__isnull=True, position__gt=positions
+            consultation=consultation,
+            handlungsfeld=handlungsfeld,
+            source_proposal__isnull=True,
+            position__gt=positions,
         ).delete()
     return goal_count, measure_count
 
@@ -439,7 +468,11 @@ def measure_record_progress(
         raise ValidationError(_("Change the status or write a progress note."))
     if status_changed:
         MeasureStatusChange.objects.create(
-            measure=locked, old_status=locked.status, new_status=status, changed_by=actor, changed_at=at
+            measure=locked,
+            old_status=locked.status,
+            new_status=status,
+            changed_by=actor,
+            changed_at=at,
         )
         locked.status = status
         locked.status_changed_at = at
@@ -448,12 +481,18 @@ def measure_record_progress(
     if not note:
         return None
     return ProgressNote.objects.create(
-        measure=locked, author=actor, text=note, status_after=status if status_changed else "", created_at=at
+        measure=locked,
+        author=actor,
+        text=note,
+        status_after=status if status_changed else "",
+        created_at=at,
     )
 
 
 @transaction.atomic
-def measure_assign_department(*, measure: ConceptMeasure, department: Department | None) -> ConceptMeasure:
+def measure_assign_department(
+    *, measure: ConceptMeasure, department: Department | None
+) -> ConceptMeasure:
     measure.department = department
     measure.save(update_fields=["department", "updated_at"])
     return measure
@@ -493,7 +532,9 @@ def indicator_value_set(
     if on > timezone.localdate():
         raise ValidationError({"date": _("Values can only be recorded for today or earlier.")})
     record, _created = IndicatorValue.objects.update_or_create(
-        indicator=indicator, date=on, defaults={"value": value, "note": note.strip(), "recorded_by": actor}
+        indicator=indicator,
+        date=on,
+        defaults={"value": value, "note": note.strip(), "recorded_by": actor},
     )
     return record
 
@@ -504,14 +545,18 @@ def indicator_value_set(
 def default_period_start(consultation: Consultation, before: datetime) -> datetime:
     """Since the end of the last finished report, else since the concept was first published."""
     last = (
-        ReportRun.objects.filter(consultation=consultation, status=ReportStatus.DONE, period_end__lt=before)
+        ReportRun.objects.filter(
+            consultation=consultation, status=ReportStatus.DONE, period_end__lt=before
+        )
         .order_by("-period_end")
         .values_list("period_end", flat=True)
         .first()
     )
     if last is not None:
         return last
-    first = ConceptMeasure.objects.filter(consultation=consultation).aggregate(first=Min("created_at"))["first"]
+    first = ConceptMeasure.objects.filter(consultation=consultation).aggregate(
+        first=Min("created_at")
+    )["first"]
     if first is not None and first < before:
         return first - timedelta(seconds=1)
     return before - timedelta(days=183)
@@ -543,9 +588,16 @@ def report_request(
             return run
     else:
         run = ReportRun.objects.create(
-            consultation=consultation, period_start=period_start, period_end=period_end, requested_by=requested_by
+            consultation=consultation,
+            period_start=period_start,
+            period_end=period_end,
+            requested_by=requested_by,
         )
-    enqueue("results.tasks.generate_report", payload={"run_id": run.pk}, dedupe_key=f"results-report:{run.pk}")
+    enqueue(
+        "results.tasks.generate_report",
+        payload={"run_id": run.pk},
+        dedupe_key=f"results-report:{run.pk}",
+    )
     return run
 
 
@@ -562,7 +614,9 @@ def reports_schedule(*, now: datetime | None = None) -> list[ReportRun]:
     consultation_ids = ConceptMeasure.objects.values_list("consultation_id", flat=True).distinct()
     runs = []
     for consultation in Consultation.objects.filter(pk__in=consultation_ids):
-        runs.append(report_request(consultation=consultation, requested_by=None, period_end=period_end))
+        runs.append(
+            report_request(consultation=consultation, requested_by=None, period_end=period_end)
+        )
     return runs
 
 
@@ -572,9 +626,9 @@ def report_generate(*, run_id: int) -> ReportRun | None:
 
     from . import exports, selectors
 
-    claimed = ReportRun.objects.filter(pk=run_id, status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]).update(
-        status=ReportStatus.RUNNING, error=""
-    )
+    claimed = ReportRun.objects.filter(
+        pk=run_id, status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]
+    ).update(status=ReportStatus.RUNNING, error="")
     run = ReportRun.objects.select_related("consultation").filter(pk=run_id).first()
     if run is None or not claimed:
         return run
@@ -591,7 +645,9 @@ def report_generate(*, run_id: int) -> ReportRun | None:
         run.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx_bytes), save=False)
     except Exception as exc:
         logger.exception("Report run %s failed", run_id)
-        ReportRun.objects.filter(pk=run_id).update(status=ReportStatus.FAILED, error=str(exc)[:2000])
+        ReportRun.objects.filter(pk=run_id).update(
+            status=ReportStatus.FAILED, error=str(exc)[:2000]
+        )
         run.refresh_from_db()
         return run
     run.status = ReportStatus.DONE

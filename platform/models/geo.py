@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Municipality(models.Model):
@@ -8,7 +9,7 @@ class Municipality(models.Model):
     class Kind(models.TextChoices):
         CAPITAL = "landeshauptstadt", _("State capital")
         TOWN = "stadt", _("Town")
-        COMMUNITY = "gemeinde", _("Municipality")
+        COMMUNITY = "gemeinde", pgettext_lazy("kind of municipality", "Municipality")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)

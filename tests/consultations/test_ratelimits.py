@@ -69,7 +69,10 @@ def test_flagging_is_limited_with_the_note_kept(client):
     for comment in comments[:20]:
         client.post(en("consultations:comment_flag", pk=comment.pk), {"reason": "spam"})
 
-    response = client.post(en("consultations:comment_flag", pk=comments[20].pk), {"reason": "spam", "note": "Meine Notiz"})
+    response = client.post(
+        en("consultations:comment_flag", pk=comments[20].pk),
+        {"reason": "spam", "note": "Meine Notiz"},
+    )
 
     assert response.status_code == 429
     html = response.content.decode()
@@ -100,3 +103,77 @@ def test_switched_off_limits_let_everything_through(client, settings):
     statuses = {client.post(url, {"body": f"Beitrag {number}"}).status_code for number in range(12)}
 
     assert statuses == {302}
+
+
+def de(name: str, *args, **kwargs) -> str:
+    """The German address of a page (German is the default language: no prefix)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("de"):
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def test_the_german_message_names_the_limit_in_force_with_its_plural(client):
+    proposal = open_proposal()
+    client.force_login(ResidentFactory())
+    url = de("consultations:comment_create", proposal_pk=proposal.pk)
+    for number in range(10):
+        client.post(url, {"body": f"Beitrag {number}"})
+
+    response = client.post(url, {"body": "Noch einer"})
+
+    assert response.status_code == 429
+    assert (
+        "Sie haben innerhalb von 5 Minuten 10 Kommentare geschrieben." in response.content.decode()
+    )
+
+
+def test_a_limit_of_one_per_hour_reads_in_the_singular(client, monkeypatch):
+    """The number and the time span come from the rate, so a changed rate changes the text."""
+    from dataclasses import replace
+
+    monkeypatch.setitem(LIMITS, "comment", replace(LIMITS["comment"], rate="1/h"))
+    proposal = open_proposal()
+    client.force_login(ResidentFactory())
+    url = de("consultations:comment_create", proposal_pk=proposal.pk)
+    assert client.post(url, {"body": "Erster Beitrag"}).status_code == 302
+
+    response = client.post(url, {"body": "Zweiter Beitrag"})
+
+    assert response.status_code == 429
+    assert "Sie haben innerhalb einer Stunde 1 Kommentar geschrieben." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [
+        (
+            "60/5m",
+            "Sie haben innerhalb von 5 Minuten 60-mal Unterstützungen gegeben oder zurückgezogen.",
+        ),
+        (
+            "1/m",
+            "Sie haben innerhalb einer Minute einmal eine Unterstützung gegeben oder zurückgezogen.",
+        ),
+        (
+            "3/2h",
+            "Sie haben innerhalb von 2 Stunden 3-mal Unterstützungen gegeben oder zurückgezogen.",
+        ),
+    ],
+)
+def test_the_429_page_for_supports_says_how_often_in_german(client, monkeypatch, rate, expected):
+    from dataclasses import replace
+
+    monkeypatch.setitem(LIMITS, "support", replace(LIMITS["support"], rate=rate))
+    limit = LIMITS["support"].count
+    proposal = open_proposal()
+    client.force_login(ResidentFactory())
+    url = de("consultations:proposal_support", proposal.consultation.slug, proposal.pk)
+    for _ in range(limit):
+        client.post(url)
+
+    response = client.post(url)
+
+    assert response.status_code == 429
+    assert expected in response.content.decode()

@@ -202,6 +202,20 @@ class TestPriorityPoints:
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 
 
+@pytest.mark.django_db
+def test_points_refusal_names_the_points_left_in_german_singular_and_plural(client):
+    consultation = open_consultation(priority_points=5)
+    field = HandlungsfeldFactory()
+    a, b = (ProposalFactory(consultation=consultation, handlungsfeld=field) for _ in range(2))
+    client.force_login(ResidentFactory())
+    client.post(points_url(a), {"points": "4"})
+    one_left = client.post(points_url(b), {"points": "3"}).content.decode()
+    assert "1 von 5 Punkten ist noch übrig" in one_left
+    client.post(points_url(a), {"points": "2"})
+    three_left = client.post(points_url(b), {"points": "4"}).content.decode()
+    assert "3 von 5 Punkten sind noch übrig" in three_left
+
+
 def run_at_once(count, action):
     barrier = threading.Barrier(count)
     errors = []

@@ -42,7 +42,9 @@ def thread_create_url(forum, lang="en"):
     from django.utils import translation
 
     with translation.override(lang):
-        return reverse("forums:thread_create", args=[forum.consultation.slug, forum.handlungsfeld.slug])
+        return reverse(
+            "forums:thread_create", args=[forum.consultation.slug, forum.handlungsfeld.slug]
+        )
 
 
 # --- Role × action matrix -----------------------------------------------------------------------
@@ -99,7 +101,9 @@ def test_start_thread_matrix(client, setup, role):
     user = person(role, author)
     if user:
         client.force_login(user)
-    response = client.post(thread_create_url(forum), {"title": "Abendkurse für Berufstätige", "body": "Wer macht mit?"})
+    response = client.post(
+        thread_create_url(forum), {"title": "Abendkurse für Berufstätige", "body": "Wer macht mit?"}
+    )
     created = Thread.objects.filter(title="Abendkurse für Berufstätige").exists()
     if role in {"visitor", "blocked"}:
         assert response.status_code == 302 and "/login/" in response["Location"]
@@ -132,7 +136,9 @@ def test_flag_matrix(client, setup, role):
     user = person(role, author)
     if user:
         client.force_login(user)
-    response = client.post(en("forums:post_flag", post.pk), {"reason": "offensive", "note": "unfreundlich"})
+    response = client.post(
+        en("forums:post_flag", post.pk), {"reason": "offensive", "note": "unfreundlich"}
+    )
     flagged = PostFlag.objects.filter(post=post).exists()
     assert flagged == (role in {"resident", "coordination"})
     if role in {"unverified", "author"}:
@@ -170,12 +176,19 @@ def test_phase_without_comments_says_when_posting_opens(client):
     from tests.consultations.factories import PhaseFactory
 
     analysis = PhaseFactory(
-        kind="analysis", title="Bedarfsanalyse", allows_comments=False,
-        starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() + timedelta(days=4),
+        kind="analysis",
+        title="Bedarfsanalyse",
+        allows_comments=False,
+        starts_at=timezone.now() - timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=4),
     )
     PhaseFactory(
-        consultation=analysis.consultation, kind="forums", title="Foren", allows_comments=True,
-        starts_at=timezone.now() + timedelta(days=4), ends_at=timezone.now() + timedelta(days=40),
+        consultation=analysis.consultation,
+        kind="forums",
+        title="Foren",
+        allows_comments=True,
+        starts_at=timezone.now() + timedelta(days=4),
+        ends_at=timezone.now() + timedelta(days=40),
     )
     forum = ForumFactory(consultation=analysis.consultation)
     client.force_login(ResidentFactory())
@@ -189,7 +202,9 @@ def test_phase_without_comments_says_when_posting_opens(client):
 def test_after_the_last_discussion_phase_the_forum_is_read_only(client):
     from tests.consultations.factories import PhaseFactory
 
-    phase = PhaseFactory(starts_at=timezone.now() - timedelta(days=30), ends_at=timezone.now() - timedelta(days=1))
+    phase = PhaseFactory(
+        starts_at=timezone.now() - timedelta(days=30), ends_at=timezone.now() - timedelta(days=1)
+    )
     forum = ForumFactory(consultation=phase.consultation)
     page = client.get(forum_url(forum)).content.decode()
     assert "discussion phase of this consultation is over" in page
@@ -234,7 +249,9 @@ def test_too_long_reply_keeps_the_text(client, setup):
 def test_bad_thread_input_keeps_title_and_text(client):
     forum = open_forum()
     client.force_login(ResidentFactory())
-    response = client.post(thread_create_url(forum), {"title": "Ab", "body": "Mein ausführlicher Text"})
+    response = client.post(
+        thread_create_url(forum), {"title": "Ab", "body": "Mein ausführlicher Text"}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "The title is too short" in page
@@ -284,7 +301,10 @@ def test_markup_is_shown_as_text_and_control_characters_removed(client, setup):
 def test_thread_and_reply_keep_the_counters(client):
     forum = open_forum()
     client.force_login(ResidentFactory())
-    client.post(thread_create_url(forum), {"title": "Kita-Plätze für Kursteilnehmende", "body": "Erster Beitrag"})
+    client.post(
+        thread_create_url(forum),
+        {"title": "Kita-Plätze für Kursteilnehmende", "body": "Erster Beitrag"},
+    )
     thread = Thread.objects.get()
     client.force_login(ResidentFactory())
     response = client.post(reply_url(thread), {"body": "Zweiter Beitrag"})
@@ -382,3 +402,26 @@ def test_post_page_anchor_points_to_the_right_page(client, setup):
     assert post_url(last).endswith(f"?page=2#post-{last.pk}")
     page = client.get(thread_url(thread) + "?page=2").content.decode()
     assert f'id="post-{last.pk}"' in page
+
+
+def test_too_many_threads_are_held_back_with_a_german_message(client, settings):
+    from django.core.cache import cache
+
+    settings.RATELIMIT_ENABLE = True
+    cache.clear()
+    forum = open_forum()
+    client.force_login(ResidentFactory())
+    for number in range(5):
+        body = {"title": f"Sprachcafé Nummer {number}", "body": "Wer macht mit?"}
+        assert client.post(thread_create_url(forum, "de"), body).status_code == 302
+
+    response = client.post(
+        thread_create_url(forum, "de"), {"title": "Noch ein Thema", "body": "Mein Text"}
+    )
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Sie haben innerhalb einer Stunde 5 Diskussionen begonnen." in page
+    assert "Mein Text" in page
+    assert Thread.objects.count() == 5
+    cache.clear()
