@@ -30,6 +30,8 @@ from .permissions import can_view_case
 # How many titles of the same Handlungsfeld the SQLite fallback compares at most.
 SIMILARITY_FALLBACK_LIMIT = 1000
 TRIGRAM_THRESHOLD = 0.3
+# The duplicate search reads limit × this many nearest titles (see duplicate_candidates).
+DUPLICATE_WINDOW = 4
 DIFFLIB_THRESHOLD = 0.6
 
 
@@ -180,15 +182,25 @@ def duplicate_candidates(proposal: Proposal, limit: int = 5) -> list[DuplicateCa
     """Proposals of the same consultation whose titles look alike (trigrams on PostgreSQL)."""
     others = reviewable_proposals().filter(consultation_id=proposal.consultation_id).exclude(pk=proposal.pk)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
+        from django.contrib.postgres.search import TrigramDistance
 
+        # Nearest titles first by trigram distance (1 - similarity): ordered by `<->` alone,
+        # the GiST index of review migration 0004 hands them out without reading the other
+        # proposals. A few more than `limit` are fetched, so that the threshold and the
+        # tie-break by supports apply in Python to the same rows a full sort would pick
+        # (barring exact ties in distance at the edge of the window).
         rows = (
-            others.annotate(similarity=TrigramSimilarity("title", proposal.title))
-            .filter(similarity__gte=TRIGRAM_THRESHOLD)
+            others.annotate(distance=TrigramDistance("title", proposal.title))
             .select_related("handlungsfeld")
-            .order_by("-similarity", "-support_count")[:limit]
+            .order_by("distance")[: limit * DUPLICATE_WINDOW]
         )
-        return [DuplicateCandidate(row, float(row.similarity)) for row in rows]
+        candidates = [
+            DuplicateCandidate(row, 1.0 - float(row.distance))
+            for row in rows
+            if 1.0 - float(row.distance) >= TRIGRAM_THRESHOLD
+        ]
+        candidates.sort(key=lambda candidate: (-candidate.similarity, -candidate.proposal.support_count))
+        return candidates[:limit]
     # Fallback: compare with the most recent titles of the same Handlungsfeld, bounded.
     titles = list(
         others.filter(handlungsfeld_id=proposal.handlungsfeld_id)
