@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from foundation.models import User
 from foundation.roles import is_active_participant
+from foundation.validation import checked_text
 
 from .models import CLOSED_STATUSES, Comment, Flag, Proposal, ProposalStatus
 from .notifications import notify_new_comment
@@ -64,20 +65,13 @@ def comment_refusal(*, proposal: Proposal, user: Any) -> str | None:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError(
-            {"body": _("Please write a comment before sending it.")}, code="required"
-        )
-    if len(body) > COMMENT_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "body": _("A comment can have at most %(max)d characters; yours has %(length)d.")
-                % {"max": COMMENT_MAX_LENGTH, "length": len(body)}
-            },
-            code="max_length",
-        )
-    return body
+    return checked_text(
+        (body or "").strip(),
+        field="body",
+        max_length=COMMENT_MAX_LENGTH,
+        empty=_("Please write a comment before sending it."),
+        too_long=_("A comment can have at most %(max)d characters; yours has %(length)d."),
+    )
 
 
 def _ensure_can_comment(*, proposal: Proposal, user: User) -> None:
@@ -189,16 +183,12 @@ def _ensure_can_flag(user: User) -> None:
 
 
 def _clean_note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > FLAG_NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "note": _("The note can have at most %(max)d characters.")
-                % {"max": FLAG_NOTE_MAX_LENGTH}
-            },
-            code="max_length",
-        )
-    return note
+    return checked_text(
+        (note or "").strip(),
+        field="note",
+        max_length=FLAG_NOTE_MAX_LENGTH,
+        too_long=_("The note can have at most %(max)d characters."),
+    )
 
 
 def _flag(*, reporter: User, reason: str, note: str, **target: Any) -> tuple[Flag, bool]:

@@ -1,4 +1,7 @@
-"""Forms for comments, flags, moderation reasons and exports. The rules live in the services."""
+"""Forms for comments, flags and exports. The rules live in the services.
+
+The moderation reason form is shared with the forums: foundation.forms.ModerationReasonForm.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from foundation.models import Consultation
 
 from .discussion import COMMENT_MAX_LENGTH, FLAG_NOTE_MAX_LENGTH
 from .models import ExportFormat, FlagReason
-from .moderation import REASON_MAX_LENGTH
 
 
 class CommentForm(forms.Form):
@@ -52,27 +54,6 @@ class FlagForm(forms.Form):
         max_length=FLAG_NOTE_MAX_LENGTH,
         error_messages={"max_length": _("The note can have at most %(limit_value)d characters.")},
     )
-
-
-class ModerationReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=REASON_MAX_LENGTH,
-        error_messages={
-            "required": _("Please give a reason; it is shown in place of the content or to the person concerned."),
-            "max_length": _("The reason can have at most %(limit_value)d characters."),
-        },
-    )
-
-    def __init__(self, *args: object, reason_required: bool = True, help_text: str = "", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["reason"]
-        field.required = reason_required
-        if not reason_required:
-            field.label = _("Reason (optional)")
-        if help_text:
-            field.help_text = help_text
 
 
 class ExportRequestForm(forms.Form):

@@ -18,19 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from foundation.service_forms import add_service_errors, form_status, submit_form
+
 from . import discussion
 from .forms_discussion import CommentForm, FlagForm, ReplyForm
 from .models import Comment, Flag, Proposal
 from .notifications import comment_url, proposal_url
 from .ratelimits import limit_exceeded, rate_limit_message
-
-
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _proposal(pk: int) -> Proposal:
@@ -72,7 +66,7 @@ def comment_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
                     proposal=proposal, author=request.user, body=form.cleaned_data["body"], parent=parent
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 messages.success(request, _("Your comment has been published."))
@@ -94,26 +88,16 @@ def comment_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body}, label=_("Your corrected comment"))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            discussion.comment_edit(comment=comment, user=request.user, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            _add_service_errors(form, error)
-            status = 400
-        else:
-            messages.success(request, _("Your comment has been changed."))
-            return redirect(comment_url(comment))
-    elif request.method == "POST":
-        status = 400
-    refusal = None
+    if submit_form(request, form, lambda data: discussion.comment_edit(comment=comment, user=request.user, body=data["body"])):
+        messages.success(request, _("Your comment has been changed."))
+        return redirect(comment_url(comment))
     if comment.deleted_at or comment.is_hidden:
         refusal = _("This comment can no longer be changed.")
     else:
         refusal = discussion.comment_refusal(proposal=comment.proposal, user=request.user)
     context = {"comment": comment, "proposal": comment.proposal, "form": form, "refusal": refusal,
                "proposal_url": proposal_url(comment.proposal)}
-    return render(request, "consultations/discussion/comment_edit.html", context, status=status)
+    return render(request, "consultations/discussion/comment_edit.html", context, status=form_status(request))
 
 
 @login_required
@@ -151,7 +135,7 @@ def _flag_page(
             try:
                 _flag, created = report(reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
                 status = 400
             else:
                 if created:

@@ -2,44 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from foundation.models import User
-from foundation.roles import is_coordination_office
+from foundation.moderation_views import (
+    ActionSpec,
+    action_spec,
+    coordination_required,
+    dismiss_action,
+    hide_action,
+    lock_action,
+    render_log,
+    run_action,
+    selected_action,
+    unhide_action,
+    unlock_action,
+)
 
 from . import discussion_selectors as selectors
 from . import exports, moderation
-from .forms_discussion import ExportRequestForm, ModerationReasonForm
+from .forms_discussion import ExportRequestForm
 from .models import Comment, ExportStatus, Flag, ModerationActionKind, Proposal
 from .notifications import comment_url, proposal_url
-
-
-def coordination_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_coordination_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
 
 # --- Queue, log, blocked users ---------------------------------------------------------------------
 
@@ -56,23 +49,18 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @coordination_required
 @require_http_methods(["GET", "HEAD"])
 def moderation_log(request: HttpRequest) -> HttpResponse:
+    """The whole log, or (?user=) everything concerning one person."""
     user_id = request.GET.get("user")
     user_id = int(user_id) if user_id and user_id.isdigit() else None
-    action = request.GET.get("action", "")
-    if action not in ModerationActionKind.values:
-        action = ""
-    actions = selectors.moderation_log(target_user_id=user_id, action=action)
-    page_obj = Paginator(actions, selectors.MODERATION_LOG_PER_PAGE).get_page(request.GET.get("page"))
-    target_user = User.objects.filter(pk=user_id).first() if user_id else None
-    return render(
+    action = selected_action(request, ModerationActionKind)
+    return render_log(
         request,
         "consultations/moderation/log.html",
-        {
-            "page_obj": page_obj,
-            "action_choices": ModerationActionKind.choices,
-            "selected_action": action,
-            "target_user": target_user,
-        },
+        entries=selectors.moderation_log(target_user_id=user_id, action=action),
+        per_page=selectors.MODERATION_LOG_PER_PAGE,
+        kinds=ModerationActionKind,
+        selected=action,
+        extra_context={"target_user": User.objects.filter(pk=user_id).first() if user_id else None},
     )
 
 
@@ -86,44 +74,26 @@ def moderation_blocked(request: HttpRequest) -> HttpResponse:
 # --- Actions ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    title: str | Any
-    button: str | Any
-    reason_required: bool
-    run: Callable[..., Any]
-    done: str | Any
-    help_text: str | Any = ""
-    danger: bool = False
-
-
-HIDE_HELP = gettext_lazy("Shown in place of the content: “Hidden by the moderation: <reason>”.")
 BLOCK_HELP = gettext_lazy("Recorded in the log and kept with the account. Please be specific.")
 
 PROPOSAL_ACTIONS: dict[str, ActionSpec] = {
-    "hide": ActionSpec(gettext_lazy("Hide proposal"), gettext_lazy("Hide"), True, moderation.proposal_hide,
-                       gettext_lazy("The proposal is hidden."), HIDE_HELP, danger=True),
-    "unhide": ActionSpec(gettext_lazy("Show proposal again"), gettext_lazy("Show again"), False,
-                         moderation.proposal_unhide, gettext_lazy("The proposal is visible again.")),
-    "lock": ActionSpec(gettext_lazy("Lock proposal"), gettext_lazy("Lock"), False, moderation.proposal_lock,
-                       gettext_lazy("The proposal is locked: no new comments, supports or points."),
-                       gettext_lazy("Locking stops new comments, supports and points; everything stays visible.")),
-    "unlock": ActionSpec(gettext_lazy("Unlock proposal"), gettext_lazy("Unlock"), False, moderation.proposal_unlock,
-                         gettext_lazy("The proposal is unlocked.")),
-    "dismiss": ActionSpec(gettext_lazy("Dismiss the reports"), gettext_lazy("Dismiss reports"), False,
-                          lambda **kw: moderation.flags_dismiss(actor=kw["actor"], proposal=kw["proposal"],
-                                                                reason=kw["reason"]),
-                          gettext_lazy("The reports are dismissed; the proposal stays as it is.")),
+    "hide": hide_action(gettext_lazy("Hide proposal"), moderation.proposal_hide, gettext_lazy("The proposal is hidden.")),
+    "unhide": unhide_action(gettext_lazy("Show proposal again"), moderation.proposal_unhide,
+                            gettext_lazy("The proposal is visible again.")),
+    "lock": lock_action(gettext_lazy("Lock proposal"), moderation.proposal_lock,
+                        gettext_lazy("The proposal is locked: no new comments, supports or points."),
+                        gettext_lazy("Locking stops new comments, supports and points; everything stays visible.")),
+    "unlock": unlock_action(gettext_lazy("Unlock proposal"), moderation.proposal_unlock,
+                            gettext_lazy("The proposal is unlocked.")),
+    "dismiss": dismiss_action(moderation.flags_dismiss,
+                              gettext_lazy("The reports are dismissed; the proposal stays as it is.")),
 }
 COMMENT_ACTIONS: dict[str, ActionSpec] = {
-    "hide": ActionSpec(gettext_lazy("Hide comment"), gettext_lazy("Hide"), True, moderation.comment_hide,
-                       gettext_lazy("The comment is hidden."), HIDE_HELP, danger=True),
-    "unhide": ActionSpec(gettext_lazy("Show comment again"), gettext_lazy("Show again"), False,
-                         moderation.comment_unhide, gettext_lazy("The comment is visible again.")),
-    "dismiss": ActionSpec(gettext_lazy("Dismiss the reports"), gettext_lazy("Dismiss reports"), False,
-                          lambda **kw: moderation.flags_dismiss(actor=kw["actor"], comment=kw["comment"],
-                                                                reason=kw["reason"]),
-                          gettext_lazy("The reports are dismissed; the comment stays as it is.")),
+    "hide": hide_action(gettext_lazy("Hide comment"), moderation.comment_hide, gettext_lazy("The comment is hidden.")),
+    "unhide": unhide_action(gettext_lazy("Show comment again"), moderation.comment_unhide,
+                            gettext_lazy("The comment is visible again.")),
+    "dismiss": dismiss_action(moderation.flags_dismiss,
+                              gettext_lazy("The reports are dismissed; the comment stays as it is.")),
 }
 USER_ACTIONS: dict[str, ActionSpec] = {
     "block": ActionSpec(gettext_lazy("Block user"), gettext_lazy("Block"), True, moderation.user_block,
@@ -133,44 +103,24 @@ USER_ACTIONS: dict[str, ActionSpec] = {
 }
 
 
-def _next_url(request: HttpRequest, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return default
-
-
 def _run_action(
     request: HttpRequest, *, spec: ActionSpec, target_kwargs: dict[str, Any], context: dict[str, Any]
 ) -> HttpResponse:
-    form = ModerationReasonForm(request.POST or None, reason_required=spec.reason_required, help_text=spec.help_text)
-    default_next = reverse("consultations:moderation_queue")
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec.run(actor=request.user, reason=form.cleaned_data["reason"], **target_kwargs)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field_name, errors in error.message_dict.items():
-                    form.add_error(field_name if field_name in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
-            status = 400
-        else:
-            messages.success(request, str(spec.done))
-            return redirect(_next_url(request, default_next))
-    elif request.method == "POST":
-        status = 400
-    context.update({"form": form, "spec": spec, "next": _next_url(request, default_next)})
-    return render(request, "consultations/moderation/action.html", context, status=status)
+    return run_action(
+        request,
+        spec=spec,
+        form=spec.reason_form(request.POST or None),  # like every form page of this app
+        target=target_kwargs,
+        context=context,
+        template="consultations/moderation/action.html",
+        default_next=reverse("consultations:moderation_queue"),
+    )
 
 
 @coordination_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    spec = PROPOSAL_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
+    spec = action_spec(PROPOSAL_ACTIONS, action)
     proposal = get_object_or_404(Proposal.objects.select_related("author", "consultation"), pk=pk)
     flags = Flag.objects.filter(proposal=proposal, resolved_at__isnull=True).select_related("reporter")
     return _run_action(
@@ -184,9 +134,7 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @coordination_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    spec = COMMENT_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
+    spec = action_spec(COMMENT_ACTIONS, action)
     comment = get_object_or_404(Comment.objects.select_related("author", "proposal__consultation"), pk=pk)
     flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).select_related("reporter")
     return _run_action(
@@ -200,9 +148,7 @@ def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @coordination_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    spec = USER_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
+    spec = action_spec(USER_ACTIONS, action)
     target = get_object_or_404(User, pk=pk)
     recent = selectors.moderation_log(target_user_id=target.pk)[:10]
     return _run_action(

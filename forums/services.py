@@ -23,6 +23,7 @@ from consultations.discussion import participation_refusal
 from consultations.models import FlagReason
 from foundation.models import User
 from foundation.notifications import Message, notify, recipient_language
+from foundation.validation import checked_text
 
 from .models import Forum, Post, PostFlag, Thread
 
@@ -103,20 +104,13 @@ def clean_text(value: str) -> str:
 
 
 def clean_body(body: str) -> str:
-    body = clean_text(body)
-    if not body:
-        raise ValidationError(
-            {"body": _("Please write a text before sending it.")}, code="required"
-        )
-    if len(body) > POST_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "body": _("A post can have at most %(max)d characters; yours has %(length)d.")
-                % {"max": POST_MAX_LENGTH, "length": len(body)}
-            },
-            code="max_length",
-        )
-    return body
+    return checked_text(
+        clean_text(body),
+        field="body",
+        max_length=POST_MAX_LENGTH,
+        empty=_("Please write a text before sending it."),
+        too_long=_("A post can have at most %(max)d characters; yours has %(length)d."),
+    )
 
 
 def clean_title(title: str) -> str:
@@ -299,16 +293,12 @@ def post_delete(*, post: Post, user: User) -> Post:
 
 
 def _clean_note(note: str) -> str:
-    note = clean_text(note)
-    if len(note) > FLAG_NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "note": _("The note can have at most %(max)d characters.")
-                % {"max": FLAG_NOTE_MAX_LENGTH}
-            },
-            code="max_length",
-        )
-    return note
+    return checked_text(
+        clean_text(note),
+        field="note",
+        max_length=FLAG_NOTE_MAX_LENGTH,
+        too_long=_("The note can have at most %(max)d characters."),
+    )
 
 
 @transaction.atomic

@@ -21,19 +21,12 @@ from django.views.decorators.http import require_http_methods
 
 from consultations.discussion import participation_refusal
 from consultations.forms_discussion import FlagForm
+from foundation.service_forms import add_service_errors, form_status, submit_form
 
 from . import selectors, services
 from .forms import PostForm, ThreadForm
 from .models import PostFlag
 from .ratelimits import limit_exceeded, rate_limit_message
-
-
-def add_service_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -179,18 +172,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.own_post(pk=pk, user=request.user)
     thread = post.thread
     form = PostForm(request.POST if request.method == "POST" else None, initial={"body": post.body}, label=_("Your corrected post"))
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_edit(post=post, user=request.user, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-            status = 400
-        else:
-            messages.success(request, _("Your post has been changed."))
-            return redirect(services.post_url(post))
-    elif request.method == "POST":
-        status = 400
+    if submit_form(request, form, lambda data: services.post_edit(post=post, user=request.user, body=data["body"])):
+        messages.success(request, _("Your post has been changed."))
+        return redirect(services.post_url(post))
     if post.deleted_at or post.is_hidden:
         refusal = _("This post can no longer be changed.")
     else:
@@ -200,7 +184,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "forums/post_edit.html",
         {"post": post, "thread": thread, "forum": thread.forum, "form": form, "refusal": refusal,
          "thread_url": services.thread_url(thread)},
-        status=status,
+        status=form_status(request),
     )
 
 

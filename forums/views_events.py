@@ -11,11 +11,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from foundation.moderation_views import coordination_required
 from foundation.roles import is_coordination_office
 
 from . import events, selectors
 from .ratelimits import ratelimit_post
-from .views_moderation import coordination_required
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models import Municipality, User
+from .moderation import REASON_MAX_LENGTH
 
 
 class SignupExtraForm(forms.Form):
@@ -84,3 +85,34 @@ class AccountDeleteForm(forms.Form):
                 _("The password is not correct."), code="password_incorrect"
             )
         return password
+
+
+class ModerationReasonForm(forms.Form):
+    """The reason field of every moderation action page (foundation.moderation_views).
+
+    The action decides whether a reason is required and which hint it shows; the service
+    checks the reason again (foundation.moderation.clean_reason).
+    """
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        error_messages={
+            "required": _(
+                "Please give a reason; it is shown in place of the content or to the person concerned."
+            ),
+            "max_length": _("The reason can have at most %(limit_value)d characters."),
+        },
+    )
+
+    def __init__(
+        self, *args: object, reason_required: bool = True, help_text: str = "", **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.required = reason_required
+        if not reason_required:
+            field.label = _("Reason (optional)")
+        if help_text:
+            field.help_text = help_text

@@ -1,0 +1,163 @@
+"""The pages of the coordination office's moderation, as far as every app shares them.
+
+consultations and forums each list their actions as tables of ActionSpec (built mostly with
+the helpers below, so that "hide" looks and asks the same everywhere), keep their own views,
+URLs and selectors, and have templates that extend foundation/moderation/action.html and
+log.html. What is the same for every app lives here: who may open the pages, the reason
+form, where to go afterwards, how a refusal of the service is shown, and the log filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet, TextChoices
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+
+from .forms import ModerationReasonForm
+from .roles import is_coordination_office
+from .service_forms import form_status, submit_form
+
+View = Callable[..., HttpResponse]
+
+
+def coordination_required(view: View) -> View:
+    """Sign-in required; signed-in people outside the coordination office get 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_coordination_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Actions -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action as its page shows it; `run(actor=, reason=, **target)` is the app's service."""
+
+    title: Any
+    button: Any
+    reason_required: bool
+    run: Callable[..., Any]
+    done: Any
+    help_text: Any = ""
+    danger: bool = False
+
+    def reason_form(self, data: QueryDict | None) -> ModerationReasonForm:
+        return ModerationReasonForm(
+            data, reason_required=self.reason_required, help_text=self.help_text
+        )
+
+
+HIDE_HELP = gettext_lazy("Shown in place of the content: “Hidden by the moderation: <reason>”.")
+
+
+def hide_action(title: Any, run: Callable[..., Any], done: Any) -> ActionSpec:
+    """Hiding needs a reason: it is shown in place of the content."""
+    return ActionSpec(title, gettext_lazy("Hide"), True, run, done, HIDE_HELP, danger=True)
+
+
+def unhide_action(title: Any, run: Callable[..., Any], done: Any) -> ActionSpec:
+    return ActionSpec(title, gettext_lazy("Show again"), False, run, done)
+
+
+def lock_action(title: Any, run: Callable[..., Any], done: Any, help_text: Any) -> ActionSpec:
+    return ActionSpec(title, gettext_lazy("Lock"), False, run, done, help_text)
+
+
+def unlock_action(title: Any, run: Callable[..., Any], done: Any) -> ActionSpec:
+    return ActionSpec(title, gettext_lazy("Unlock"), False, run, done)
+
+
+def dismiss_action(run: Callable[..., Any], done: Any) -> ActionSpec:
+    """The reports were unfounded: they are closed, the content stays as it is."""
+    return ActionSpec(
+        gettext_lazy("Dismiss the reports"), gettext_lazy("Dismiss reports"), False, run, done
+    )
+
+
+def action_spec(actions: dict[str, ActionSpec], action: str) -> ActionSpec:
+    """The spec of the action named in the URL; an action the object does not have is 404."""
+    spec = actions.get(action)
+    if spec is None:
+        raise Http404
+    return spec
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """Where to go after the action: the `next` the page came with if it is on this site
+    (the queue, a proposal, a thread…), else `default`; never to another host."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return default
+
+
+def run_action(
+    request: HttpRequest,
+    *,
+    spec: ActionSpec,
+    form: ModerationReasonForm,
+    target: dict[str, Any],
+    context: dict[str, Any],
+    template: str,
+    default_next: str,
+) -> HttpResponse:
+    """The page of one action: the reason form, and on a valid POST the service.
+
+    `form` comes bound by the app (spec.reason_form(...)), because the apps bind forms
+    differently: consultations leaves the form unbound for a POST without any data,
+    forums binds every POST. A refusal of the service (ValidationError) is shown on the
+    form with status 400; success shows `spec.done` and goes to next_url.
+    """
+
+    def act(data: dict[str, Any]) -> object:
+        return spec.run(actor=request.user, reason=data["reason"], **target)
+
+    if submit_form(request, form, act):
+        messages.success(request, str(spec.done))
+        return redirect(next_url(request, default_next))
+    context.update({"form": form, "spec": spec, "next": next_url(request, default_next)})
+    return render(request, template, context, status=form_status(request))
+
+
+# --- Log -----------------------------------------------------------------------------------------
+
+
+def selected_action(request: HttpRequest, kinds: type[TextChoices]) -> str:
+    """The log filter: the `action` query parameter if it is one of `kinds`, else "" (all)."""
+    action = request.GET.get("action", "")
+    return action if action in kinds.values else ""
+
+
+def render_log(
+    request: HttpRequest,
+    template: str,
+    *,
+    entries: QuerySet[Any],
+    per_page: int,
+    kinds: type[TextChoices],
+    selected: str,
+    extra_context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """One page of a moderation log with its action filter (foundation/moderation/log.html)."""
+    page_obj = Paginator(entries, per_page).get_page(request.GET.get("page"))
+    context = {"page_obj": page_obj, "action_choices": kinds.choices, "selected_action": selected}
+    return render(request, template, {**context, **(extra_context or {})})

@@ -1,0 +1,30 @@
+"""Length checks of typed text, shared by the write services of all apps.
+
+The services check again what their forms already checked, because they are also called
+without a form (the demo loader, other services, tests) and must never store an empty or
+oversized text. The errors are keyed by field and carry the codes of Django's own form
+errors ("required", "max_length"), so that a view can show them next to the field the
+person typed into (see foundation.service_forms.add_service_errors).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+def checked_text(
+    text: str, *, field: str, max_length: int, too_long: str, empty: str | None = None
+) -> str:
+    """`text` unchanged if it passes, otherwise a ValidationError for `field`.
+
+    `empty` is the message for an empty text; None where an empty text is allowed.
+    `too_long` may use %(max)d and %(length)d. Callers trim or normalise the text first, so
+    that the length counted is the length that will be stored.
+    """
+    if empty is not None and not text:
+        raise ValidationError({field: empty}, code="required")
+    if len(text) > max_length:
+        raise ValidationError(
+            {field: too_long % {"max": max_length, "length": len(text)}}, code="max_length"
+        )
+    return text
