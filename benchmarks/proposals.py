@@ -149,6 +149,15 @@ def main() -> None:
         if (i + 1) % per_round == 0:
             # Throughput ratio of this round: bare mean time / support mean time.
             round_ratios.append(statistics.mean(bare_times[-per_round:]) / statistics.mean(view_times[-per_round:]))
+    # With JavaScript the same button posts through htmx and gets the new support box back
+    # (a rendered fragment instead of a redirect): withdraw some of the supports just given.
+    htmx_count = min(100, posts)
+    htmx_times = []
+    for i in range(htmx_count):
+        started = time.perf_counter()
+        response = resident.post(support_urls[i], {"action": "remove"}, HTTP_HX_REQUEST="true")
+        htmx_times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
     floor_times = []
     for _ in range(posts):
         started = time.perf_counter()
@@ -162,12 +171,15 @@ def main() -> None:
           f"p95 {percentile(view_times, 0.95):7.1f} ms   {view_rate:7.0f} req/s")
     print(f"{'bare view inserting one row':<58} p50 {statistics.median(bare_times):7.1f} ms   "
           f"p95 {percentile(bare_times, 0.95):7.1f} ms   {bare_rate:7.0f} req/s")
+    print(f"{'support POST via htmx (withdraw; returns the support box)':<58} p50 {statistics.median(htmx_times):7.1f} ms   "
+          f"p95 {percentile(htmx_times, 0.95):7.1f} ms   {1000 / statistics.mean(htmx_times):7.0f} req/s")
     print(f"support POST throughput = {100 * view_rate / bare_rate:.0f} % of the bare insert view "
           f"(rounds: {', '.join(f'{100 * ratio:.0f} %' for ratio in round_ratios)}; "
           f"median {100 * statistics.median(round_ratios):.0f} %)")
     created = Support.objects.filter(user=user, proposal_id__in=targets[:posts]).count()
     counted = sum(proposals.filter(pk__in=targets[:posts]).values_list("support_count", flat=True))
-    print(f"check: {created} supports created by the resident; counters of those proposals sum to {counted:,}")
+    print(f"check: the resident holds {created} supports ({posts} given, {htmx_count} withdrawn); "
+          f"counters of those proposals sum to {counted:,}")
 
     # Leave the data as it was for the next run.
     for pk in targets:

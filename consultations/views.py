@@ -255,11 +255,29 @@ def proposal_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _after_action(request: HttpRequest, proposal: Proposal, anchor: str) -> HttpResponse:
     if getattr(request, "htmx", False):
+        if anchor == "support":
+            return render(request, "consultations/includes/support_box.html", _support_box_context(request, proposal))
         proposal = selectors.proposal_for_detail(consultation=proposal.consultation, pk=proposal.pk)
-        template = "consultations/includes/support_box.html" if anchor == "support" else "consultations/includes/points_box.html"
-        response = render(request, template, _detail_context(request, proposal))
-        return response
+        return render(request, "consultations/includes/points_box.html", _detail_context(request, proposal))
     return redirect(f"{_detail_url(proposal)}#{anchor}")
+
+
+def _support_box_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+    """What the support box shows after a support POST (htmx): the new count and state.
+
+    Only the box is swapped, so only its data is read: the fresh counter and state of the
+    proposal and whether this person supports it now (two small queries), not the whole
+    detail page's context.
+    """
+    proposal.refresh_from_db(fields=["support_count", "status", "is_hidden", "is_locked"])
+    phase = proposal.consultation.phase_at()
+    return {
+        "consultation": proposal.consultation,
+        "proposal": proposal,
+        "phase": phase,
+        "supports_open": bool(phase and phase.allows_supports) and proposal.accepts_supports,
+        "has_supported": bool(selectors.supported_ids(user=request.user, proposal_ids=[proposal.pk])),
+    }
 
 
 @login_required

@@ -81,6 +81,25 @@ class TestSupportingThroughTheSite:
         html = response.content.decode()
         assert response.status_code == 200 and "<html" not in html
         assert 'id="support"' in html and "<strong>1</strong>" in html
+        assert 'name="action" value="remove"' in html  # the box now offers to withdraw
+
+        removed = client.post(support_url(proposal), {"action": "remove"}, HTTP_HX_REQUEST="true").content.decode()
+        assert "<strong>0</strong>" in removed and 'name="action" value="add"' in removed
+        proposal.refresh_from_db()
+        assert proposal.support_count == 0
+
+    def test_htmx_support_box_shows_a_refusal_in_place_and_stays_lean(self, client, django_assert_max_num_queries):
+        proposal = ProposalFactory(consultation=open_consultation(), is_locked=True)
+        client.force_login(ResidentFactory())
+        client.get("/")  # session and language settled before counting
+        # user, proposal, verified e-mail, phases, the box's fresh counter, supported ids
+        # (the session comes from the cache), not the whole detail page's context
+        with django_assert_max_num_queries(6):
+            response = client.post("/en" + support_url(proposal), HTTP_HX_REQUEST="true")
+        html = response.content.decode()
+        assert response.status_code == 200 and "locked by the moderation" in html
+        assert "<strong>0</strong>" in html and "Support this proposal" not in html
+        assert not Support.objects.exists()
 
     @pytest.mark.parametrize(
         ("attributes", "message"),
