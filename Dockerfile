@@ -32,5 +32,5 @@ USER mitreden
 EXPOSE 8000
 
 # Migrations run once per deployment in the `migrate` service (docker-compose.yml), not here.
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "60", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# Bind address, workers, timeouts and the preloading live in gunicorn.conf.py.
+CMD ["gunicorn", "config.wsgi:application"]

@@ -14,6 +14,7 @@ Rate limits are switched off for the run (they would stop the POST loop after 60
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -59,11 +60,43 @@ def measure(label: str, count: int, request: Callable[[int], object], *, warmup:
     return timings
 
 
+class GenerationTwoWatch:
+    """Records Python's full garbage collections and which side of the loop they hit."""
+
+    def __init__(self) -> None:
+        self.side = ""
+        self.pauses: list[tuple[str, float]] = []
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((self.side, (time.perf_counter() - self._started) * 1000))
+
+    def stop(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def summary(self) -> str:
+        if not self.pauses:
+            return "none"
+        return ", ".join(f"{ms:.0f} ms in a {side} POST" for side, ms in self.pauses)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5, help="the POST comparison is reported per round too")
+    parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="freeze the loaded application's objects out of the garbage collector, as the "
+        "gunicorn configuration (gunicorn.conf.py) does before it starts its workers",
+    )
     args = parser.parse_args()
 
     import django
@@ -75,6 +108,13 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
+
+    if args.gc_freeze:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 - what gunicorn's preload imports too
+        gc.collect()
+        gc.freeze()
 
     from consultations.models import Comment, Proposal, Support
     from foundation.models import Consultation, User
@@ -135,7 +175,12 @@ def main() -> None:
     visitor.post("/bench/insert/", {"proposal": targets[-1], "user": other.pk})
     view_times, bare_times, round_ratios = [], [], []
     per_round = max(1, posts // rounds)
+    # Python's full garbage collections (generation 2) pause whichever request happens to
+    # trigger them, ~100 ms each with this process's heap: one in a round of 100 POSTs moves
+    # that round's ratio by twenty points. They are counted per side and printed.
+    collections = GenerationTwoWatch()
     for i in range(posts):
+        collections.side = "support"
         started = time.perf_counter()
         response = resident.post(support_urls[i])
         view_times.append((time.perf_counter() - started) * 1000)
@@ -143,12 +188,14 @@ def main() -> None:
         # loop never GETs that page, so drop the cookie instead of letting messages pile up.
         resident.cookies.pop("messages", None)
         assert response.status_code == 302, response.status_code
+        collections.side = "bare"
         started = time.perf_counter()
         visitor.post("/bench/insert/", {"proposal": targets[i], "user": other.pk})
         bare_times.append((time.perf_counter() - started) * 1000)
         if (i + 1) % per_round == 0:
             # Throughput ratio of this round: bare mean time / support mean time.
             round_ratios.append(statistics.mean(bare_times[-per_round:]) / statistics.mean(view_times[-per_round:]))
+    collections.stop()
     # With JavaScript the same button posts through htmx and gets the new support box back
     # (a rendered fragment instead of a redirect): withdraw some of the supports just given.
     htmx_count = min(100, posts)
@@ -176,6 +223,7 @@ def main() -> None:
     print(f"support POST throughput = {100 * view_rate / bare_rate:.0f} % of the bare insert view "
           f"(rounds: {', '.join(f'{100 * ratio:.0f} %' for ratio in round_ratios)}; "
           f"median {100 * statistics.median(round_ratios):.0f} %)")
+    print(f"full garbage collections during those POSTs: {collections.summary()}")
     created = Support.objects.filter(user=user, proposal_id__in=targets[:posts]).count()
     counted = sum(proposals.filter(pk__in=targets[:posts]).values_list("support_count", flat=True))
     print(f"check: the resident holds {created} supports ({posts} given, {htmx_count} withdrawn); "

@@ -105,3 +105,42 @@ def test_gunicorn_serves_healthz_with_production_settings(tmp_path):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         server.stdout.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_configuration_preloads_and_the_fork_hook_freezes_the_loaded_app():
+    """gunicorn.conf.py (read from the working directory): preload, and before each fork
+    close shared connections and move the loaded objects out of the collector's reach."""
+    import gc
+    import runpy
+
+    from django.db import connection
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    connection.ensure_connection()
+    gc.unfreeze()
+    try:
+        config["pre_fork"](None, None)
+        assert gc.get_freeze_count() > 0
+        # A connection opened while loading would be shared by the workers: it is closed
+        # (Django keeps the test run's in-memory SQLite database open: closing would drop it).
+        if connection.vendor != "sqlite":
+            assert connection.connection is None
+    finally:
+        gc.unfreeze()
+
+
+def test_gunicorn_reads_the_configuration_file():
+    result = subprocess.run(
+        [str(BIN / "gunicorn"), "--print-config", "config.wsgi:application"],
+        cwd=ROOT, env={**os.environ, "WEB_CONCURRENCY": "5"}, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = {
+        key.strip(): value.strip()
+        for key, value in (line.split(" = ", 1) for line in result.stdout.splitlines() if " = " in line)
+    }
+    assert printed["preload_app"] == "True"
+    assert printed["workers"] == "5"
+    assert printed["timeout"] == "60"
