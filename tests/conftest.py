@@ -63,3 +63,25 @@ def _tasks_run_in_process_unless_services(request):
         yield
     finally:
         app.conf.task_always_eager = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test restores the migrated data (serialized_rollback=True).
+
+    A plain transactional test ends with a flush that runs post_migrate again (the roles are
+    created anew, with new ids); the next test that restores the serialized data then fails
+    on PostgreSQL with a duplicate role name. Refuse such a test at collection, with the fix.
+    """
+    offenders = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None:
+            continue
+        transactional = marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+        if transactional and not marker.kwargs.get("serialized_rollback", False):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError(
+            "transactional tests need @pytest.mark.django_db(transaction=True, serialized_rollback=True): "
+            + ", ".join(offenders)
+        )

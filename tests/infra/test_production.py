@@ -107,7 +107,7 @@ def test_gunicorn_serves_healthz_with_production_settings(tmp_path):
         server.stdout.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_gunicorn_configuration_preloads_and_the_fork_hook_freezes_the_loaded_app():
     """gunicorn.conf.py (read from the working directory): preload, and before each fork
     close shared connections and move the loaded objects out of the collector's reach."""
