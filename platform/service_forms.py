@@ -17,12 +17,12 @@ from django.http import HttpRequest
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Put a service's ValidationError on `form`: keyed errors on their field when the form
-    has one, everything else above the form."""
+    has one, everything else above the form. The errors keep their codes."""
     if hasattr(error, "error_dict"):
-        for field_name, errors in error.message_dict.items():
+        for field_name, errors in error.error_dict.items():
             form.add_error(field_name if field_name in form.fields else None, errors)
     else:
-        form.add_error(None, error.messages)
+        form.add_error(None, error)
 
 
 def submit_form(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from foundation.models import Consultation, Department
 from foundation.roles import department_ids, is_coordination_office
+from foundation.service_forms import add_service_errors
 
 from . import charts, exports, permissions, selectors, services
 from .forms import (
@@ -35,14 +34,6 @@ def _public_consultation(request: HttpRequest, slug: str) -> Consultation:
     if not consultation.is_published and not is_coordination_office(request.user):
         raise Http404
     return consultation
-
-
-def _apply_validation_error(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Public: concept and downloads ---------------------------------------------------------------
@@ -209,7 +200,7 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
                 raise PermissionDenied
         except ValidationError as error:
             form = {"progress": progress_form, "department": department_form, "indicator": indicator_form}[action]
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -263,7 +254,7 @@ def staff_indicator(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The value has been saved."))
                 return redirect("results:staff_indicator", pk=indicator.pk)
@@ -320,7 +311,7 @@ def staff_reports(request: HttpRequest, slug: str) -> HttpResponse:
                     consultation=consultation, requested_by=request.user, period_start=start, period_end=end
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("The report is being generated. It appears in the list below when it is ready.")

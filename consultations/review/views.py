@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from consultations.models import Proposal
 from foundation.models import Department
 from foundation.roles import department_ids, is_coordination_office, is_reviewer
+from foundation.service_forms import add_service_errors
 
 from . import selectors, services
 from .forms import (
@@ -67,14 +68,6 @@ def _error_messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [message for messages_ in error.message_dict.values() for message in messages_]
     return list(error.messages)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -144,7 +137,7 @@ def triage(request: HttpRequest) -> HttpResponse:
                 raise ValidationError(_("Choose what to do with the selected proposals."))
         except ValidationError as error:
             if action == "assign":
-                _apply_errors(assign_form, error)
+                add_service_errors(assign_form, error)
             else:
                 for message in _error_messages(error):
                     messages.error(request, message)
@@ -314,7 +307,7 @@ def case_assign(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The proposal was assigned to %(name)s.") % {"name": data["lead_department"].name})
             return _back(proposal_id)
@@ -368,7 +361,7 @@ def case_return(request: HttpRequest, proposal_id: int) -> HttpResponse:
         try:
             services.case_return(case=case, actor=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The assessment was returned to the department."))
             return _back(proposal_id)
@@ -400,7 +393,7 @@ def contribution_add(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 case=case, actor=request.user, department=form.cleaned_data["department"], statement=form.cleaned_data["statement"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your statement was added."))
             return _back(proposal_id)
@@ -419,7 +412,7 @@ def merge(request: HttpRequest, proposal_id: int) -> HttpResponse:
         try:
             services.proposals_merge(primary=proposal, duplicates=list(form.cleaned_data["duplicates"]), actor=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The proposals were merged. Their authors have been told."))
             return _back(proposal_id)
@@ -453,7 +446,7 @@ def assessment_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 with transaction.atomic():
                     services.assessment_save(case=case, actor=request.user, data=form.cleaned_data, submit=submit)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if submit:
                     messages.success(request, _("The assessment was submitted to the coordination office."))
@@ -508,7 +501,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     outcome=data["outcome"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The meeting “%(title)s” was saved.") % {"title": saved.title})
                 return redirect("review:meetings")
