@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -25,24 +22,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from .forms import ModerationReasonForm
-from .roles import is_coordination_office
+from .roles import is_coordination_office, role_required
 from .service_forms import form_status, submit_form
 
-View = Callable[..., HttpResponse]
-
-
-def coordination_required(view: View) -> View:
-    """Sign-in required; signed-in people outside the coordination office get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_coordination_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in required; signed-in people outside the coordination office get 403.
+coordination_required = role_required(is_coordination_office)
 
 
 # --- Actions -----------------------------------------------------------------------------------

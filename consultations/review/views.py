@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from consultations.models import Proposal
 from foundation.models import Department
-from foundation.roles import department_ids, is_coordination_office, is_reviewer
+from foundation.roles import department_ids, is_coordination_office, is_reviewer, role_required
 from foundation.service_forms import add_service_errors
 
 from . import selectors, services
@@ -39,29 +38,11 @@ from .permissions import is_lead_reviewer, may_perform, user_contributing_depart
 from .workflow import CONTRIBUTION_STATES, EDITABLE_STATES, Action, allowed_actions
 
 PAGE_SIZE = 50
-View = Callable[..., HttpResponse]
 
 
-def _staff_view(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
-    """Sign-in required; signed-in users without the role get 403."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not allowed(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-coordination_view = _staff_view(is_coordination_office)
-reviewer_view = _staff_view(lambda user: is_reviewer(user))
-case_view = _staff_view(lambda user: is_coordination_office(user) or is_reviewer(user))
+coordination_view = role_required(is_coordination_office)
+reviewer_view = role_required(is_reviewer)
+case_view = role_required(lambda user: is_coordination_office(user) or is_reviewer(user))
 
 
 def _error_messages(error: ValidationError) -> list[str]:
