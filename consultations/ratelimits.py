@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext_lazy
 from django_ratelimit.core import is_ratelimited
 
 # django-ratelimit's notation: "10/5m" is ten per five minutes, "5/h" five per hour.
@@ -62,21 +62,22 @@ class Limit:
         return str(self.message % {"count": self.count, "period": period_text(*self.period)})
 
 
+# The time span of a rate, put into the limit messages' %(period)s ("10/5m": within 5 minutes).
+PERIODS = {
+    # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+    "d": ngettext_lazy("within a day", "within %(count)d days", "count"),
+    # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+    "h": ngettext_lazy("within an hour", "within %(count)d hours", "count"),
+    # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+    "m": ngettext_lazy("within a minute", "within %(count)d minutes", "count"),
+    # Translators: the time span of a rate limit, put into "You have ... %(period)s."
+    "s": ngettext_lazy("within a second", "within %(count)d seconds", "count"),
+}
+
+
 def period_text(number: int, unit: str) -> str:
     """The time span of a rate as a phrase for a limit message, e.g. "within 5 minutes"."""
-    if unit == "d":
-        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
-        text = ngettext("within a day", "within %(count)d days", number)
-    elif unit == "h":
-        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
-        text = ngettext("within an hour", "within %(count)d hours", number)
-    elif unit == "m":
-        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
-        text = ngettext("within a minute", "within %(count)d minutes", number)
-    else:
-        # Translators: the time span of a rate limit, put into "You have ... %(period)s."
-        text = ngettext("within a second", "within %(count)d seconds", number)
-    return text % {"count": number}
+    return str(PERIODS[unit] % {"count": number})
 
 
 LIMITS: dict[str, Limit] = {
