@@ -179,8 +179,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> d
         "is_moderator": services.can_see_hidden(user),
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
         "can_edit": services.can_edit(proposal, user) and bool(phase and phase.allows_proposals),
-        "supports_open": bool(phase and phase.allows_supports) and proposal.accepts_supports,
-        "has_supported": bool(selectors.supported_ids(user=user, proposal_ids=[proposal.pk])),
+        **_support_state(user, proposal, phase),
         "measures": selectors.measures_of(goal=proposal, user=user),
         "points": points,
         "points_form": PriorityPointsForm(initial={"points": points.given}, maximum=points.max_for_this)
@@ -275,8 +274,15 @@ def _support_box_context(request: HttpRequest, proposal: Proposal) -> dict[str, 
         "consultation": proposal.consultation,
         "proposal": proposal,
         "phase": phase,
+        **_support_state(request.user, proposal, phase),
+    }
+
+
+def _support_state(user: Any, proposal: Proposal, phase: Any) -> dict[str, bool]:
+    """Whether the support button is offered, and whether this person supports the proposal."""
+    return {
         "supports_open": bool(phase and phase.allows_supports) and proposal.accepts_supports,
-        "has_supported": bool(selectors.supported_ids(user=request.user, proposal_ids=[proposal.pk])),
+        "has_supported": bool(selectors.supported_ids(user=user, proposal_ids=[proposal.pk])),
     }
 
 
