@@ -194,11 +194,8 @@ def duplicate_candidates(proposal: Proposal, limit: int = 5) -> list[DuplicateCa
             .select_related("handlungsfeld")
             .order_by("distance")[: limit * DUPLICATE_WINDOW]
         )
-        candidates = [
-            DuplicateCandidate(row, 1.0 - float(row.distance))
-            for row in rows
-            if 1.0 - float(row.distance) >= TRIGRAM_THRESHOLD
-        ]
+        nearest = [DuplicateCandidate(row, 1.0 - float(row.distance)) for row in rows]
+        candidates = [candidate for candidate in nearest if candidate.similarity >= TRIGRAM_THRESHOLD]
         candidates.sort(key=lambda candidate: (-candidate.similarity, -candidate.proposal.support_count))
         return candidates[:limit]
     # Fallback: compare with the most recent titles of the same Handlungsfeld, bounded.
