@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = _("Proposals and review")
-
-    def ready(self) -> None:
-        from . import discussion_hooks
-
-        discussion_hooks.register()

@@ -1,13 +1,5 @@
-"""Celery tasks of the consultations app: they take ids, call a service and may run twice."""
+"""Celery finds the tasks of an app in `<app>.tasks`: the consultations' live in its sub-packages."""
 
-from __future__ import annotations
+from .exports.tasks import build_export
 
-from celery import shared_task
-
-
-@shared_task(name="consultations.tasks.build_export")
-def build_export(*, job_id: int) -> int:
-    """Build the export file of one job; a job that is not pending any more is left alone."""
-    from .exports import export_build
-
-    return export_build(job_id=job_id).row_count
+__all__ = ["build_export"]

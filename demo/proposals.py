@@ -10,7 +10,7 @@ recomputed from the rows at the end.
 from __future__ import annotations
 
 from consultations.models import Comment, Proposal, ProposalKind, Support
-from consultations.services import sanitize_body
+from consultations.proposals.services import sanitize_body
 from demo.core import DEMO_MARK
 from demo.steps import DemoContext, register
 from foundation.models import User

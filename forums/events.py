@@ -21,9 +21,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from consultations.discussion import participation_refusal
 from foundation.models import User
 from foundation.notifications import Message, notify, recipient_language
+from foundation.rules import participation_refusal
 
 from .models import EventRegistration, ForumEvent
 

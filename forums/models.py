@@ -174,7 +174,7 @@ class PostFlag(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_flags", verbose_name=_("reported by")
     )
-    reason = models.CharField(_("reason"), max_length=20)  # consultations.models.FlagReason
+    reason = models.CharField(_("reason"), max_length=20)  # foundation.models.FlagReason
     note = models.TextField(_("note"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)

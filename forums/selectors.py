@@ -10,9 +10,9 @@ from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from consultations.selectors import consultation_for
-from foundation.models import Consultation, User
+from foundation.models import Consultation, FlagReason, User
 from foundation.roles import is_coordination_office
+from foundation.selectors import consultation_for
 
 from .models import (
     EventRegistration,
@@ -169,8 +169,6 @@ class FlaggedPost:
 
     @property
     def reason_counts(self) -> list[tuple[str, int]]:
-        from consultations.models import FlagReason
-
         labels = dict(FlagReason.choices)
         counts: dict[str, int] = {}
         for flag in self.flags:

@@ -8,7 +8,6 @@ counter columns (see forums.models) with F() updates in the same transaction.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,24 +18,22 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from consultations.discussion import participation_refusal
-from consultations.models import FlagReason
-from foundation.models import User
+from foundation.models import Activity, FlagReason, User
+from foundation.moderation import clean_flag_note
 from foundation.notifications import Message, notify, recipient_language
-from foundation.validation import checked_text
+from foundation.rules import ensure_may_take_part, participation_refusal
+from foundation.validation import checked_text, clean_text
 
 from .models import Forum, Post, PostFlag, Thread
 
 POST_MAX_LENGTH = 5000
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = 200
-FLAG_NOTE_MAX_LENGTH = 1000
 POSTS_PER_PAGE = 20
 # The same text sent twice by the same person within this window is a double click.
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 
 # Control characters other than tab and line feed have no place in plain text.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # --- Who may post ---------------------------------------------------------------------------------
@@ -53,15 +50,10 @@ def forum_closed_reason(forum: Forum, *, now: datetime | None = None) -> str | N
         return _(
             "This forum is closed for new posts. You can still read everything that was written."
         )
-    consultation = forum.consultation
-    phase = consultation.phase_at(now)
-    if phase is not None and phase.allows_comments:
+    gate = forum.consultation.gate(Activity.COMMENTS, now)
+    if gate.is_open:
         return None
-    upcoming = (
-        consultation.phases.filter(starts_at__gt=now, allows_comments=True)
-        .order_by("starts_at")
-        .first()
-    )
+    upcoming = gate.opens_with
     if upcoming is not None:
         return _(
             "Posting opens on %(date)s, when the phase “%(phase)s” begins. Until then you can read the forum."
@@ -95,12 +87,6 @@ def _ensure_can_post(*, forum: Forum, user: User, thread: Thread | None = None) 
 
 
 # --- Input ------------------------------------------------------------------------------------------
-
-
-def clean_text(value: str) -> str:
-    """Plain text with line breaks: unified newlines, no control characters, trimmed."""
-    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_CHARS.sub("", value).strip()
 
 
 def clean_body(body: str) -> str:
@@ -292,24 +278,13 @@ def post_delete(*, post: Post, user: User) -> Post:
     return post
 
 
-def _clean_note(note: str) -> str:
-    return checked_text(
-        clean_text(note),
-        field="note",
-        max_length=FLAG_NOTE_MAX_LENGTH,
-        too_long=_("The note can have at most %(max)d characters."),
-    )
-
-
 @transaction.atomic
 def post_flag(*, post: Post, reporter: User, reason: str, note: str = "") -> tuple[PostFlag, bool]:
     """Report a post to the moderation. Returns (flag, created); a second report changes nothing."""
-    refusal = participation_refusal(reporter)
-    if refusal:
-        raise ValidationError(refusal, code="not_allowed")
+    ensure_may_take_part(reporter)
     if reason not in FlagReason.values:
         raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
-    note = _clean_note(note)
+    note = clean_flag_note(note)
     if post.author_id == reporter.pk:
         raise ValidationError(
             _("You cannot report your own post; you can edit or delete it."), code="own"

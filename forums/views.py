@@ -19,14 +19,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from consultations.discussion import participation_refusal
-from consultations.forms_discussion import FlagForm
+from foundation.forms import FlagForm
+from foundation.ratelimits import limit_exceeded, rate_limit_message
+from foundation.rules import participation_refusal
 from foundation.service_forms import add_service_errors, form_status, submit_form
 
 from . import selectors, services
 from .forms import PostForm, ThreadForm
 from .models import PostFlag
-from .ratelimits import limit_exceeded, rate_limit_message
 
 
 @require_http_methods(["GET", "HEAD"])

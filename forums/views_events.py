@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from foundation.moderation_views import coordination_required
+from foundation.ratelimits import ratelimit_post
 from foundation.roles import is_coordination_office
 
 from . import events, selectors
-from .ratelimits import ratelimit_post
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -19,17 +19,3 @@ class FoundationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
-        from .staff import StaffLink, register_staff_link
-
-        register_staff_link(
-            StaffLink(
-                title=_("Administration"),
-                url_name="wagtailadmin_home",
-                allowed=_may_use_wagtail_admin,
-                order=900,
-            )
-        )
-
-
-def _may_use_wagtail_admin(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_perm("wagtailadmin.access_admin")

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Municipality, User
-from .moderation import REASON_MAX_LENGTH
+from .models import FlagReason, Municipality, User
+from .moderation import FLAG_NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
 class SignupExtraForm(forms.Form):
@@ -116,3 +116,19 @@ class ModerationReasonForm(forms.Form):
             field.label = _("Reason (optional)")
         if help_text:
             field.help_text = help_text
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with it?"),
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose a reason.")},
+    )
+    note = forms.CharField(
+        label=_("Note for the moderation (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=FLAG_NOTE_MAX_LENGTH,
+        error_messages={"max_length": _("The note can have at most %(limit_value)d characters.")},
+    )

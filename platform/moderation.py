@@ -1,6 +1,6 @@
 """What every moderation action has in common, whichever app's content it concerns.
 
-consultations.moderation (proposals, comments, users) and forums.moderation (threads, posts)
+consultations.discussion.moderation (proposals, comments, users) and forums.moderation (threads, posts)
 keep their own public actions, report models and log models. The rules that must not drift
 apart between them live here: only the coordination office moderates, one rule for reasons,
 reports are closed the same way, and hiding, showing and locking a row are written so that
@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from .models import User
 from .roles import is_coordination_office
-from .validation import checked_text
+from .validation import checked_text, clean_text
 
 REASON_MAX_LENGTH = 2000
+FLAG_NOTE_MAX_LENGTH = 1000
 
 
 def ensure_moderator(actor: User) -> None:
@@ -43,6 +44,16 @@ def clean_reason(reason: str, *, required: bool) -> str:
         if required
         else None,
         too_long=_("The reason can have at most %(max)d characters."),
+    )
+
+
+def clean_flag_note(note: str) -> str:
+    """The optional note of a resident's flag, as plain text within its limit."""
+    return checked_text(
+        clean_text(note),
+        field="note",
+        max_length=FLAG_NOTE_MAX_LENGTH,
+        too_long=_("The note can have at most %(max)d characters."),
     )
 
 

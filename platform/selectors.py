@@ -8,9 +8,11 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 
-from .models import Notification, User
+from .models import Consultation, Notification, User
+from .rules import may_see_consultation
 
 #: A model may list fields that must not leave in a personal data export (e.g. internal
 #: reviewer notes about the person) in a class attribute of this name.
@@ -18,6 +20,14 @@ EXPORT_EXCLUDE_ATTRIBUTE = "personal_data_export_exclude"
 
 #: Fields that never leave, whatever model they are on.
 _NEVER_EXPORTED = {"password"}
+
+
+def consultation_for(*, slug: str, user: Any) -> Consultation:
+    """The consultation a page of any app belongs to, if `user` may see it (else 404)."""
+    consultation = Consultation.objects.filter(slug=slug).first()
+    if consultation is None or not may_see_consultation(user, consultation):
+        raise Http404
+    return consultation
 
 
 def unread_notification_count(*, user: Any) -> int:

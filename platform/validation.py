@@ -9,6 +9,8 @@ person typed into (see foundation.service_forms.add_service_errors).
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 
 
@@ -28,3 +30,12 @@ def checked_text(
             {field: too_long % {"max": max_length, "length": len(text)}}, code="max_length"
         )
     return text
+
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str) -> str:
+    """Plain text with line breaks: unified newlines, no control characters, trimmed."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_CHARS.sub("", value).strip()

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from consultations.models import Proposal, ProposalKind
+from consultations.proposals.models import Proposal, ProposalKind
 from foundation.models import Consultation, Department, Handlungsfeld, User
 from foundation.outbox import enqueue
 

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Proposal
+from consultations.proposals.models import Proposal
 from foundation.models import Department, Handlungsfeld
 
 from .models import Assessment, Feasibility, MeetingKind, Responsibility, ReviewMeeting, ReviewState

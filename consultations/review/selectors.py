@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from consultations.models import Proposal, ProposalStatus
+from consultations.proposals.models import Proposal, ProposalStatus
 from foundation.models import Department, Handlungsfeld
 
 from .models import (

@@ -1,13 +1,13 @@
 """Every write of the review queue: validate, change, record a ReviewEvent, notify via the outbox.
 
-Other apps extend publication through `on_published`: a list of callables `(case) -> None`
+Other apps extend publication through the Wagtail hook `CASE_PUBLISHED_HOOK`, `(case) -> None`,
 called inside the publishing transaction, right after the case became "published" and the
 proposal got its status (side effects of hooks must go through foundation.outbox).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail import hooks
 
-from consultations.models import Proposal, ProposalStatus, Support
+from consultations.proposals.models import Proposal, ProposalStatus, Support
 from foundation.models import Department, User
 from foundation.notifications import Message, notify, recipient_language
 from foundation.outbox import enqueue
@@ -42,7 +43,7 @@ from .permissions import (
 )
 from .workflow import CONTRIBUTION_STATES, EDITABLE_STATES, Action, target_state
 
-on_published: list[Callable[[ReviewCase], None]] = []
+CASE_PUBLISHED_HOOK = "review_case_published"
 
 PUBLISHED_STATUS = {
     Feasibility.FEASIBLE: ProposalStatus.ACCEPTED,
@@ -365,7 +366,7 @@ def cases_publish(*, cases: Sequence[ReviewCase], actor: User) -> list[ReviewCas
         assessment.save(update_fields=["published_at", "updated_at"])
         Proposal.objects.filter(pk=case.proposal_id).update(status=PUBLISHED_STATUS[assessment.feasibility])
         case.proposal.status = PUBLISHED_STATUS[assessment.feasibility]
-        for hook in on_published:
+        for hook in hooks.get_hooks(CASE_PUBLISHED_HOOK):
             hook(case)
         published.append(case)
     return published

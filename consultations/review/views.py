@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from consultations.models import Proposal
+from consultations.proposals.models import Proposal
 from foundation.models import Department
 from foundation.roles import department_ids, is_coordination_office, is_reviewer, role_required
 from foundation.service_forms import add_service_errors

@@ -1,21 +1,25 @@
 from .accounts import User
-from .consultations import Consultation, Phase, PhaseKind
+from .consultations import Activity, Consultation, Phase, PhaseGate, PhaseKind
 from .fields import Handlungsfeld
 from .geo import Municipality
+from .moderation import FlagReason
 from .notifications import Notification, OutboxMessage
 from .organisations import Department, DepartmentKind, DepartmentMembership, Organisation
 
 __all__ = [
+    "Activity",
     "Consultation",
     "Department",
     "DepartmentKind",
     "DepartmentMembership",
+    "FlagReason",
     "Handlungsfeld",
     "Municipality",
     "Notification",
     "Organisation",
     "OutboxMessage",
     "Phase",
+    "PhaseGate",
     "PhaseKind",
     "User",
 ]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +24,26 @@ class PhaseKind(models.TextChoices):
     ASSESSMENT = "assessment", _("Expert assessment")
     RESULT = "result", _("Result")
     MONITORING = "monitoring", _("Implementation and monitoring")
+
+
+class Activity(StrEnum):
+    """What a phase may open for participants."""
+
+    PROPOSALS = "proposals"
+    SUPPORTS = "supports"
+    COMMENTS = "comments"
+    PRIORITY_POINTS = "priority_points"
+
+
+@dataclass(frozen=True)
+class PhaseGate:
+    """Whether an activity is open in a consultation, the phase running now, and, when it is
+    closed, the next phase that opens it (None if none will). `reason` is the caller's text."""
+
+    is_open: bool
+    phase: Phase | None
+    opens_with: Phase | None = None
+    reason: str = ""
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -85,6 +107,21 @@ class Consultation(models.Model):
         running = [phase for phase in self.cached_phases() if phase.is_open(moment)]
         return running[-1] if running else None
 
+    def gate(self, activity: Activity, moment: datetime | None = None) -> PhaseGate:
+        """Is `activity` open at `moment` (now by default), and if not, when does it open?
+
+        The one rule for every phase check of the platform (proposals, supports, comments,
+        priority points, forum posts); the callers only word the reason.
+        """
+        moment = moment or timezone.now()
+        phase = self.phase_at(moment)
+        if phase is not None and phase.allows(activity):
+            return PhaseGate(is_open=True, phase=phase)
+        upcoming = next(
+            (later for later in self.cached_phases() if later.starts_at > moment and later.allows(activity)), None
+        )
+        return PhaseGate(is_open=False, phase=phase, opens_with=upcoming)
+
     def next_phase(self, moment: datetime | None = None) -> Phase | None:
         moment = moment or timezone.now()
         return next((phase for phase in self.cached_phases() if phase.starts_at > moment), None)
@@ -124,6 +161,12 @@ class Phase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation}: {self.title}"
+
+    def allows(self, activity: Activity) -> bool:
+        """Whether this phase opens `activity` (its dates aside)."""
+        if activity == Activity.PRIORITY_POINTS:
+            return self.priority_points > 0
+        return bool(getattr(self, f"allows_{activity}"))
 
     def is_open(self, moment: datetime | None = None) -> bool:
         moment = moment or timezone.now()

@@ -16,13 +16,13 @@ from django.urls import reverse
 from consultations.results import services as results_services
 from forums.models import PostFlag
 from foundation.models import Municipality
+from tests.consultations.discussion.factories import CommentFactory, FlagFactory, open_proposal
 from tests.consultations.factories import (
     MunicipalityFactory,
     ResidentFactory,
     UserFactory,
     coordination_office_user,
 )
-from tests.consultations.factories_discussion import CommentFactory, FlagFactory, open_proposal
 from tests.forums.factories import PostFactory, ThreadFactory, open_forum
 from tests.results.factories import ConsultationFactory
 
@@ -105,7 +105,7 @@ def test_the_moderation_queue_names_the_comment_and_its_reports_in_one_sentence(
 
 
 def test_the_moderation_log_says_which_comment_on_which_proposal(client):
-    from consultations import moderation
+    from consultations.discussion import moderation
 
     moderator = coordination_office_user()
     comment = CommentFactory(proposal=open_proposal(title="Mehr Sprachkurse am Abend"))
@@ -118,7 +118,7 @@ def test_the_moderation_log_says_which_comment_on_which_proposal(client):
 
 
 def test_the_blocked_list_names_the_person_in_german_word_order(client):
-    from consultations import moderation
+    from consultations.discussion import moderation
 
     moderator = coordination_office_user()
     person = ResidentFactory(display_name="Kim Beispiel")
@@ -183,7 +183,7 @@ def test_an_unknown_handlungsfeld_in_an_annex_is_refused_in_german():
 
 
 def test_the_points_box_counts_the_points_left_in_the_singular(client):
-    from consultations.services import priority_points_set
+    from consultations.proposals.services import priority_points_set
     from tests.consultations.factories import ProposalFactory, open_consultation
 
     proposal = ProposalFactory(consultation=open_consultation(priority_points=5))

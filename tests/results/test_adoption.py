@@ -150,7 +150,9 @@ def test_publishing_through_the_review_workflow_adopts_and_notifies(django_captu
     review_services = pytest.importorskip("consultations.review.services")
     from consultations.results.services import adopt_published_case
 
-    assert adopt_published_case in review_services.on_published
+    from wagtail import hooks
+
+    assert adopt_published_case in hooks.get_hooks(review_services.CASE_PUBLISHED_HOOK)
     department = DepartmentFactory()
     consultation = ConsultationFactory()
     field = HandlungsfeldFactory()

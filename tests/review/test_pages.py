@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from consultations.review import services
-from consultations.review.hooks import public_assessment_context
+from consultations.review.wagtail_hooks import public_assessment_context
 from consultations.review.models import MeetingKind, ReviewCase, ReviewMeeting, ReviewState
 
 from .factories import (
@@ -163,9 +163,11 @@ def test_public_proposal_page_shows_the_published_assessment_but_never_the_inter
     assert department.name in published
     assert COMPLETE["internal_note"] not in published
 
-    from consultations import selectors
+    from wagtail import hooks
 
-    assert public_assessment_context in selectors.DETAIL_CONTEXT_PROVIDERS
+    from consultations.proposals.selectors import DETAIL_CONTEXT_HOOK
+
+    assert public_assessment_context in hooks.get_hooks(DETAIL_CONTEXT_HOOK)
 
 
 def test_bulk_publish_from_the_inbox(client, office):

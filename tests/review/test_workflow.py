@@ -139,11 +139,10 @@ def test_the_transition_table_names_every_state():
 
 def test_full_journey_records_every_change_and_publishes_the_status(office, department, reviewer):
     published_cases = []
-    services.on_published.append(published_cases.append)
-    try:
+    from wagtail import hooks
+
+    with hooks.register_temporarily(services.CASE_PUBLISHED_HOOK, published_cases.append):
         case = run_to(ReviewState.PUBLISHED, office, department, reviewer)
-    finally:
-        services.on_published.remove(published_cases.append)
 
     assert case.state == ReviewState.PUBLISHED
     assert published_cases == [case]

@@ -1,0 +1,194 @@
+"""Comments and flags: the write services of the discussion under a proposal.
+
+Proposal.comment_count counts the *visible* comments: neither deleted by their author nor
+hidden by the moderation (replies included). Every path that changes visibility (post,
+delete, hide, unhide) adjusts it with an F() update in the same transaction, so the number
+shown in lists always matches what a reader can actually read on the page.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.proposals.models import Proposal
+from foundation.models import Activity, User
+from foundation.moderation import clean_flag_note
+from foundation.rules import ensure_may_take_part, participation_refusal
+from foundation.validation import checked_text
+
+from .models import Comment, Flag
+from .notifications import notify_new_comment
+
+COMMENT_MAX_LENGTH = 5000
+# A second identical comment by the same person within this window is a double click.
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
+
+
+def discussion_closed_reason(proposal: Proposal) -> str | None:
+    """Why nobody can comment on `proposal` right now, or None if the discussion is open."""
+    refusal = proposal.comment_refusal()
+    if refusal:
+        return refusal
+    if not proposal.consultation.gate(Activity.COMMENTS).is_open:
+        return _("Comments are only possible while the consultation's discussion phase is open.")
+    return None
+
+
+def comment_refusal(*, proposal: Proposal, user: Any) -> str | None:
+    """The first reason why `user` cannot comment on `proposal` now, or None."""
+    return participation_refusal(user) or discussion_closed_reason(proposal)
+
+
+def _clean_body(body: str) -> str:
+    return checked_text(
+        (body or "").strip(),
+        field="body",
+        max_length=COMMENT_MAX_LENGTH,
+        empty=_("Please write a comment before sending it."),
+        too_long=_("A comment can have at most %(max)d characters; yours has %(length)d."),
+    )
+
+
+def _ensure_can_comment(*, proposal: Proposal, user: User) -> None:
+    refusal = comment_refusal(proposal=proposal, user=user)
+    if refusal:
+        raise ValidationError(refusal, code="closed")
+
+
+@transaction.atomic
+def comment_create(
+    *, proposal: Proposal, author: User, body: str, parent: Comment | None = None
+) -> Comment:
+    """Post a comment or a reply; a reply to a reply joins the top-level comment's thread."""
+    _ensure_can_comment(proposal=proposal, user=author)
+    body = _clean_body(body)
+    if parent is not None:
+        if parent.proposal_id != proposal.pk:
+            raise ValidationError(
+                _("You can only reply to comments on the same proposal."), code="invalid_parent"
+            )
+        if parent.deleted_at is not None:
+            raise ValidationError(
+                _("This comment was deleted, so you cannot reply to it."), code="parent_deleted"
+            )
+        if parent.is_hidden:
+            raise ValidationError(
+                _("This comment was hidden by the moderation, so you cannot reply to it."),
+                code="parent_hidden",
+            )
+        if parent.parent_id:
+            parent = parent.parent
+
+    recent = (
+        Comment.objects.filter(
+            proposal=proposal,
+            author=author,
+            parent=parent,
+            body=body,
+            deleted_at__isnull=True,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if recent is not None:  # the same text sent twice: a double click, not a second comment
+        return recent
+
+    comment = Comment.objects.create(proposal=proposal, parent=parent, author=author, body=body)
+    Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    comment.proposal = proposal
+    comment.parent = parent
+    comment.author = author
+    notify_new_comment(comment=comment)
+    return comment
+
+
+def _own_live_comment(*, comment: Comment, user: User) -> None:
+    if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
+        raise PermissionDenied(_("Only its author may change this comment."))
+    if comment.deleted_at is not None:
+        raise ValidationError(
+            _("This comment was deleted and can no longer be changed."), code="deleted"
+        )
+    if comment.is_hidden:
+        raise ValidationError(
+            _("This comment was hidden by the moderation and can no longer be changed."),
+            code="hidden",
+        )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
+    """The author corrects their comment while the discussion is open; the page marks it as edited."""
+    _own_live_comment(comment=comment, user=user)
+    _ensure_can_comment(proposal=comment.proposal, user=user)
+    body = _clean_body(body)
+    if body == comment.body:
+        return comment
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user: User) -> Comment:
+    """Soft delete by the author: the text stays in the database, the page shows a marker.
+
+    Deleting is allowed even after the discussion closed or the author was blocked: people
+    must always be able to take back what they wrote.
+    """
+    if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
+        raise PermissionDenied(_("Only its author may delete this comment."))
+    updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now()
+    )
+    if updated and not comment.is_hidden:
+        Proposal.objects.filter(pk=comment.proposal_id, comment_count__gt=0).update(
+            comment_count=F("comment_count") - 1
+        )
+    comment.refresh_from_db(fields=["deleted_at"])
+    return comment
+
+
+def _flag(*, reporter: User, reason: str, note: str, **target: Any) -> tuple[Flag, bool]:
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(reporter=reporter, reason=reason, note=note, **target), True
+    except IntegrityError:  # the unique constraint says: this person reported it already
+        return Flag.objects.get(reporter=reporter, **target), False
+
+
+@transaction.atomic
+def flag_comment(
+    *, comment: Comment, reporter: User, reason: str, note: str = ""
+) -> tuple[Flag, bool]:
+    """Report a comment to the moderation. Returns (flag, created); a second report is a no-op."""
+    ensure_may_take_part(reporter)
+    note = clean_flag_note(note)
+    if comment.author_id == reporter.pk:
+        raise ValidationError(
+            _("You cannot report your own comment; you can edit or delete it."), code="own"
+        )
+    if comment.deleted_at is not None:
+        raise ValidationError(_("This comment was deleted already."), code="deleted")
+    return _flag(reporter=reporter, reason=reason, note=note, comment=comment)
+
+
+@transaction.atomic
+def flag_proposal(
+    *, proposal: Proposal, reporter: User, reason: str, note: str = ""
+) -> tuple[Flag, bool]:
+    """Report a proposal to the moderation. Returns (flag, created); a second report is a no-op."""
+    ensure_may_take_part(reporter)
+    note = clean_flag_note(note)
+    if proposal.author_id == reporter.pk:
+        raise ValidationError(_("You cannot report your own proposal."), code="own")
+    return _flag(reporter=reporter, reason=reason, note=note, proposal=proposal)

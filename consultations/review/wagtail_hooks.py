@@ -1,0 +1,40 @@
+"""How the review queue plugs into the proposal pages and the staff navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from consultations.proposals.selectors import DETAIL_CONTEXT_HOOK
+from foundation.roles import is_coordination_office, is_reviewer
+from foundation.staff import STAFF_LINKS_HOOK, StaffLink
+
+from .selectors import published_assessment
+
+
+@hooks.register(DETAIL_CONTEXT_HOOK)
+def public_assessment_context(proposal: Any, request: HttpRequest) -> dict[str, Any]:
+    """`public_assessment` for the public detail page: the published assessment or None.
+
+    Templates may render it with {% include "review/includes/public_assessment.html" %};
+    the internal note is never part of that include.
+    """
+    assessment = published_assessment(proposal)
+    if assessment is None:
+        return {}
+    return {
+        "public_assessment": assessment,
+        "public_assessment_template": "review/includes/public_assessment.html",
+    }
+
+
+@hooks.register(STAFF_LINKS_HOOK)
+def staff_links() -> list[StaffLink]:
+    return [
+        StaffLink(title=_("Review triage"), url_name="review:triage", allowed=is_coordination_office, order=20),
+        StaffLink(title=_("Review dashboard"), url_name="review:dashboard", allowed=is_coordination_office, order=21),
+        StaffLink(title=_("My review queue"), url_name="review:queue", allowed=is_reviewer, order=22),
+    ]

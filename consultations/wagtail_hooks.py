@@ -1,0 +1,34 @@
+"""How the discussion and the exports plug into the proposal pages and the staff navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from foundation.roles import is_coordination_office
+from foundation.staff import STAFF_LINKS_HOOK, StaffLink
+
+from .discussion.selectors import discussion_for
+from .proposals.models import Proposal
+from .proposals.selectors import DETAIL_CONTEXT_HOOK
+
+
+@hooks.register(DETAIL_CONTEXT_HOOK)
+def discussion_context(proposal: Proposal, request: HttpRequest) -> dict[str, Any]:
+    """Context for consultations/includes/discussion.html on the proposal page."""
+    return {
+        "discussion": discussion_for(
+            proposal=proposal, user=request.user, page_number=request.GET.get("comments_page") or 1
+        )
+    }
+
+
+@hooks.register(STAFF_LINKS_HOOK)
+def staff_links() -> list[StaffLink]:
+    return [
+        StaffLink(title=_("Moderation"), url_name="consultations:moderation_queue", allowed=is_coordination_office, order=40),
+        StaffLink(title=_("Exports"), url_name="consultations:export_list", allowed=is_coordination_office, order=45),
+    ]
