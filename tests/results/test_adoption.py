@@ -148,9 +148,9 @@ def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(
 def test_publishing_through_the_review_workflow_adopts_and_notifies(django_capture_on_commit_callbacks):
     review_models = pytest.importorskip("consultations.review.models")
     review_services = pytest.importorskip("consultations.review.services")
-    from consultations.results.services import adopt_published_case
-
     from wagtail import hooks
+
+    from consultations.results.services import adopt_published_case
 
     assert adopt_published_case in hooks.get_hooks(review_services.CASE_PUBLISHED_HOOK)
     department = DepartmentFactory()

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from consultations.review import services
-from consultations.review.wagtail_hooks import public_assessment_context
 from consultations.review.models import MeetingKind, ReviewCase, ReviewMeeting, ReviewState
+from consultations.review.wagtail_hooks import public_assessment_context
 
 from .factories import (
     DepartmentFactory,
