@@ -14,16 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class ReviewState(models.TextChoices):
-    NEW = "new", _("New")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_REVIEW = "in_review", _("In review")
-    ASSESSED = "assessed", _("Assessed")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
-
+from .workflow import ACTION_LABELS, ReviewState
 
 # States in which a department still owes work and a due date can be missed.
 OPEN_STATES = (ReviewState.ASSIGNED, ReviewState.IN_REVIEW, ReviewState.RETURNED)
@@ -237,8 +228,6 @@ class ReviewEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .workflow import ACTION_LABELS
-
         return str(ACTION_LABELS.get(self.action, self.action))
 
 

@@ -16,10 +16,20 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReviewState
+
+class ReviewState(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_REVIEW = "in_review", _("In review")
+    ASSESSED = "assessed", _("Assessed")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
 
 
 class Action(StrEnum):
