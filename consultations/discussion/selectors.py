@@ -18,7 +18,7 @@ from foundation.rules import participation_refusal
 
 from .models import Comment, Flag, ModerationAction
 from .notifications import COMMENTS_PER_PAGE
-from .services import comment_refusal, discussion_closed_reason
+from .services import discussion_closed_reason
 
 MODERATION_QUEUE_PER_PAGE = 20
 MODERATION_LOG_PER_PAGE = 50
@@ -32,10 +32,6 @@ class Discussion:
     closed_reason: str | None
     flagged_comment_ids: set[int] = field(default_factory=set)
     is_moderator: bool = False
-
-    @property
-    def can_comment(self) -> bool:
-        return self.refusal is None
 
 
 def discussion_for(*, proposal: Proposal, user: Any, page_number: Any = 1) -> Discussion:
@@ -66,14 +62,6 @@ def discussion_for(*, proposal: Proposal, user: Any, page_number: Any = 1) -> Di
         flagged_comment_ids=flagged,
         is_moderator=is_moderator,
     )
-
-
-def comment_for_reading(*, pk: int) -> Comment:
-    return Comment.objects.select_related("proposal__consultation", "author", "parent__author").get(pk=pk)
-
-
-def can_comment(*, proposal: Proposal, user: Any) -> bool:
-    return comment_refusal(proposal=proposal, user=user) is None
 
 
 # --- Moderation -------------------------------------------------------------------------------
@@ -143,10 +131,6 @@ def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[FlagGroup]]:
             )
         )
     return page_obj, groups
-
-
-def open_flag_count() -> int:
-    return Flag.objects.filter(resolved_at__isnull=True).count()
 
 
 def moderation_log(*, target_user_id: int | None = None, action: str = "") -> QuerySet[ModerationAction]:

@@ -134,10 +134,6 @@ class Proposal(models.Model):
     def is_withdrawn(self) -> bool:
         return self.status == ProposalStatus.WITHDRAWN
 
-    @property
-    def is_assessed(self) -> bool:
-        return self.status in ASSESSED_STATUSES
-
     # The status rules of a proposal: each says why the proposal itself refuses an action
     # now (the phase and the person aside), or None. Services enforce them, pages show them.
 
