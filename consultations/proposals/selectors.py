@@ -13,7 +13,6 @@ from wagtail import hooks
 
 from foundation.db import CompiledLookup
 from foundation.models import Consultation, Handlungsfeld, Phase, User
-from foundation.roles import is_coordination_office
 from foundation.rules import may_see_consultation
 
 from .models import (
@@ -25,6 +24,7 @@ from .models import (
     ProposalStatus,
     Support,
 )
+from .rules import may_see_hidden_proposals
 
 # Other parts of the platform add context to the proposal detail page without touching its
 # view: a Wagtail hook of this name is called as hook(proposal, request) and returns a dict
@@ -47,7 +47,7 @@ def handlungsfelder_of(consultation: Consultation) -> QuerySet[Handlungsfeld]:
 def visible_proposals(*, consultation: Consultation, user: User) -> QuerySet[Proposal]:
     """Proposals the user may see in lists: hidden ones only for moderators."""
     queryset = Proposal.objects.filter(consultation=consultation)
-    if not is_coordination_office(user):
+    if not may_see_hidden_proposals(user):
         queryset = queryset.filter(is_hidden=False)
     return queryset
 
@@ -140,7 +140,7 @@ def measures_of(*, goal: Proposal, user: User, limit: int = 100) -> list[Proposa
     if goal.kind != ProposalKind.GOAL:
         return []
     queryset = goal.measures.all()
-    if not is_coordination_office(user):
+    if not may_see_hidden_proposals(user):
         queryset = queryset.filter(is_hidden=False)
     return list(queryset.only("pk", "title", "status", "support_count", "consultation_id", "goal_id").order_by("-support_count", "pk")[:limit])
 

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from foundation.models import Activity, Consultation, Handlungsfeld, Municipality, PhaseGate, User
-from foundation.roles import is_coordination_office
 from foundation.rules import participation_refusal
 
 from .models import (
@@ -35,6 +34,7 @@ from .models import (
     ProposalStatus,
     Support,
 )
+from .rules import is_proposal_author
 
 if TYPE_CHECKING:  # forums may call our services, so we import its models only for typing
     from forums.models import ForumEvent, Thread
@@ -225,20 +225,11 @@ def proposal_submit(
     return proposal, True
 
 
-def can_edit(proposal: Proposal, user: User) -> bool:
-    return (
-        getattr(user, "is_authenticated", False)
-        and proposal.author_id == user.pk
-        and proposal.support_count == 0
-        and proposal.edit_refusal() is None
-    )
-
-
 @transaction.atomic
 def proposal_update(*, proposal: Proposal, user: User, data: ProposalData) -> Proposal:
     """The author edits while nobody has supported the proposal yet (and the phase is open)."""
     _ensure_participant(user)
-    if proposal.author_id != user.pk:
+    if not is_proposal_author(user, proposal):
         raise PermissionDenied(_("Only the author can edit this proposal."))
     refusal = proposal.edit_refusal()
     if refusal:
@@ -270,7 +261,7 @@ def proposal_update(*, proposal: Proposal, user: User, data: ProposalData) -> Pr
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, user: User) -> Proposal:
     """The author withdraws at any time; the proposal stays visible, marked as withdrawn."""
-    if not getattr(user, "is_authenticated", False) or proposal.author_id != user.pk:
+    if not is_proposal_author(user, proposal):
         raise PermissionDenied(_("Only the author can withdraw this proposal."))
     if proposal.status == ProposalStatus.WITHDRAWN:
         return proposal
@@ -419,11 +410,3 @@ def priority_points_set(*, proposal: Proposal, user: User, points: int) -> Prior
     PriorityAllocation.objects.filter(pk=current.pk).update(points=points)
     current.points = points
     return current
-
-
-# --- Moderators -------------------------------------------------------------------------------
-
-
-def can_see_hidden(user: User) -> bool:
-    return bool(is_coordination_office(user))
-

@@ -28,6 +28,7 @@ from . import selectors, services
 from .filters import ProposalFilterSet
 from .forms import PriorityPointsForm, ProposalForm
 from .models import Proposal
+from .rules import may_edit_proposal, may_see_hidden_proposals
 
 
 def _detail_url(proposal: Proposal) -> str:
@@ -168,9 +169,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> d
         "consultation": proposal.consultation,
         "proposal": proposal,
         "phase": phase,
-        "is_moderator": services.can_see_hidden(user),
+        "is_moderator": may_see_hidden_proposals(user),
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
-        "can_edit": services.can_edit(proposal, user) and bool(phase and phase.allows_proposals),
+        "can_edit": may_edit_proposal(user, proposal) and bool(phase and phase.allows_proposals),
         **_support_state(user, proposal, phase),
         "measures": selectors.measures_of(goal=proposal, user=user),
         "points": points,
@@ -193,7 +194,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_detail(consultation=consultation, pk=pk)
     if proposal.author_id != request.user.pk:
         raise Http404
-    if not services.can_edit(proposal, request.user):
+    if not may_edit_proposal(request.user, proposal):
         messages.error(request, _("This proposal has already been supported or assessed and can no longer be edited."))
         return redirect(_detail_url(proposal))
     gate = services.proposal_gate(consultation)
@@ -283,7 +284,7 @@ def _support_state(user: Any, proposal: Proposal, phase: Any) -> dict[str, bool]
 @require_POST
 def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_action(slug=slug, pk=pk, user=request.user)
-    if proposal.is_hidden and not services.can_see_hidden(request.user):
+    if proposal.is_hidden and not may_see_hidden_proposals(request.user):
         raise Http404
     try:
         if request.POST.get("action") == "remove":
@@ -306,7 +307,7 @@ def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def proposal_points(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = consultation_for(slug=slug, user=request.user)
     proposal = selectors.proposal_for_detail(consultation=consultation, pk=pk)
-    if proposal.is_hidden and not services.can_see_hidden(request.user):
+    if proposal.is_hidden and not may_see_hidden_proposals(request.user):
         raise Http404
     form = PriorityPointsForm(request.POST)
     if not form.is_valid():
