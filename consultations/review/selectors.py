@@ -13,11 +13,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from consultations.models import Proposal, ProposalStatus
+from consultations.models import Proposal
 from foundation.models import Department, Handlungsfeld
 
 from .models import (
     OPEN_STATES,
+    REVIEWABLE,
     Assessment,
     ReviewCase,
     ReviewContribution,
@@ -36,10 +37,8 @@ DIFFLIB_THRESHOLD = 0.6
 
 
 def reviewable_proposals() -> QuerySet[Proposal]:
-    """Published proposals that still stand on their own: not withdrawn, hidden or merged."""
-    return Proposal.objects.filter(is_hidden=False, merged_into__isnull=True).exclude(
-        status__in=[ProposalStatus.WITHDRAWN, ProposalStatus.MERGED]
-    )
+    """Proposals that still stand on their own: not withdrawn, hidden or merged (models.review_refusal)."""
+    return Proposal.objects.filter(REVIEWABLE)
 
 
 @dataclass

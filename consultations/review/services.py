@@ -34,13 +34,14 @@ from .models import (
     ReviewEvent,
     ReviewMeeting,
     ReviewState,
+    review_refusal,
 )
 from .permissions import (
     ensure_coordination_office,
     ensure_may_perform,
     user_contributing_department_ids,
 )
-from .workflow import CONTRIBUTION_STATES, EDITABLE_STATES, Action, target_state
+from .workflow import Action, target_state
 
 on_published: list[Callable[[ReviewCase], None]] = []
 
@@ -89,13 +90,9 @@ def _locked_case(case: ReviewCase) -> ReviewCase:
 
 
 def _ensure_reviewable(proposal: Proposal) -> None:
-    if proposal.is_hidden or proposal.merged_into_id or proposal.status in (
-        ProposalStatus.WITHDRAWN,
-        ProposalStatus.MERGED,
-    ):
-        raise ValidationError(
-            _("“%(title)s” is withdrawn, hidden or merged and cannot be reviewed.") % {"title": proposal.title}
-        )
+    refusal = review_refusal(proposal)
+    if refusal:
+        raise ValidationError(refusal, code="not_reviewable")
 
 
 # --- Triage -------------------------------------------------------------------------------
@@ -289,11 +286,9 @@ def assessment_save(*, case: ReviewCase, actor: User, data: dict[str, Any], subm
     """Save the lead department's draft; with `submit` validate it and move the case to assessed."""
     case = _locked_case(case)
     ensure_may_perform(actor, case, Action.SUBMIT)
-    if case.state not in EDITABLE_STATES:
-        raise ValidationError(
-            _("The assessment can only be edited while the case is in review (now: “%(state)s”).")
-            % {"state": ReviewState(case.state).label}
-        )
+    refusal = case.assessment_edit_refusal()
+    if refusal:
+        raise ValidationError(refusal, code="not_editable")
     assessment, _created = Assessment.objects.select_for_update().get_or_create(
         proposal_id=case.proposal_id, defaults={"department": case.lead_department}
     )
@@ -316,8 +311,9 @@ def contribution_add(*, case: ReviewCase, actor: User, department: Department, s
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(_("You can only add statements for a contributing department you belong to."))
-    if case.state not in CONTRIBUTION_STATES:
-        raise ValidationError(_("Statements can only be added until the lead department has submitted its assessment."))
+    refusal = case.contribution_refusal()
+    if refusal:
+        raise ValidationError(refusal, code="closed")
     if not statement:
         raise ValidationError({"statement": _("Write a statement.")})
     contribution = ReviewContribution.objects.create(
