@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from consultations.models import Proposal, ProposalStatus, Support
+from foundation.actors import System
 from foundation.models import Department, User
 from foundation.notifications import Message, notify, recipient_language
 from foundation.outbox import enqueue
 
 from .models import (
-    OPEN_STATES,
     Assessment,
     AssessmentRevision,
     Feasibility,
@@ -38,8 +38,9 @@ from .models import (
 )
 from .permissions import (
     ensure_coordination_office,
+    ensure_may_contribute_for,
     ensure_may_perform,
-    user_contributing_department_ids,
+    ensure_may_record_meetings,
 )
 from .workflow import Action, target_state
 
@@ -96,17 +97,6 @@ def _ensure_reviewable(proposal: Proposal) -> None:
 
 
 # --- Triage -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def case_open(*, proposal: Proposal, actor: User) -> ReviewCase:
-    """Open the review case of a proposal (state "new"); returns the existing one if open."""
-    ensure_coordination_office(actor)
-    _ensure_reviewable(proposal)
-    case, created = ReviewCase.objects.get_or_create(proposal=proposal)
-    if created:
-        _record(case=case, actor=actor, action="created", from_state="")
-    return case
 
 
 @transaction.atomic
@@ -307,10 +297,7 @@ def assessment_save(*, case: ReviewCase, actor: User, data: dict[str, Any], subm
 def contribution_add(*, case: ReviewCase, actor: User, department: Department, statement: str) -> ReviewContribution:
     """A contributing department's statement for the lead department."""
     statement = statement.strip()
-    if department.pk not in user_contributing_department_ids(actor, case):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("You can only add statements for a contributing department you belong to."))
+    ensure_may_contribute_for(actor, case, department.pk)
     refusal = case.contribution_refusal()
     if refusal:
         raise ValidationError(refusal, code="closed")
@@ -502,7 +489,7 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
 @transaction.atomic
 def meeting_save(
     *,
-    actor: User | None,
+    actor: User | System,
     meeting: ReviewMeeting | None = None,
     kind: str,
     title: str,
@@ -512,8 +499,7 @@ def meeting_save(
     proposals: Iterable[Proposal],
     outcome: str,
 ) -> ReviewMeeting:
-    if actor is not None:
-        ensure_coordination_office(actor)
+    ensure_may_record_meetings(actor)
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last day must not be before the first day.")})
     meeting = meeting or ReviewMeeting()
@@ -526,7 +512,3 @@ def meeting_save(
     meeting.departments.set(list(departments))
     meeting.proposals.set(list(proposals))
     return meeting
-
-
-def still_open(case: ReviewCase) -> bool:
-    return case.state in OPEN_STATES

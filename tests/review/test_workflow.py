@@ -67,7 +67,7 @@ def assigned_case(office, department, **kwargs) -> ReviewCase:
 def run_to(state: str, office, department, reviewer) -> ReviewCase:
     """A case brought to `state` through the services, the way users get there."""
     if state == ReviewState.NEW:
-        return services.case_open(proposal=ProposalFactory(), actor=office)
+        return ReviewCaseFactory(state=ReviewState.NEW, lead_department=None)
     case = assigned_case(office, department)
     if state == ReviewState.ASSIGNED:
         return case
