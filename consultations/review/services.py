@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from consultations.models import Proposal, ProposalStatus, Support
+from consultations.notifications import notify_status_change, proposal_url
 from foundation.actors import System
 from foundation.models import Department, User
 from foundation.notifications import Message, notify, recipient_language
@@ -157,15 +158,31 @@ def cases_assign(
             comment=_assignment_summary(lead_department, contributors, due_on, comment),
         )
         last_event_id = event.pk
-    Proposal.objects.filter(
-        pk__in=[case.proposal_id for case in cases], status=ProposalStatus.PUBLISHED
-    ).update(status=ProposalStatus.IN_REVIEW)
+    _proposals_enter_review([case.proposal_id for case in cases])
     for department in [lead_department, *contributors]:
         # The newest event id identifies this assignment batch: one e-mail per batch and department.
         _notify_department_assigned(
             department=department, cases=cases, lead=department == lead_department, batch_key=last_event_id
         )
     return cases
+
+
+def _proposals_enter_review(proposal_ids: list[int]) -> None:
+    """Submitted proposals become "in review" at their first assignment; their authors are told.
+
+    Re-assignments find the status already changed and tell nobody again. The case rows are
+    locked by the caller, so two assignments of one proposal cannot both see "submitted".
+    """
+    entering = list(
+        Proposal.objects.select_related("consultation", "author").filter(
+            pk__in=proposal_ids, status=ProposalStatus.PUBLISHED
+        )
+    )
+    Proposal.objects.filter(pk__in=[proposal.pk for proposal in entering], status=ProposalStatus.PUBLISHED).update(
+        status=ProposalStatus.IN_REVIEW
+    )
+    for proposal in entering:
+        notify_status_change(proposal=proposal, old_status=ProposalStatus.PUBLISHED, new_status=ProposalStatus.IN_REVIEW)
 
 
 def _assignment_summary(lead: Department, contributors: list[Department], due_on: date | None, comment: str) -> str:
@@ -404,13 +421,6 @@ def proposals_merge(*, primary: Proposal, duplicates: Sequence[Proposal], actor:
     return primary
 
 
-def _proposal_url(proposal: Proposal) -> str:
-    try:
-        return reverse("consultations:proposal_detail", kwargs={"pk": proposal.pk})
-    except Exception:
-        return ""
-
-
 def _notify_author_merged(*, duplicate: Proposal, primary: Proposal) -> None:
     author = duplicate.author
     if author is None or not author.is_active:
@@ -425,7 +435,7 @@ def _notify_author_merged(*, duplicate: Proposal, primary: Proposal) -> None:
                 "“%(primary)s”."
             )
             % {"title": duplicate.title, "primary": primary.title},
-            url=_proposal_url(primary),
+            url=proposal_url(primary),
         )
     notify(
         recipient=author,
