@@ -1,8 +1,9 @@
 """Every write of the review queue: validate, change, record a ReviewEvent, notify via the outbox.
 
-Other apps extend publication through `on_published`: a list of callables `(case) -> None`
-called inside the publishing transaction, right after the case became "published" and the
-proposal got its status (side effects of hooks must go through foundation.outbox).
+Other apps extend publication through `on_published`: a list of callables
+`(case, *, actor) -> None` called inside the publishing transaction, right after the case became
+"published" and the proposal got its status, with the person who published it (side effects of
+hooks must go through foundation.outbox).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from .permissions import (
 )
 from .workflow import Action, target_state
 
-on_published: list[Callable[[ReviewCase], None]] = []
+on_published: list[Callable[..., None]] = []
 
 PUBLISHED_STATUS = {
     Feasibility.FEASIBLE: ProposalStatus.ACCEPTED,
@@ -366,7 +367,7 @@ def cases_publish(*, cases: Sequence[ReviewCase], actor: User) -> list[ReviewCas
         Proposal.objects.filter(pk=case.proposal_id).update(status=PUBLISHED_STATUS[assessment.feasibility])
         case.proposal.status = PUBLISHED_STATUS[assessment.feasibility]
         for hook in on_published:
-            hook(case)
+            hook(case, actor=actor)
         published.append(case)
     return published
 

@@ -138,15 +138,19 @@ def test_the_transition_table_names_every_state():
 
 
 def test_full_journey_records_every_change_and_publishes_the_status(office, department, reviewer):
-    published_cases = []
-    services.on_published.append(published_cases.append)
+    published = []
+
+    def record(case, *, actor):
+        published.append((case, actor))
+
+    services.on_published.append(record)
     try:
         case = run_to(ReviewState.PUBLISHED, office, department, reviewer)
     finally:
-        services.on_published.remove(published_cases.append)
+        services.on_published.remove(record)
 
     assert case.state == ReviewState.PUBLISHED
-    assert published_cases == [case]
+    assert published == [(case, office)]
     events = list(ReviewEvent.objects.filter(case=case).values_list("action", "from_state", "to_state", "actor"))
     assert events == [
         ("created", "", "new", office.pk),
