@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consultations.selectors import consultation_for
 from foundation.models import Consultation, Department
 from foundation.roles import department_ids, is_coordination_office
 from foundation.service_forms import add_service_errors
@@ -30,10 +31,8 @@ from .models import ConceptMeasure, Indicator, ReportRun, ReportStatus
 
 
 def _public_consultation(request: HttpRequest, slug: str) -> Consultation:
-    consultation = get_object_or_404(Consultation, slug=slug)
-    if not consultation.is_published and not is_coordination_office(request.user):
-        raise Http404
-    return consultation
+    """Published consultations; staff (coordination office, editors) also see unpublished ones."""
+    return consultation_for(slug=slug, user=request.user)
 
 
 # --- Public: concept and downloads ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from consultations.results import services
 from consultations.results.models import (
@@ -21,6 +22,7 @@ from consultations.results.models import (
 )
 from consultations.results.services import AdoptionInput
 from foundation.actors import SYSTEM
+from foundation.roles import Role
 
 from .factories import (
     ConsultationFactory,
@@ -32,6 +34,7 @@ from .factories import (
     concept_measure,
     coordination_office_user,
     reviewer_of,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +168,32 @@ def test_the_rules_are_registered_as_permissions(world):
     assert not people["reviewer"].has_perm("results.edit_concept")
     assert not people["resident"].has_perm("results.use_monitoring_staff_pages")
     assert office.has_perm("results.edit_concept") and office.has_perm("results.run_reports")
+
+
+# --- Who sees the concept of an unpublished consultation ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("editor", 200), ("coordination", 200), ("reviewer", 404), ("resident", 404), ("visitor", 404)],
+)
+def test_an_unpublished_consultations_concept_is_shown_to_editors_and_the_coordination_office(
+    client, world, who, expected
+):
+    consultation = world["consultation"]
+    consultation.is_published = False
+    consultation.save(update_fields=["is_published"])
+    user = {
+        "editor": lambda: user_with_role(Role.EDITOR),
+        "coordination": coordination_office_user,
+        "reviewer": lambda: world["people"]["reviewer"],
+        "resident": lambda: world["people"]["resident"],
+        "visitor": lambda: None,
+    }[who]()
+    if user is not None:
+        client.force_login(user)
+    for name in ("results:concept", "results:monitoring"):
+        response = client.get(reverse(name, args=[consultation.slug]))
+        assert response.status_code == expected, name
+        if expected == 200:
+            assert "Sprachkurse für Eltern anbieten" in response.content.decode()
