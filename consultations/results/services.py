@@ -304,8 +304,7 @@ def _people_to_notify(proposal: Proposal) -> Iterable[User]:
 
 
 def _publication_message(proposal: Proposal, user: User) -> Any:
-    from django.urls import NoReverseMatch, reverse
-
+    from consultations.notifications import proposal_url
     from foundation.notifications import Message
 
     assessment = getattr(proposal, "assessment", None)
@@ -325,14 +324,9 @@ def _publication_message(proposal: Proposal, user: User) -> Any:
         lines.append(_("Assessment: %(feasibility)s") % {"feasibility": feasibility})
     if rationale:
         lines.append(_plain(rationale))
-    try:
-        url = reverse(
-            "consultations:proposal_detail",
-            kwargs={"slug": proposal.consultation.slug, "pk": proposal.pk},
-        )
-    except NoReverseMatch:
-        url = reverse("results:concept", kwargs={"slug": proposal.consultation.slug})
-    return Message(kind="proposal_result", title=title, body="\n\n".join(lines), url=url)
+    return Message(
+        kind="proposal_result", title=title, body="\n\n".join(lines), url=proposal_url(proposal)
+    )
 
 
 def notify_publication(*, proposal_id: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 
@@ -148,7 +149,7 @@ def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(
     assert PublicationNotice.objects.filter(proposal=proposal).count() == 3
 
 
-def test_publishing_through_the_review_workflow_adopts_and_notifies(django_capture_on_commit_callbacks):
+def test_publishing_through_the_review_workflow_adopts_and_notifies(client, django_capture_on_commit_callbacks):
     review_models = pytest.importorskip("consultations.review.models")
     review_services = pytest.importorskip("consultations.review.services")
     from consultations.results.services import adopt_published_case
@@ -182,3 +183,15 @@ def test_publishing_through_the_review_workflow_adopts_and_notifies(django_captu
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted([proposal.author.email, supporter.email])
     assert all("Nur intern" not in message.body for message in mail.outbox)
+
+    # What the supporter gets: the assessment, and a link that opens the proposal's page.
+    (to_supporter,) = [message for message in mail.outbox if message.to == [supporter.email]]
+    assert proposal.title in to_supporter.subject
+    assert "Wird im Rahmen der vorhandenen Mittel umgesetzt." in to_supporter.body
+    link = to_supporter.body.splitlines()[-1]
+    assert link.startswith(settings.SITE_URL)
+    path = link.removeprefix(settings.SITE_URL)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.context["proposal"].pk == proposal.pk
+    assert Notification.objects.get(recipient=supporter, kind="proposal_result").url == path
