@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from foundation.actors import is_system
-from foundation.roles import department_ids, is_coordination_office
+from foundation.roles import department_ids, is_coordination_office, is_reviewer
 
 from .models import ReviewCase
 from .workflow import PERFORMED_BY, Action, Actor
@@ -53,6 +53,9 @@ def can_view_case(user: Any, case: ReviewCase | None) -> bool:
         return False
     return is_lead_reviewer(user, case) or is_contributor(user, case)
 
+
+# The review area (case pages): the coordination office and the members of a department.
+may_use_review_pages = is_coordination_office | is_reviewer
 
 # Recording review meetings: the coordination office, and the demo loader as SYSTEM.
 may_record_meetings = is_coordination_office | is_system

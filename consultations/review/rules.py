@@ -10,9 +10,16 @@ import rules
 
 from foundation.roles import is_coordination_office
 
-from .permissions import PERFORMER_PREDICATES, can_view_case, is_contributor, may_record_meetings
+from .permissions import (
+    PERFORMER_PREDICATES,
+    can_view_case,
+    is_contributor,
+    may_record_meetings,
+    may_use_review_pages,
+)
 from .workflow import PERFORMED_BY
 
+rules.add_perm("review.use_review_pages", may_use_review_pages)
 rules.add_perm("review.view_case", can_view_case)
 rules.add_perm("review.contribute_to_case", is_contributor)
 rules.add_perm("review.triage", is_coordination_office)

@@ -50,7 +50,7 @@ class CaseFilters:
     text: str = ""
 
 
-def _apply_case_filters(queryset: QuerySet, filters: CaseFilters, prefix: str, today: date) -> QuerySet:
+def _apply_case_filters(queryset: QuerySet, filters: CaseFilters, prefix: str) -> QuerySet:
     if filters.handlungsfeld is not None:
         queryset = queryset.filter(**{f"{prefix}handlungsfeld": filters.handlungsfeld})
     if filters.text:
@@ -64,7 +64,7 @@ def triage_proposals(filters: CaseFilters, today: date | None = None) -> QuerySe
     queryset = reviewable_proposals().select_related(
         "handlungsfeld", "consultation", "review_case__lead_department"
     )
-    queryset = _apply_case_filters(queryset, filters, "", today)
+    queryset = _apply_case_filters(queryset, filters, "")
     if filters.state == ReviewState.NEW:
         queryset = queryset.filter(Q(review_case__isnull=True) | Q(review_case__state=ReviewState.NEW))
     elif filters.state:
@@ -86,7 +86,7 @@ def department_queue(user: Any, filters: CaseFilters, today: date | None = None)
         .for_departments(department_ids(user))
         .select_related("proposal__handlungsfeld", "lead_department")
     )
-    queryset = _apply_case_filters(queryset, filters, "proposal__", today)
+    queryset = _apply_case_filters(queryset, filters, "proposal__")
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     if filters.department is not None:
@@ -116,12 +116,9 @@ def case_page_data(user: Any, proposal_id: int) -> tuple[Proposal, ReviewCase | 
     return proposal, case
 
 
-def case_for_action(user: Any, proposal_id: int, *, lock: bool = False) -> ReviewCase:
+def case_for_action(user: Any, proposal_id: int) -> ReviewCase:
     """The case a POST acts on; 404 when it does not exist or the user may not see it."""
-    queryset = ReviewCase.objects.select_related("proposal", "lead_department")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    case = queryset.filter(proposal_id=proposal_id).first()
+    case = ReviewCase.objects.select_related("proposal", "lead_department").filter(proposal_id=proposal_id).first()
     if case is None or not can_view_case(user, case):
         raise Http404
     return case

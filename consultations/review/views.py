@@ -34,7 +34,12 @@ from .forms import (
     ReturnForm,
 )
 from .models import Assessment, ReviewCase, ReviewMeeting, ReviewState, review_refusal
-from .permissions import is_lead_reviewer, may_perform, user_contributing_department_ids
+from .permissions import (
+    is_lead_reviewer,
+    may_perform,
+    may_use_review_pages,
+    user_contributing_department_ids,
+)
 from .workflow import Action, allowed_actions
 
 PAGE_SIZE = 50
@@ -42,7 +47,7 @@ PAGE_SIZE = 50
 
 coordination_view = role_required(is_coordination_office)
 reviewer_view = role_required(is_reviewer)
-case_view = role_required(lambda user: is_coordination_office(user) or is_reviewer(user))
+case_view = role_required(may_use_review_pages)
 
 
 def _error_messages(error: ValidationError) -> list[str]:
