@@ -16,13 +16,14 @@ from cms.concept_pages import ConceptPage
 from consultations.results.services import concept_import_annex
 from demo.pages import upsert_page
 from demo.steps import DemoContext, register
+from foundation.actors import SYSTEM
 
 
 @register("results.concept")
 def load_concept(ctx: DemoContext) -> None:
     consultation = ctx.historic_consultation
     fields = [row for row in ctx.data.get("handlungsfelder", []) if row.get("annex")]
-    goals, measures = concept_import_annex(consultation=consultation, fields=fields)
+    goals, measures = concept_import_annex(actor=SYSTEM, consultation=consultation, fields=fields)
     ctx.log(f"  {goals} goals, {measures} measures")
     parent = ctx.pages.get("consultation:historic")
     if parent is None:

@@ -7,6 +7,7 @@ from datetime import date
 from consultations.review.models import ReviewMeeting
 from consultations.review.services import meeting_save
 from demo.steps import DemoContext, register
+from foundation.actors import SYSTEM
 from foundation.models import Department
 
 
@@ -23,7 +24,7 @@ def load_review_meetings(ctx: DemoContext) -> None:
         if missing:
             raise ValueError(f"review meeting {entry['title']!r}: unknown departments {missing}")
         meeting_save(
-            actor=None,
+            actor=SYSTEM,
             meeting=existing,
             kind=entry["kind"],
             title=entry["title"],

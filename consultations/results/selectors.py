@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from foundation.models import Consultation, Department, Handlungsfeld
-from foundation.roles import department_ids, is_coordination_office
+from foundation.roles import is_coordination_office
 
 from .models import (
     ConceptGoal,
@@ -22,6 +22,7 @@ from .models import (
     ProgressNote,
     ReportRun,
 )
+from .permissions import measures_editable_by
 
 STATUSES: list[tuple[str, str]] = list(ImplementationStatus.choices)
 
@@ -188,9 +189,7 @@ def staff_measures(
     query: str = "",
 ) -> QuerySet[ConceptMeasure]:
     """The measures a staff member may work on: all for the coordination office, else own departments'."""
-    measures = public_measures(consultation, handlungsfeld=handlungsfeld, status=status)
-    if not is_coordination_office(user):
-        measures = measures.filter(department_id__in=department_ids(user))
+    measures = measures_editable_by(user, public_measures(consultation, handlungsfeld=handlungsfeld, status=status))
     if department is not None:
         measures = measures.filter(department=department)
     if query:
@@ -200,9 +199,7 @@ def staff_measures(
 
 def staff_consultations(user: Any) -> list[dict[str, Any]]:
     """Consultations with a concept, with the number of measures the user may work on."""
-    measures = ConceptMeasure.objects.all()
-    if not is_coordination_office(user):
-        measures = measures.filter(department_id__in=department_ids(user))
+    measures = measures_editable_by(user, ConceptMeasure.objects.all())
     counts = dict(measures.values("consultation_id").annotate(n=Count("pk")).order_by().values_list("consultation_id", "n"))
     if is_coordination_office(user):
         with_goals = set(ConceptGoal.objects.values_list("consultation_id", flat=True).distinct())

@@ -2,6 +2,10 @@
 
 Every view, hook, task and management command calls these functions; each runs in one
 transaction and leaves its side effects (e-mails, report generation) through the outbox.
+Each write takes the acting user as `actor` and checks it with the predicates of
+permissions.py; tasks, the demo loader and management commands pass `SYSTEM`. The workers'
+jobs (`notify_publication`, `report_generate`) carry out work that was checked when it was
+queued and take no actor.
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from consultations.proposals.models import Proposal, ProposalKind
+from foundation.actors import System, acting_user
 from foundation.models import Consultation, Department, Handlungsfeld, User
 from foundation.outbox import enqueue
 
+from . import permissions
 from .models import (
     ConceptGoal,
     ConceptMeasure,
@@ -39,6 +45,8 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+Actor = User | System
 
 # Umsetzbarkeit values of the review app that put a proposal into the concept.
 ADOPTED_FEASIBILITIES = frozenset({"feasible", "partly", "already_done"})
@@ -59,6 +67,7 @@ def _plain(text: str) -> str:
 @transaction.atomic
 def goal_create(
     *,
+    actor: Actor,
     consultation: Consultation,
     handlungsfeld: Handlungsfeld,
     title: str,
@@ -67,6 +76,7 @@ def goal_create(
     published_at: datetime | None = None,
 ) -> ConceptGoal:
     """Append a goal to the field (or put it at `position`, used by the annex import)."""
+    permissions.require_concept_editor(actor)
     title = title.strip()
     if not title:
         raise ValidationError(_("A goal needs a wording."))
@@ -96,6 +106,7 @@ def _next_free_number(goal: ConceptGoal) -> int:
 @transaction.atomic
 def measure_create(
     *,
+    actor: Actor,
     goal: ConceptGoal,
     text: str,
     source_proposal: Proposal | None = None,
@@ -109,6 +120,7 @@ def measure_create(
     The field row lock serialises concurrent adoptions; the unique constraint is the last
     guard, so a clash raises instead of producing two measures with one number.
     """
+    permissions.require_concept_editor(actor)
     text = text.strip()
     if not text:
         raise ValidationError(_("A measure needs a wording."))
@@ -145,7 +157,7 @@ def _measure_wording(proposal: Proposal, revised_title: str, revised_body: str) 
     return (revised_title or "").strip() or _plain(revised_body) or proposal.title
 
 
-def _goal_for_measure(proposal: Proposal) -> ConceptGoal:
+def _goal_for_measure(proposal: Proposal, actor: Actor) -> ConceptGoal:
     """The concept goal a measure proposal belongs under, created from its goal proposal if needed."""
     goal_proposal = proposal.goal
     if goal_proposal is not None:
@@ -155,6 +167,7 @@ def _goal_for_measure(proposal: Proposal) -> ConceptGoal:
         assessment = getattr(goal_proposal, "assessment", None)
         title = _goal_wording(goal_proposal, getattr(assessment, "revised_title", "") or "")
         return goal_create(
+            actor=actor,
             consultation=proposal.consultation,
             handlungsfeld=goal_proposal.handlungsfeld,
             title=title,
@@ -169,6 +182,7 @@ def _goal_for_measure(proposal: Proposal) -> ConceptGoal:
         title=collecting_title,
     ).first()
     return existing or goal_create(
+        actor=actor,
         consultation=proposal.consultation,
         handlungsfeld=proposal.handlungsfeld,
         title=collecting_title,
@@ -177,7 +191,7 @@ def _goal_for_measure(proposal: Proposal) -> ConceptGoal:
 
 @transaction.atomic
 def adopt_proposal(
-    *, proposal: Proposal, adoption: AdoptionInput
+    *, actor: Actor, proposal: Proposal, adoption: AdoptionInput
 ) -> ConceptGoal | ConceptMeasure | None:
     """Put a published, feasible proposal into the concept, or update its entry. Idempotent.
 
@@ -185,6 +199,7 @@ def adopt_proposal(
     ConceptMeasures under the ConceptGoal of their goal proposal. Not feasible proposals are
     not adopted. Running it again updates the wording and keeps the number.
     """
+    permissions.require_concept_editor(actor)
     if adoption.feasibility not in ADOPTED_FEASIBILITIES:
         return None
     if proposal.kind == ProposalKind.GOAL:
@@ -192,6 +207,7 @@ def adopt_proposal(
         goal = ConceptGoal.objects.select_for_update().filter(source_proposal=proposal).first()
         if goal is None:
             return goal_create(
+                actor=actor,
                 consultation=proposal.consultation,
                 handlungsfeld=proposal.handlungsfeld,
                 title=title,
@@ -210,13 +226,14 @@ def adopt_proposal(
     )
     measure = ConceptMeasure.objects.select_for_update().filter(source_proposal=proposal).first()
     if measure is None:
-        goal = _goal_for_measure(proposal)
+        goal = _goal_for_measure(proposal, actor)
         for attempt in range(
             3
         ):  # a concurrent adoption may take the number between read and insert
             try:
                 with transaction.atomic():
                     return measure_create(
+                        actor=actor,
                         goal=goal,
                         text=text,
                         source_proposal=proposal,
@@ -239,12 +256,15 @@ def adopt_proposal(
     return measure
 
 
-def adopt_published_case(case: Any) -> None:
-    """The review app's `on_published` hook: adopt the proposal and tell the people behind it."""
+def adopt_published_case(case: Any, *, actor: Actor) -> None:
+    """The review app's `CASE_PUBLISHED_HOOK`: adopt the proposal and tell the people behind it.
+
+    `actor` is whoever published the assessment."""
     proposal = case.proposal
     assessment = getattr(proposal, "assessment", None)
     if assessment is not None:
         adopt_proposal(
+            actor=actor,
             proposal=proposal,
             adoption=AdoptionInput(
                 feasibility=assessment.feasibility,
@@ -254,14 +274,15 @@ def adopt_published_case(case: Any) -> None:
                 or getattr(case, "lead_department", None),
             ),
         )
-    publication_announce(proposal=proposal)
+    publication_announce(actor=actor, proposal=proposal)
 
 
 # --- Notifying authors and supporters -----------------------------------------------------------
 
 
-def publication_announce(*, proposal: Proposal) -> None:
+def publication_announce(*, actor: Actor, proposal: Proposal) -> None:
     """Queue the notification of authors and supporters; the outbox sends it once per proposal."""
+    permissions.require_concept_editor(actor)
     enqueue(
         "results.tasks.notify_publication",
         payload={"proposal_id": proposal.pk},
@@ -283,8 +304,7 @@ def _people_to_notify(proposal: Proposal) -> Iterable[User]:
 
 
 def _publication_message(proposal: Proposal, user: User) -> Any:
-    from django.urls import NoReverseMatch, reverse
-
+    from consultations.proposals.notifications import proposal_url
     from foundation.notifications import Message
 
     assessment = getattr(proposal, "assessment", None)
@@ -304,14 +324,9 @@ def _publication_message(proposal: Proposal, user: User) -> Any:
         lines.append(_("Assessment: %(feasibility)s") % {"feasibility": feasibility})
     if rationale:
         lines.append(_plain(rationale))
-    try:
-        url = reverse(
-            "consultations:proposal_detail",
-            kwargs={"slug": proposal.consultation.slug, "pk": proposal.pk},
-        )
-    except NoReverseMatch:
-        url = reverse("results:concept", kwargs={"slug": proposal.consultation.slug})
-    return Message(kind="proposal_result", title=title, body="\n\n".join(lines), url=url)
+    return Message(
+        kind="proposal_result", title=title, body="\n\n".join(lines), url=proposal_url(proposal)
+    )
 
 
 def notify_publication(*, proposal_id: int) -> int:
@@ -350,11 +365,12 @@ def notify_publication(*, proposal_id: int) -> int:
 
 
 @transaction.atomic
-def renumber_field(*, consultation: Consultation, handlungsfeld: Handlungsfeld) -> int:
+def renumber_field(*, actor: Actor, consultation: Consultation, handlungsfeld: Handlungsfeld) -> int:
     """Number the field's measures 1..N again, in goal order, closing gaps. Returns N.
 
     Two passes keep the unique constraint intact: first out of the way, then into place.
     """
+    permissions.require_concept_editor(actor)
     _lock_field(handlungsfeld)
     measures = list(
         ConceptMeasure.objects.filter(consultation=consultation, handlungsfeld=handlungsfeld)
@@ -373,23 +389,25 @@ def renumber_field(*, consultation: Consultation, handlungsfeld: Handlungsfeld) 
 
 
 @transaction.atomic
-def measure_remove(*, measure: ConceptMeasure, renumber: bool = True) -> None:
+def measure_remove(*, actor: Actor, measure: ConceptMeasure, renumber: bool = True) -> None:
     """Take a measure out of the concept (coordination office) and close the gap in numbering."""
+    permissions.require_concept_editor_for(actor, measure)
     consultation, handlungsfeld = measure.consultation, measure.handlungsfeld
     measure.delete()
     if renumber:
-        renumber_field(consultation=consultation, handlungsfeld=handlungsfeld)
+        renumber_field(actor=actor, consultation=consultation, handlungsfeld=handlungsfeld)
 
 
 @transaction.atomic
 def concept_import_annex(
-    *, consultation: Consultation, fields: list[dict[str, Any]]
+    *, actor: Actor, consultation: Consultation, fields: list[dict[str, Any]]
 ) -> tuple[int, int]:
     """Load a printed annex ({slug, annex: [{goal, measures: [{number, text}]}]} per field).
 
     Numbers are kept exactly as printed. Idempotent: goals are matched by position and
     measures by number; entries that came from proposals are never touched.
     """
+    permissions.require_concept_editor(actor)
     goal_count = measure_count = 0
     by_slug = {
         field.slug: field
@@ -452,12 +470,13 @@ def concept_import_annex(
 def measure_record_progress(
     *,
     measure: ConceptMeasure,
-    actor: User | None,
+    actor: User,
     status: str,
     note: str = "",
     at: datetime | None = None,
 ) -> ProgressNote | None:
     """Set the implementation status and/or add a progress note; every status change is logged."""
+    permissions.require_measure(actor, measure)
     if status not in ImplementationStatus.values:
         raise ValidationError({"status": _("Choose a valid implementation status.")})
     note = note.strip()
@@ -491,8 +510,9 @@ def measure_record_progress(
 
 @transaction.atomic
 def measure_assign_department(
-    *, measure: ConceptMeasure, department: Department | None
+    *, actor: Actor, measure: ConceptMeasure, department: Department | None
 ) -> ConceptMeasure:
+    permissions.require_concept_editor_for(actor, measure)
     measure.department = department
     measure.save(update_fields=["department", "updated_at"])
     return measure
@@ -501,6 +521,7 @@ def measure_assign_department(
 @transaction.atomic
 def indicator_create(
     *,
+    actor: User,
     consultation: Consultation,
     name: str,
     measure: ConceptMeasure | None = None,
@@ -509,6 +530,7 @@ def indicator_create(
     target: Decimal | None = None,
     description: str = "",
 ) -> Indicator:
+    permissions.require_indicator_creator(actor, measure)
     if measure is None and handlungsfeld is None:
         raise ValidationError(_("An indicator belongs to a measure or to a Handlungsfeld."))
     if measure is not None and measure.consultation_id != consultation.pk:
@@ -526,9 +548,10 @@ def indicator_create(
 
 @transaction.atomic
 def indicator_value_set(
-    *, indicator: Indicator, on: date, value: Decimal, note: str = "", actor: User | None = None
+    *, actor: User, indicator: Indicator, on: date, value: Decimal, note: str = ""
 ) -> IndicatorValue:
     """Record the value for a date; a second value for the same date replaces the first."""
+    permissions.require_indicator(actor, indicator)
     if on > timezone.localdate():
         raise ValidationError({"date": _("Values can only be recorded for today or earlier.")})
     record, _created = IndicatorValue.objects.update_or_create(
@@ -565,19 +588,23 @@ def default_period_start(consultation: Consultation, before: datetime) -> dateti
 @transaction.atomic
 def report_request(
     *,
+    actor: Actor,
     consultation: Consultation,
-    requested_by: User | None,
     period_start: datetime | None = None,
     period_end: datetime | None = None,
 ) -> ReportRun:
-    """Queue a report run; a worker generates the files (never the request)."""
+    """Queue a report run; a worker generates the files (never the request).
+
+    The schedule (SYSTEM) asks at most once per consultation and period end.
+    """
+    permissions.require_report_runner(actor)
     period_end = period_end or timezone.now()
     period_start = period_start or default_period_start(consultation, period_end)
     if period_end <= period_start:
         raise ValidationError({"period_end": _("The end of the period must be after its start.")})
     if period_end > timezone.now() + timedelta(minutes=1):
         raise ValidationError({"period_end": _("A report cannot cover a period in the future.")})
-    if requested_by is None:
+    if actor is System.SYSTEM:
         run, created = ReportRun.objects.get_or_create(
             consultation=consultation,
             period_end=period_end,
@@ -591,7 +618,7 @@ def report_request(
             consultation=consultation,
             period_start=period_start,
             period_end=period_end,
-            requested_by=requested_by,
+            requested_by=acting_user(actor),
         )
     enqueue(
         "results.tasks.generate_report",
@@ -608,14 +635,15 @@ def half_year_boundary(now: datetime) -> datetime:
     return local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def reports_schedule(*, now: datetime | None = None) -> list[ReportRun]:
+def reports_schedule(*, actor: Actor, now: datetime | None = None) -> list[ReportRun]:
     """The scheduled run: one report per consultation with a concept, for the half-year just ended."""
+    permissions.require_report_runner(actor)
     period_end = half_year_boundary(now or timezone.now())
     consultation_ids = ConceptMeasure.objects.values_list("consultation_id", flat=True).distinct()
     runs = []
     for consultation in Consultation.objects.filter(pk__in=consultation_ids):
         runs.append(
-            report_request(consultation=consultation, requested_by=None, period_end=period_end)
+            report_request(actor=actor, consultation=consultation, period_end=period_end)
         )
     return runs
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from foundation.actors import SYSTEM
+
 from . import services
 
 
@@ -19,4 +21,4 @@ def generate_report(*, run_id: int) -> str | None:
 @shared_task(name="results.tasks.schedule_half_yearly_reports")
 def schedule_half_yearly_reports() -> list[int]:
     """Celery beat, on 1 January and 1 July: queue the report for the half-year just ended."""
-    return [run.pk for run in services.reports_schedule()]
+    return [run.pk for run in services.reports_schedule(actor=SYSTEM)]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from foundation.models import Consultation, Department
 from foundation.roles import department_ids, is_coordination_office
+from foundation.selectors import consultation_for
 from foundation.service_forms import add_service_errors
 
 from . import charts, exports, permissions, selectors, services
@@ -30,10 +31,8 @@ from .models import ConceptMeasure, Indicator, ReportRun, ReportStatus
 
 
 def _public_consultation(request: HttpRequest, slug: str) -> Consultation:
-    consultation = get_object_or_404(Consultation, slug=slug)
-    if not consultation.is_published and not is_coordination_office(request.user):
-        raise Http404
-    return consultation
+    """Published consultations; staff (coordination office, editors) also see unpublished ones."""
+    return consultation_for(slug=slug, user=request.user)
 
 
 # --- Public: concept and downloads ---------------------------------------------------------------
@@ -162,7 +161,7 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     permissions.require_measure(request.user, measure)
-    coordination = is_coordination_office(request.user)
+    coordination = permissions.may_edit_concept(request.user)
     progress_form = ProgressForm(initial={"status": measure.status})
     department_form = DepartmentForm(initial={"department": measure.department_id}) if coordination else None
     indicator_form = IndicatorForm()
@@ -184,7 +183,7 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
                 department_form = DepartmentForm(request.POST)
                 if department_form.is_valid():
                     services.measure_assign_department(
-                        measure=measure, department=department_form.cleaned_data["department"]
+                        actor=request.user, measure=measure, department=department_form.cleaned_data["department"]
                     )
                     messages.success(request, _("The responsible department has been saved."))
                     return redirect("results:staff_measure", pk=measure.pk)
@@ -192,7 +191,7 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
                 indicator_form = IndicatorForm(request.POST)
                 if indicator_form.is_valid():
                     indicator = services.indicator_create(
-                        consultation=measure.consultation, measure=measure, **indicator_form.cleaned_data
+                        actor=request.user, consultation=measure.consultation, measure=measure, **indicator_form.cleaned_data
                     )
                     messages.success(request, _("The indicator has been created."))
                     return redirect("results:staff_indicator", pk=indicator.pk)
@@ -222,12 +221,10 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(ConceptMeasure.objects.select_related("consultation", "handlungsfeld"), pk=pk)
-    permissions.require_measure(request.user, measure)
-    if not is_coordination_office(request.user):
-        raise PermissionDenied
+    permissions.require_concept_editor_for(request.user, measure)
     if request.method == "POST":
         slug = measure.consultation.slug
-        services.measure_remove(measure=measure)
+        services.measure_remove(actor=request.user, measure=measure)
         messages.success(request, _("The measure has been removed and the Handlungsfeld renumbered."))
         return redirect("results:staff_measures", slug=slug)
     return render(request, "results/staff/measure_remove.html", {"measure": measure})
@@ -271,16 +268,14 @@ def staff_indicator(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_field_indicators(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_object_or_404(Consultation, slug=slug)
-    permissions.require_staff(request.user)
-    if not is_coordination_office(request.user):
-        raise PermissionDenied
+    permissions.require_indicator_creator(request.user, None)
     fields_queryset = selectors.consultation_fields(consultation)
     form = FieldIndicatorForm(fields_queryset=fields_queryset)
     status = 200
     if request.method == "POST":
         form = FieldIndicatorForm(request.POST, fields_queryset=fields_queryset)
         if form.is_valid():
-            indicator = services.indicator_create(consultation=consultation, **form.cleaned_data)
+            indicator = services.indicator_create(actor=request.user, consultation=consultation, **form.cleaned_data)
             messages.success(request, _("The indicator has been created."))
             return redirect("results:staff_indicator", pk=indicator.pk)
         status = 400
@@ -298,8 +293,7 @@ def staff_field_indicators(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_reports(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = get_object_or_404(Consultation, slug=slug)
     permissions.require_staff(request.user)
-    if not permissions.may_run_reports(request.user):
-        raise PermissionDenied
+    permissions.require_report_runner(request.user)
     form = ReportRequestForm()
     status = 200
     if request.method == "POST":
@@ -308,7 +302,7 @@ def staff_reports(request: HttpRequest, slug: str) -> HttpResponse:
             start, end = form.period()
             try:
                 services.report_request(
-                    consultation=consultation, requested_by=request.user, period_start=start, period_end=end
+                    actor=request.user, consultation=consultation, period_start=start, period_end=end
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -331,8 +325,7 @@ def staff_reports(request: HttpRequest, slug: str) -> HttpResponse:
 def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     run = get_object_or_404(ReportRun, pk=pk)
     permissions.require_staff(request.user)
-    if not permissions.may_run_reports(request.user):
-        raise PermissionDenied
+    permissions.require_report_runner(request.user)
     file = run.pdf if fmt == "pdf" else run.xlsx
     if run.status != ReportStatus.DONE or not file:
         raise Http404
@@ -344,12 +337,11 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 def staff_report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ReportRun.objects.select_related("consultation"), pk=pk)
     permissions.require_staff(request.user)
-    if not permissions.may_run_reports(request.user):
-        raise PermissionDenied
+    permissions.require_report_runner(request.user)
     if run.status == ReportStatus.FAILED:
         services.report_request(
+            actor=request.user,
             consultation=run.consultation,
-            requested_by=request.user,
             period_start=run.period_start,
             period_end=run.period_end,
         )

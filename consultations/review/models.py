@@ -1,23 +1,89 @@
 """The review queue (Fachliche Einschätzung): one ReviewCase per proposal, its Assessment,
 statements of contributing departments, the event log and review meetings.
 
-The allowed state changes live in `workflow.py`; every write goes through `services.py`.
+The allowed state changes live in `workflow.py`, who may act in `permissions.py`; every write
+goes through `services.py`. This module imports neither of them.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import ACTION_LABELS, ReviewState
+from consultations.proposals.models import ProposalStatus
+
+if TYPE_CHECKING:
+    from consultations.proposals.models import Proposal
+
+
+class ReviewState(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_REVIEW = "in_review", _("In review")
+    ASSESSED = "assessed", _("Assessed")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
 
 # States in which a department still owes work and a due date can be missed.
 OPEN_STATES = (ReviewState.ASSIGNED, ReviewState.IN_REVIEW, ReviewState.RETURNED)
+# The lead department may edit its draft assessment only while the case is in review.
+EDITABLE_STATES = frozenset({ReviewState.IN_REVIEW})
+# Contributing departments may add statements until the lead department has submitted.
+CONTRIBUTION_STATES = frozenset({ReviewState.ASSIGNED, ReviewState.IN_REVIEW, ReviewState.RETURNED})
+
+
+class Action(StrEnum):
+    """What can be done to a case; `workflow.TRANSITIONS` says from which state to which."""
+
+    ASSIGN = "assign"
+    START = "start"
+    RESUME = "resume"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    PUBLISH = "publish"
+
+
+# The label of every ReviewEvent.action: the workflow's actions and the other recorded events.
+ACTION_LABELS = {
+    Action.ASSIGN: _("Assigned"),
+    Action.START: _("Review started"),
+    Action.RESUME: _("Review resumed"),
+    Action.SUBMIT: _("Assessment submitted"),
+    Action.APPROVE: _("Approved"),
+    Action.RETURN: _("Returned"),
+    Action.PUBLISH: _("Published"),
+    "created": _("Case opened"),
+    "merged": _("Merged into another proposal"),
+    "merge_primary": _("Duplicates merged into this proposal"),
+    "contribution": _("Statement added"),
+}
+
+
+# "May this proposal be reviewed?" – triaged, assigned, merged with others. The rule belongs on
+# Proposal; it lives here until consultations/models.py has moved. The two spellings below (one
+# proposal, a queryset filter) say the same and a test holds them together.
+UNREVIEWABLE_STATUSES = frozenset({ProposalStatus.WITHDRAWN, ProposalStatus.MERGED})
+REVIEWABLE = Q(is_hidden=False, merged_into__isnull=True) & ~Q(status__in=UNREVIEWABLE_STATUSES)
+
+
+def review_refusal(proposal: Proposal) -> str | None:
+    """Why `proposal` cannot be reviewed (withdrawn, hidden or merged), or None if it can."""
+    if proposal.is_hidden or proposal.merged_into_id or proposal.status in UNREVIEWABLE_STATUSES:
+        return gettext("“%(title)s” is withdrawn, hidden or merged and cannot be reviewed.") % {
+            "title": proposal.title
+        }
+    return None
 
 
 class Feasibility(models.TextChoices):
@@ -104,6 +170,20 @@ class ReviewCase(models.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.state in OPEN_STATES and self.due_on is not None and self.due_on < today
+
+    def assessment_edit_refusal(self) -> str | None:
+        """Why the lead department may not edit the assessment now, or None if it may."""
+        if self.state in EDITABLE_STATES:
+            return None
+        return gettext("The assessment can only be edited while the case is in review (now: “%(state)s”).") % {
+            "state": ReviewState(self.state).label
+        }
+
+    def contribution_refusal(self) -> str | None:
+        """Why contributing departments may not add a statement now, or None if they may."""
+        if self.state in CONTRIBUTION_STATES:
+            return None
+        return gettext("Statements can only be added until the lead department has submitted its assessment.")
 
 
 class Assessment(models.Model):

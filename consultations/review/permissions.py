@@ -1,13 +1,21 @@
-"""Who may see and act on a review case. Views and services both ask these functions."""
+"""Who may see and act on a review case: one django-rules predicate per rule.
+
+The services enforce them (the `ensure_*` functions raise PermissionDenied); the views ask the
+same predicates only to decide what to show. `rules.py` registers them as `review.*`
+permissions for templates and the admin. `SYSTEM` (foundation.actors) passes only where a rule
+names it: recording review meetings from the demo data.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from foundation.roles import department_ids, is_coordination_office
+from foundation.actors import is_system
+from foundation.roles import department_ids, is_coordination_office, is_reviewer
 
 from .models import ReviewCase
 from .workflow import PERFORMED_BY, Action, Actor
@@ -21,26 +29,46 @@ def contributing_ids(case: ReviewCase) -> set[int]:
     return cached
 
 
+def user_contributing_department_ids(user: Any, case: ReviewCase) -> set[int]:
+    """The contributing departments of `case` that `user` may speak for."""
+    return department_ids(user) & contributing_ids(case)
+
+
+@rules.predicate
 def is_lead_reviewer(user: Any, case: ReviewCase) -> bool:
     return case.lead_department_id is not None and case.lead_department_id in department_ids(user)
 
 
-def user_contributing_department_ids(user: Any, case: ReviewCase) -> set[int]:
-    return department_ids(user) & contributing_ids(case)
+@rules.predicate
+def is_contributor(user: Any, case: ReviewCase) -> bool:
+    return bool(user_contributing_department_ids(user, case))
 
 
+@rules.predicate
 def can_view_case(user: Any, case: ReviewCase | None) -> bool:
+    """The coordination office sees every proposal's case page; departments only their cases."""
     if is_coordination_office(user):
         return True
     if case is None:
         return False
-    return is_lead_reviewer(user, case) or bool(user_contributing_department_ids(user, case))
+    return is_lead_reviewer(user, case) or is_contributor(user, case)
+
+
+# The review area (case pages): the coordination office and the members of a department.
+may_use_review_pages = is_coordination_office | is_reviewer
+
+# Recording review meetings: the coordination office, and the demo loader as SYSTEM.
+may_record_meetings = is_coordination_office | is_system
+
+PERFORMER_PREDICATES: dict[Actor, rules.Predicate] = {
+    Actor.COORDINATION: is_coordination_office,
+    Actor.LEAD_DEPARTMENT: is_lead_reviewer,
+}
 
 
 def may_perform(user: Any, case: ReviewCase, action: Action) -> bool:
-    if PERFORMED_BY[action] == Actor.COORDINATION:
-        return bool(is_coordination_office(user))
-    return is_lead_reviewer(user, case)
+    """Whether `user` may take `action` on `case` (workflow.PERFORMED_BY says who performs it)."""
+    return bool(PERFORMER_PREDICATES[PERFORMED_BY[action]].test(user, case))
 
 
 def ensure_may_perform(user: Any, case: ReviewCase, action: Action) -> None:
@@ -50,4 +78,14 @@ def ensure_may_perform(user: Any, case: ReviewCase, action: Action) -> None:
 
 def ensure_coordination_office(user: Any) -> None:
     if not is_coordination_office(user):
+        raise PermissionDenied(_("Only the coordination office may do this."))
+
+
+def ensure_may_contribute_for(user: Any, case: ReviewCase, department_id: int) -> None:
+    if department_id not in user_contributing_department_ids(user, case):
+        raise PermissionDenied(_("You can only add statements for a contributing department you belong to."))
+
+
+def ensure_may_record_meetings(actor: Any) -> None:
+    if not may_record_meetings(actor):
         raise PermissionDenied(_("Only the coordination office may do this."))

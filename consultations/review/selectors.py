@@ -13,11 +13,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from consultations.proposals.models import Proposal, ProposalStatus
+from consultations.proposals.models import Proposal
 from foundation.models import Department, Handlungsfeld
 
 from .models import (
     OPEN_STATES,
+    REVIEWABLE,
     Assessment,
     ReviewCase,
     ReviewContribution,
@@ -36,10 +37,8 @@ DIFFLIB_THRESHOLD = 0.6
 
 
 def reviewable_proposals() -> QuerySet[Proposal]:
-    """Published proposals that still stand on their own: not withdrawn, hidden or merged."""
-    return Proposal.objects.filter(is_hidden=False, merged_into__isnull=True).exclude(
-        status__in=[ProposalStatus.WITHDRAWN, ProposalStatus.MERGED]
-    )
+    """Proposals that still stand on their own: not withdrawn, hidden or merged (models.review_refusal)."""
+    return Proposal.objects.filter(REVIEWABLE)
 
 
 @dataclass
@@ -51,7 +50,7 @@ class CaseFilters:
     text: str = ""
 
 
-def _apply_case_filters(queryset: QuerySet, filters: CaseFilters, prefix: str, today: date) -> QuerySet:
+def _apply_case_filters(queryset: QuerySet, filters: CaseFilters, prefix: str) -> QuerySet:
     if filters.handlungsfeld is not None:
         queryset = queryset.filter(**{f"{prefix}handlungsfeld": filters.handlungsfeld})
     if filters.text:
@@ -65,7 +64,7 @@ def triage_proposals(filters: CaseFilters, today: date | None = None) -> QuerySe
     queryset = reviewable_proposals().select_related(
         "handlungsfeld", "consultation", "review_case__lead_department"
     )
-    queryset = _apply_case_filters(queryset, filters, "", today)
+    queryset = _apply_case_filters(queryset, filters, "")
     if filters.state == ReviewState.NEW:
         queryset = queryset.filter(Q(review_case__isnull=True) | Q(review_case__state=ReviewState.NEW))
     elif filters.state:
@@ -87,7 +86,7 @@ def department_queue(user: Any, filters: CaseFilters, today: date | None = None)
         .for_departments(department_ids(user))
         .select_related("proposal__handlungsfeld", "lead_department")
     )
-    queryset = _apply_case_filters(queryset, filters, "proposal__", today)
+    queryset = _apply_case_filters(queryset, filters, "proposal__")
     if filters.state:
         queryset = queryset.filter(state=filters.state)
     if filters.department is not None:
@@ -117,12 +116,9 @@ def case_page_data(user: Any, proposal_id: int) -> tuple[Proposal, ReviewCase | 
     return proposal, case
 
 
-def case_for_action(user: Any, proposal_id: int, *, lock: bool = False) -> ReviewCase:
+def case_for_action(user: Any, proposal_id: int) -> ReviewCase:
     """The case a POST acts on; 404 when it does not exist or the user may not see it."""
-    queryset = ReviewCase.objects.select_related("proposal", "lead_department")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    case = queryset.filter(proposal_id=proposal_id).first()
+    case = ReviewCase.objects.select_related("proposal", "lead_department").filter(proposal_id=proposal_id).first()
     if case is None or not can_view_case(user, case):
         raise Http404
     return case

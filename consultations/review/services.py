@@ -1,8 +1,9 @@
 """Every write of the review queue: validate, change, record a ReviewEvent, notify via the outbox.
 
-Other apps extend publication through the Wagtail hook `CASE_PUBLISHED_HOOK`, `(case) -> None`,
-called inside the publishing transaction, right after the case became "published" and the
-proposal got its status (side effects of hooks must go through foundation.outbox).
+Other apps extend publication through the Wagtail hook `CASE_PUBLISHED_HOOK`,
+`(case, *, actor) -> None`, called inside the publishing transaction, right after the case became
+"published" and the proposal got its status, with the person who published it (side effects of
+hooks must go through foundation.outbox).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 
 from consultations.proposals.models import Proposal, ProposalStatus, Support
+from consultations.proposals.notifications import notify_status_change, proposal_url
+from foundation.actors import System
 from foundation.models import Department, User
 from foundation.notifications import Message, notify, recipient_language
 from foundation.outbox import enqueue
 
 from .models import (
-    OPEN_STATES,
     Assessment,
     AssessmentRevision,
     Feasibility,
@@ -35,13 +37,15 @@ from .models import (
     ReviewEvent,
     ReviewMeeting,
     ReviewState,
+    review_refusal,
 )
 from .permissions import (
     ensure_coordination_office,
+    ensure_may_contribute_for,
     ensure_may_perform,
-    user_contributing_department_ids,
+    ensure_may_record_meetings,
 )
-from .workflow import CONTRIBUTION_STATES, EDITABLE_STATES, Action, target_state
+from .workflow import Action, target_state
 
 CASE_PUBLISHED_HOOK = "review_case_published"
 
@@ -90,27 +94,12 @@ def _locked_case(case: ReviewCase) -> ReviewCase:
 
 
 def _ensure_reviewable(proposal: Proposal) -> None:
-    if proposal.is_hidden or proposal.merged_into_id or proposal.status in (
-        ProposalStatus.WITHDRAWN,
-        ProposalStatus.MERGED,
-    ):
-        raise ValidationError(
-            _("“%(title)s” is withdrawn, hidden or merged and cannot be reviewed.") % {"title": proposal.title}
-        )
+    refusal = review_refusal(proposal)
+    if refusal:
+        raise ValidationError(refusal, code="not_reviewable")
 
 
 # --- Triage -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def case_open(*, proposal: Proposal, actor: User) -> ReviewCase:
-    """Open the review case of a proposal (state "new"); returns the existing one if open."""
-    ensure_coordination_office(actor)
-    _ensure_reviewable(proposal)
-    case, created = ReviewCase.objects.get_or_create(proposal=proposal)
-    if created:
-        _record(case=case, actor=actor, action="created", from_state="")
-    return case
 
 
 @transaction.atomic
@@ -171,15 +160,31 @@ def cases_assign(
             comment=_assignment_summary(lead_department, contributors, due_on, comment),
         )
         last_event_id = event.pk
-    Proposal.objects.filter(
-        pk__in=[case.proposal_id for case in cases], status=ProposalStatus.PUBLISHED
-    ).update(status=ProposalStatus.IN_REVIEW)
+    _proposals_enter_review([case.proposal_id for case in cases])
     for department in [lead_department, *contributors]:
         # The newest event id identifies this assignment batch: one e-mail per batch and department.
         _notify_department_assigned(
             department=department, cases=cases, lead=department == lead_department, batch_key=last_event_id
         )
     return cases
+
+
+def _proposals_enter_review(proposal_ids: list[int]) -> None:
+    """Submitted proposals become "in review" at their first assignment; their authors are told.
+
+    Re-assignments find the status already changed and tell nobody again. The case rows are
+    locked by the caller, so two assignments of one proposal cannot both see "submitted".
+    """
+    entering = list(
+        Proposal.objects.select_related("consultation", "author").filter(
+            pk__in=proposal_ids, status=ProposalStatus.PUBLISHED
+        )
+    )
+    Proposal.objects.filter(pk__in=[proposal.pk for proposal in entering], status=ProposalStatus.PUBLISHED).update(
+        status=ProposalStatus.IN_REVIEW
+    )
+    for proposal in entering:
+        notify_status_change(proposal=proposal, old_status=ProposalStatus.PUBLISHED, new_status=ProposalStatus.IN_REVIEW)
 
 
 def _assignment_summary(lead: Department, contributors: list[Department], due_on: date | None, comment: str) -> str:
@@ -290,11 +295,9 @@ def assessment_save(*, case: ReviewCase, actor: User, data: dict[str, Any], subm
     """Save the lead department's draft; with `submit` validate it and move the case to assessed."""
     case = _locked_case(case)
     ensure_may_perform(actor, case, Action.SUBMIT)
-    if case.state not in EDITABLE_STATES:
-        raise ValidationError(
-            _("The assessment can only be edited while the case is in review (now: “%(state)s”).")
-            % {"state": ReviewState(case.state).label}
-        )
+    refusal = case.assessment_edit_refusal()
+    if refusal:
+        raise ValidationError(refusal, code="not_editable")
     assessment, _created = Assessment.objects.select_for_update().get_or_create(
         proposal_id=case.proposal_id, defaults={"department": case.lead_department}
     )
@@ -313,12 +316,10 @@ def assessment_save(*, case: ReviewCase, actor: User, data: dict[str, Any], subm
 def contribution_add(*, case: ReviewCase, actor: User, department: Department, statement: str) -> ReviewContribution:
     """A contributing department's statement for the lead department."""
     statement = statement.strip()
-    if department.pk not in user_contributing_department_ids(actor, case):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("You can only add statements for a contributing department you belong to."))
-    if case.state not in CONTRIBUTION_STATES:
-        raise ValidationError(_("Statements can only be added until the lead department has submitted its assessment."))
+    ensure_may_contribute_for(actor, case, department.pk)
+    refusal = case.contribution_refusal()
+    if refusal:
+        raise ValidationError(refusal, code="closed")
     if not statement:
         raise ValidationError({"statement": _("Write a statement.")})
     contribution = ReviewContribution.objects.create(
@@ -367,7 +368,7 @@ def cases_publish(*, cases: Sequence[ReviewCase], actor: User) -> list[ReviewCas
         Proposal.objects.filter(pk=case.proposal_id).update(status=PUBLISHED_STATUS[assessment.feasibility])
         case.proposal.status = PUBLISHED_STATUS[assessment.feasibility]
         for hook in hooks.get_hooks(CASE_PUBLISHED_HOOK):
-            hook(case)
+            hook(case, actor=actor)
         published.append(case)
     return published
 
@@ -422,13 +423,6 @@ def proposals_merge(*, primary: Proposal, duplicates: Sequence[Proposal], actor:
     return primary
 
 
-def _proposal_url(proposal: Proposal) -> str:
-    try:
-        return reverse("consultations:proposal_detail", kwargs={"pk": proposal.pk})
-    except Exception:
-        return ""
-
-
 def _notify_author_merged(*, duplicate: Proposal, primary: Proposal) -> None:
     author = duplicate.author
     if author is None or not author.is_active:
@@ -443,7 +437,7 @@ def _notify_author_merged(*, duplicate: Proposal, primary: Proposal) -> None:
                 "“%(primary)s”."
             )
             % {"title": duplicate.title, "primary": primary.title},
-            url=_proposal_url(primary),
+            url=proposal_url(primary),
         )
     notify(
         recipient=author,
@@ -507,7 +501,7 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
 @transaction.atomic
 def meeting_save(
     *,
-    actor: User | None,
+    actor: User | System,
     meeting: ReviewMeeting | None = None,
     kind: str,
     title: str,
@@ -517,8 +511,7 @@ def meeting_save(
     proposals: Iterable[Proposal],
     outcome: str,
 ) -> ReviewMeeting:
-    if actor is not None:
-        ensure_coordination_office(actor)
+    ensure_may_record_meetings(actor)
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last day must not be before the first day.")})
     meeting = meeting or ReviewMeeting()
@@ -531,7 +524,3 @@ def meeting_save(
     meeting.departments.set(list(departments))
     meeting.proposals.set(list(proposals))
     return meeting
-
-
-def still_open(case: ReviewCase) -> bool:
-    return case.state in OPEN_STATES

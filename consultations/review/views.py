@@ -33,16 +33,21 @@ from .forms import (
     MergeForm,
     ReturnForm,
 )
-from .models import Assessment, ReviewCase, ReviewMeeting, ReviewState
-from .permissions import is_lead_reviewer, may_perform, user_contributing_department_ids
-from .workflow import CONTRIBUTION_STATES, EDITABLE_STATES, Action, allowed_actions
+from .models import Assessment, ReviewCase, ReviewMeeting, ReviewState, review_refusal
+from .permissions import (
+    is_lead_reviewer,
+    may_perform,
+    may_use_review_pages,
+    user_contributing_department_ids,
+)
+from .workflow import Action, allowed_actions
 
 PAGE_SIZE = 50
 
 
 coordination_view = role_required(is_coordination_office)
 reviewer_view = role_required(is_reviewer)
-case_view = role_required(lambda user: is_coordination_office(user) or is_reviewer(user))
+case_view = role_required(may_use_review_pages)
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -203,6 +208,7 @@ def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | N
     lead = case is not None and is_lead_reviewer(user, case)
     contributor_ids = user_contributing_department_ids(user, case) if case else set()
     assessment = selectors.assessment_for(proposal) if case else None
+    reviewable = review_refusal(proposal) is None
     context: dict[str, Any] = {
         "proposal": proposal,
         "case": case,
@@ -213,8 +219,8 @@ def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | N
         "timeline": selectors.case_timeline(case) if case else [],
         "contributions": selectors.case_contributions(case) if case else [],
         "can_start": case is not None and lead and (Action.START in actions or Action.RESUME in actions),
-        "can_edit": lead and state in EDITABLE_STATES,
-        "can_assign": coordination and (case is None or Action.ASSIGN in actions) and not proposal.merged_into_id,
+        "can_edit": lead and case is not None and case.assessment_edit_refusal() is None,
+        "can_assign": coordination and (case is None or Action.ASSIGN in actions) and reviewable,
         "can_approve": coordination and Action.APPROVE in actions,
         "can_publish": coordination and Action.PUBLISH in actions,
         "is_overdue": bool(case and case.is_overdue()),
@@ -233,14 +239,14 @@ def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | N
             if suggested:
                 initial = {"lead_department": suggested[0].pk}
         context["assign_form"] = forms.get("assign_form") or AssignForm(prefix="assign", initial=initial)
-    if case is not None and contributor_ids and state in CONTRIBUTION_STATES:
+    if case is not None and contributor_ids and case.contribution_refusal() is None:
         context["contribution_form"] = forms.get("contribution_form") or ContributionForm(
             departments=Department.objects.filter(pk__in=contributor_ids)
         )
     if context["can_approve"]:
         context["approve_form"] = forms.get("approve_form") or ApproveForm(prefix="approve")
         context["return_form"] = forms.get("return_form") or ReturnForm(prefix="return")
-    if coordination and not proposal.merged_into_id and state != ReviewState.PUBLISHED:
+    if coordination and reviewable and state != ReviewState.PUBLISHED:
         candidates = selectors.duplicate_candidates(proposal)
         context["duplicates"] = candidates
         if candidates:
@@ -408,12 +414,9 @@ def assessment_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
         raise Http404
     if not is_lead_reviewer(request.user, case):
         raise PermissionDenied
-    if case.state not in EDITABLE_STATES:
-        messages.error(
-            request,
-            _("The assessment can only be edited while the case is in review (now: “%(state)s”).")
-            % {"state": ReviewState(case.state).label},
-        )
+    refusal = case.assessment_edit_refusal()
+    if refusal:
+        messages.error(request, refusal)
         return _back(proposal_id)
     assessment = Assessment.objects.filter(proposal=proposal).first() or Assessment(
         proposal=proposal, department=case.lead_department

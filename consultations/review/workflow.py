@@ -16,30 +16,11 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
+from .models import ACTION_LABELS, Action, ReviewState
 
-class ReviewState(models.TextChoices):
-    NEW = "new", _("New")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_REVIEW = "in_review", _("In review")
-    ASSESSED = "assessed", _("Assessed")
-    RETURNED = "returned", _("Returned")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
-
-
-
-class Action(StrEnum):
-    ASSIGN = "assign"
-    START = "start"
-    RESUME = "resume"
-    SUBMIT = "submit"
-    APPROVE = "approve"
-    RETURN = "return"
-    PUBLISH = "publish"
+__all__ = ["ACTION_LABELS", "PERFORMED_BY", "TRANSITIONS", "Action", "Actor", "allowed_actions", "target_state"]
 
 
 class Actor(StrEnum):
@@ -70,26 +51,6 @@ PERFORMED_BY: dict[Action, Actor] = {
     Action.RETURN: Actor.COORDINATION,
     Action.PUBLISH: Actor.COORDINATION,
 }
-
-# The lead department may edit its draft assessment only while the case is in review.
-EDITABLE_STATES = frozenset({S.IN_REVIEW})
-# Contributing departments may add statements until the lead department has submitted.
-CONTRIBUTION_STATES = frozenset({S.ASSIGNED, S.IN_REVIEW, S.RETURNED})
-
-ACTION_LABELS = {
-    Action.ASSIGN: _("Assigned"),
-    Action.START: _("Review started"),
-    Action.RESUME: _("Review resumed"),
-    Action.SUBMIT: _("Assessment submitted"),
-    Action.APPROVE: _("Approved"),
-    Action.RETURN: _("Returned"),
-    Action.PUBLISH: _("Published"),
-    "created": _("Case opened"),
-    "merged": _("Merged into another proposal"),
-    "merge_primary": _("Duplicates merged into this proposal"),
-    "contribution": _("Statement added"),
-}
-
 
 def target_state(state: str, action: Action) -> str:
     """The state `action` leads to from `state`, or a ValidationError saying why not."""

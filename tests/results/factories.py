@@ -8,6 +8,7 @@ from factory.django import DjangoModelFactory
 from consultations.models import Proposal, ProposalKind, Support
 from consultations.results import services
 from consultations.results.models import ConceptGoal, ConceptMeasure
+from foundation.actors import SYSTEM
 from foundation.models import Consultation, Department, DepartmentMembership, Handlungsfeld, User
 from foundation.roles import Role, ensure_roles
 from tests.foundation.factories import (  # noqa: F401 - re-exported for the tests here
@@ -52,8 +53,8 @@ def support(proposal: Proposal, user: User) -> Support:
 
 
 def concept_goal(consultation: Consultation, handlungsfeld: Handlungsfeld, title: str = "Ziel") -> ConceptGoal:
-    return services.goal_create(consultation=consultation, handlungsfeld=handlungsfeld, title=title)
+    return services.goal_create(actor=SYSTEM, consultation=consultation, handlungsfeld=handlungsfeld, title=title)
 
 
 def concept_measure(goal: ConceptGoal, text: str = "Maßnahme", department: Department | None = None) -> ConceptMeasure:
-    return services.measure_create(goal=goal, text=text, department=department)
+    return services.measure_create(actor=SYSTEM, goal=goal, text=text, department=department)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, transaction
 
@@ -28,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 def adopt(proposal, feasibility="feasible", **kwargs):
-    return services.adopt_proposal(proposal=proposal, adoption=AdoptionInput(feasibility=feasibility, **kwargs))
+    return services.adopt_proposal(
+        actor=coordination_office_user(), proposal=proposal, adoption=AdoptionInput(feasibility=feasibility, **kwargs)
+    )
 
 
 def test_goal_and_measures_are_numbered_continuously_per_field_across_goals():
@@ -91,7 +94,7 @@ def test_the_database_refuses_two_measures_with_one_number_in_a_field():
     goal = concept_goal(consultation, HandlungsfeldFactory())
     concept_measure(goal)
     with pytest.raises(IntegrityError), transaction.atomic():
-        services.measure_create(goal=goal, text="Doppelt", number=1)
+        services.measure_create(actor=coordination_office_user(), goal=goal, text="Doppelt", number=1)
 
 
 def test_removing_a_measure_renumbers_the_field_in_goal_order():
@@ -101,7 +104,7 @@ def test_removing_a_measure_renumbers_the_field_in_goal_order():
     first = concept_measure(goal_one, "a")
     concept_measure(goal_two, "c")
     late = concept_measure(goal_one, "b")  # adopted late: number 3 although it belongs to goal one
-    services.measure_remove(measure=first)
+    services.measure_remove(actor=coordination_office_user(), measure=first)
 
     numbers = list(ConceptMeasure.objects.filter(handlungsfeld=field).order_by("number").values_list("text", "number"))
     assert numbers == [("b", 1), ("c", 2)]
@@ -127,14 +130,15 @@ def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(
     proposal = ProposalFactory()
     author = proposal.author
     supporter, quiet = UserFactory(), UserFactory(notify_status_email=False, notify_status_inapp=False)
+    office = coordination_office_user()
     support(proposal, author)
     support(proposal, supporter)
     support(proposal, quiet)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.publication_announce(proposal=proposal)
+        services.publication_announce(actor=office, proposal=proposal)
     with django_capture_on_commit_callbacks(execute=True):
-        services.publication_announce(proposal=proposal)  # published twice: nobody hears twice
+        services.publication_announce(actor=office, proposal=proposal)  # published twice: nobody hears twice
     assert services.notify_publication(proposal_id=proposal.pk) == 0
 
     recipients = sorted(address for message in mail.outbox for address in message.to)
@@ -145,7 +149,7 @@ def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(
     assert PublicationNotice.objects.filter(proposal=proposal).count() == 3
 
 
-def test_publishing_through_the_review_workflow_adopts_and_notifies(django_capture_on_commit_callbacks):
+def test_publishing_through_the_review_workflow_adopts_and_notifies(client, django_capture_on_commit_callbacks):
     review_models = pytest.importorskip("consultations.review.models")
     review_services = pytest.importorskip("consultations.review.services")
     from wagtail import hooks
@@ -181,3 +185,15 @@ def test_publishing_through_the_review_workflow_adopts_and_notifies(django_captu
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == sorted([proposal.author.email, supporter.email])
     assert all("Nur intern" not in message.body for message in mail.outbox)
+
+    # What the supporter gets: the assessment, and a link that opens the proposal's page.
+    (to_supporter,) = [message for message in mail.outbox if message.to == [supporter.email]]
+    assert proposal.title in to_supporter.subject
+    assert "Wird im Rahmen der vorhandenen Mittel umgesetzt." in to_supporter.body
+    link = to_supporter.body.splitlines()[-1]
+    assert link.startswith(settings.SITE_URL)
+    path = link.removeprefix(settings.SITE_URL)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.context["proposal"].pk == proposal.pk
+    assert Notification.objects.get(recipient=supporter, kind="proposal_result").url == path

@@ -84,7 +84,7 @@ def test_who_may_update_a_measure(client, world, who, expected):
 )
 def test_who_sees_the_measure_page_and_indicator_pages(client, world, who, expected):
     indicator = services.indicator_create(
-        consultation=world["consultation"], measure=world["measure"], name="Teilnehmende Eltern"
+        actor=world["coordination"], consultation=world["consultation"], measure=world["measure"], name="Teilnehmende Eltern"
     )
     client.force_login(world[who])
     assert client.get(reverse("results:staff_measure", args=[world["measure"].pk])).status_code == expected
@@ -125,7 +125,9 @@ def test_bad_input_is_explained_and_kept(client, world):
     assert note in html
     assert 'aria-invalid="true"' in html and 'aria-describedby="id_status_error' in html
 
-    indicator = services.indicator_create(consultation=world["consultation"], measure=world["measure"], name="Kurse")
+    indicator = services.indicator_create(
+        actor=world["reviewer"], consultation=world["consultation"], measure=world["measure"], name="Kurse"
+    )
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = client.post(
         reverse("results:staff_indicator", args=[indicator.pk]), {"date": future, "value": "7", "note": "geplant"}
@@ -139,16 +141,16 @@ def test_nothing_changed_is_refused(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.measure_record_progress(measure=world["measure"], actor=None, status="planned", note="  ")
+        services.measure_record_progress(measure=world["measure"], actor=world["coordination"], status="planned", note="  ")
 
 
 def test_public_monitoring_page_shows_counts_chart_table_and_indicators(client, world, django_assert_max_num_queries):
-    services.measure_record_progress(measure=world["measure"], actor=None, status="done")
+    services.measure_record_progress(measure=world["measure"], actor=world["coordination"], status="done")
     indicator = services.indicator_create(
-        consultation=world["consultation"], handlungsfeld=world["field"], name="Kita-Quote", unit="%", target=80
+        actor=world["coordination"], consultation=world["consultation"], handlungsfeld=world["field"], name="Kita-Quote", unit="%", target=80
     )
-    services.indicator_value_set(indicator=indicator, on=date(2023, 1, 1), value=61)
-    services.indicator_value_set(indicator=indicator, on=date(2024, 1, 1), value=68)
+    services.indicator_value_set(actor=world["coordination"], indicator=indicator, on=date(2023, 1, 1), value=61)
+    services.indicator_value_set(actor=world["coordination"], indicator=indicator, on=date(2024, 1, 1), value=68)
     url = reverse("results:monitoring", args=[world["consultation"].slug])
     with django_assert_max_num_queries(12):
         response = client.get(url)
@@ -167,9 +169,9 @@ def test_public_monitoring_query_count_does_not_grow_with_measures(client, world
         concept_measure(goal, f"Maßnahme {index}", department=world["measure"].department)
     for index in range(5):
         indicator = services.indicator_create(
-            consultation=world["consultation"], handlungsfeld=world["field"], name=f"Indikator {index}"
+            actor=world["coordination"], consultation=world["consultation"], handlungsfeld=world["field"], name=f"Indikator {index}"
         )
-        services.indicator_value_set(indicator=indicator, on=date(2024, 1, index + 1), value=index)
+        services.indicator_value_set(actor=world["coordination"], indicator=indicator, on=date(2024, 1, index + 1), value=index)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("results:monitoring", args=[world["consultation"].slug]), {"status": "planned"})
     assert response.status_code == 200

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from consultations.results import exports, selectors, services
 from consultations.results.models import ImplementationStatus, ReportRun, ReportStatus
+from foundation.actors import SYSTEM
 
 from .factories import (
     ConsultationFactory,
@@ -52,7 +53,7 @@ def test_report_counts_and_lists_only_changes_since_the_last_report(concept, dja
     office = coordination_office_user()
     services.measure_record_progress(measure=m["kurse"], actor=office, status="in_progress", note="Start", at=at(300))
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.report_request(consultation=consultation, requested_by=office, period_end=at(200))
+        first = services.report_request(actor=office, consultation=consultation, period_end=at(200))
     first.refresh_from_db()
     assert first.status == ReportStatus.DONE and first.pdf and first.xlsx
 
@@ -63,7 +64,7 @@ def test_report_counts_and_lists_only_changes_since_the_last_report(concept, dja
     services.measure_record_progress(measure=m["anerkennung"], actor=office, status="planned", at=at(10))  # and back
 
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.report_request(consultation=consultation, requested_by=office)
+        second = services.report_request(actor=office, consultation=consultation)
     second.refresh_from_db()
     assert second.period_start == first.period_end  # "since the last report"
 
@@ -138,9 +139,9 @@ def test_the_schedule_queues_one_report_per_half_year_and_consultation(concept, 
     if july > timezone.now():
         july = july.replace(year=july.year - 1)
     with django_capture_on_commit_callbacks(execute=True):
-        runs = services.reports_schedule(now=july)
+        runs = services.reports_schedule(actor=SYSTEM, now=july)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.reports_schedule(now=july + timedelta(minutes=5))
+        again = services.reports_schedule(actor=SYSTEM, now=july + timedelta(minutes=5))
     assert [run.pk for run in runs] == [run.pk for run in again]
     run = ReportRun.objects.get(consultation=consultation)
     assert run.requested_by is None and run.status == ReportStatus.DONE

@@ -67,7 +67,7 @@ def assigned_case(office, department, **kwargs) -> ReviewCase:
 def run_to(state: str, office, department, reviewer) -> ReviewCase:
     """A case brought to `state` through the services, the way users get there."""
     if state == ReviewState.NEW:
-        return services.case_open(proposal=ProposalFactory(), actor=office)
+        return ReviewCaseFactory(state=ReviewState.NEW, lead_department=None)
     case = assigned_case(office, department)
     if state == ReviewState.ASSIGNED:
         return case
@@ -138,14 +138,18 @@ def test_the_transition_table_names_every_state():
 
 
 def test_full_journey_records_every_change_and_publishes_the_status(office, department, reviewer):
-    published_cases = []
+    published = []
+
+    def record(case, *, actor):
+        published.append((case, actor))
+
     from wagtail import hooks
 
-    with hooks.register_temporarily(services.CASE_PUBLISHED_HOOK, published_cases.append):
+    with hooks.register_temporarily(services.CASE_PUBLISHED_HOOK, record):
         case = run_to(ReviewState.PUBLISHED, office, department, reviewer)
 
     assert case.state == ReviewState.PUBLISHED
-    assert published_cases == [case]
+    assert published == [(case, office)]
     events = list(ReviewEvent.objects.filter(case=case).values_list("action", "from_state", "to_state", "actor"))
     assert events == [
         ("created", "", "new", office.pk),

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from consultations.results.models import ConceptGoal
 from consultations.results.services import renumber_field
+from foundation.actors import SYSTEM
 from foundation.models import Consultation, Handlungsfeld
 
 
@@ -36,5 +37,5 @@ class Command(BaseCommand):
             if not fields:
                 raise CommandError(f"The concept has no Handlungsfeld {options['field']!r}.")
         for field in fields:
-            count = renumber_field(consultation=consultation, handlungsfeld=field)
+            count = renumber_field(actor=SYSTEM, consultation=consultation, handlungsfeld=field)
             self.stdout.write(f"{field.name}: {count}")
