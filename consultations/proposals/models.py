@@ -36,6 +36,8 @@ ASSESSED_STATUSES: frozenset[str] = frozenset(
 )
 # Statuses in which a proposal no longer collects supports or points.
 CLOSED_STATUSES: frozenset[str] = frozenset({ProposalStatus.WITHDRAWN, ProposalStatus.MERGED})
+# Proposal.review_refusal() as a filter: the proposals that still stand on their own.
+REVIEWABLE = Q(is_hidden=False, merged_into__isnull=True) & ~Q(status__in=CLOSED_STATUSES)
 
 
 class Proposal(models.Model):
@@ -163,6 +165,13 @@ class Proposal(models.Model):
             return gettext("This proposal was merged into another one; please continue the discussion there.")
         if self.is_locked:
             return gettext("The moderation has locked this proposal; no new comments can be written.")
+        return None
+
+    def review_refusal(self) -> str | None:
+        """Why the proposal cannot go through the departments' review (it no longer stands on
+        its own: withdrawn, hidden or merged), or None. `REVIEWABLE` is the same rule as a filter."""
+        if self.is_hidden or self.merged_into_id or self.status in CLOSED_STATUSES:
+            return gettext("“%(title)s” is withdrawn, hidden or merged and cannot be reviewed.") % {"title": self.title}
         return None
 
     def edit_refusal(self) -> str | None:

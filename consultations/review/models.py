@@ -18,10 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations.proposals.models import ProposalStatus
-
 if TYPE_CHECKING:
-    from consultations.proposals.models import Proposal
+    pass
 
 
 class ReviewState(models.TextChoices):
@@ -73,19 +71,6 @@ ACTION_LABELS = {
 # "May this proposal be reviewed?" – triaged, assigned, merged with others. The rule belongs on
 # Proposal; it lives here until consultations/models.py has moved. The two spellings below (one
 # proposal, a queryset filter) say the same and a test holds them together.
-UNREVIEWABLE_STATUSES = frozenset({ProposalStatus.WITHDRAWN, ProposalStatus.MERGED})
-REVIEWABLE = Q(is_hidden=False, merged_into__isnull=True) & ~Q(status__in=UNREVIEWABLE_STATUSES)
-
-
-def review_refusal(proposal: Proposal) -> str | None:
-    """Why `proposal` cannot be reviewed (withdrawn, hidden or merged), or None if it can."""
-    if proposal.is_hidden or proposal.merged_into_id or proposal.status in UNREVIEWABLE_STATUSES:
-        return gettext("“%(title)s” is withdrawn, hidden or merged and cannot be reviewed.") % {
-            "title": proposal.title
-        }
-    return None
-
-
 class Feasibility(models.TextChoices):
     FEASIBLE = "feasible", _("Feasible")
     PARTLY = "partly", _("Partly feasible")

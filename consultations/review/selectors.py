@@ -13,12 +13,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from consultations.proposals.models import Proposal
+from consultations.proposals.models import REVIEWABLE, Proposal
 from foundation.models import Department, Handlungsfeld
 
 from .models import (
     OPEN_STATES,
-    REVIEWABLE,
     Assessment,
     ReviewCase,
     ReviewContribution,
@@ -37,7 +36,7 @@ DIFFLIB_THRESHOLD = 0.6
 
 
 def reviewable_proposals() -> QuerySet[Proposal]:
-    """Proposals that still stand on their own: not withdrawn, hidden or merged (models.review_refusal)."""
+    """Proposals that still stand on their own: not withdrawn, hidden or merged (Proposal.review_refusal)."""
     return Proposal.objects.filter(REVIEWABLE)
 
 

@@ -37,7 +37,6 @@ from .models import (
     ReviewEvent,
     ReviewMeeting,
     ReviewState,
-    review_refusal,
 )
 from .permissions import (
     ensure_coordination_office,
@@ -94,7 +93,7 @@ def _locked_case(case: ReviewCase) -> ReviewCase:
 
 
 def _ensure_reviewable(proposal: Proposal) -> None:
-    refusal = review_refusal(proposal)
+    refusal = proposal.review_refusal()
     if refusal:
         raise ValidationError(refusal, code="not_reviewable")
 

@@ -33,7 +33,7 @@ from .forms import (
     MergeForm,
     ReturnForm,
 )
-from .models import Assessment, ReviewCase, ReviewMeeting, ReviewState, review_refusal
+from .models import Assessment, ReviewCase, ReviewMeeting, ReviewState
 from .permissions import (
     is_lead_reviewer,
     may_perform,
@@ -208,7 +208,7 @@ def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | N
     lead = case is not None and is_lead_reviewer(user, case)
     contributor_ids = user_contributing_department_ids(user, case) if case else set()
     assessment = selectors.assessment_for(proposal) if case else None
-    reviewable = review_refusal(proposal) is None
+    reviewable = proposal.review_refusal() is None
     context: dict[str, Any] = {
         "proposal": proposal,
         "case": case,

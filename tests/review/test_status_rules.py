@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from consultations.models import ProposalStatus
 from consultations.review import services
-from consultations.review.models import ReviewState, review_refusal
+from consultations.review.models import ReviewState
 from consultations.review.selectors import reviewable_proposals
 
 from .factories import (
@@ -40,7 +40,7 @@ def test_the_reviewable_list_and_the_refusal_say_the_same():
     proposals = proposals_in_every_condition()
     listed = set(reviewable_proposals().values_list("pk", flat=True))
     for name, proposal in proposals.items():
-        assert (proposal.pk in listed) == (review_refusal(proposal) is None), name
+        assert (proposal.pk in listed) == (proposal.review_refusal() is None), name
     assert listed == {proposals["standing"].pk, proposals["in review"].pk}
 
 
@@ -50,7 +50,7 @@ def test_a_withdrawn_proposal_cannot_be_assigned_and_its_page_offers_no_assignme
 
     with pytest.raises(ValidationError) as refused:
         services.cases_assign(proposals=[withdrawn], lead_department=DepartmentFactory(), due_on=None, actor=office)
-    assert refused.value.messages == [review_refusal(withdrawn)]
+    assert refused.value.messages == [withdrawn.review_refusal()]
 
     client.force_login(office)
     response = client.get(reverse("review:case", kwargs={"proposal_id": withdrawn.pk}))
