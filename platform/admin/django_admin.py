@@ -1,4 +1,4 @@
-"""Django admin (/django-admin/) for superusers; staff work in the Wagtail admin."""
+"""Django admin (/django-admin/) for superusers, until the Wagtail admin has all of it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Consultation,
     Department,
     DepartmentMembership,

@@ -16,7 +16,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from .models import Consultation, Department, DepartmentMembership, Phase, PhaseKind, User
+from ..models import Consultation, Department, DepartmentMembership, Phase, PhaseKind, User
 
 
 class InlineFormsetsMixin:
