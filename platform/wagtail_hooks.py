@@ -1,12 +1,45 @@
-"""Registers the foundation's screens with the Wagtail admin (see admin/)."""
+"""Registers the foundation's screens, actions and log entries with the Wagtail admin (see admin/)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from wagtail import hooks
 
+from .admin import django_admin  # noqa: F401  (the Django admin, until the Wagtail admin has all of it)
+from .admin.actions import (
+    LOG_ACTIONS,
+    BlockAccountAction,
+    DeleteAccountAction,
+    UnblockAccountAction,
+)
+from .admin.bulk_actions import (
+    BlockAccountsBulkAction,
+    DeleteAccountsBulkAction,
+    UnblockAccountsBulkAction,
+)
 from .admin.viewsets import PlatformViewSetGroup
+from .models import User
 
 
 @hooks.register("register_admin_viewset")
 def register_platform_viewsets() -> PlatformViewSetGroup:
     return PlatformViewSetGroup()
+
+
+@hooks.register("register_actions")
+def register_account_actions(registry: Any) -> None:
+    for action_class in (BlockAccountAction, UnblockAccountAction, DeleteAccountAction):
+        registry.register(User, action_class)
+
+
+hooks.register("register_bulk_action", BlockAccountsBulkAction)
+hooks.register("register_bulk_action", UnblockAccountsBulkAction)
+# After wagtail.users' own "delete" (order 0), so that this one replaces it.
+hooks.register("register_bulk_action", DeleteAccountsBulkAction, order=1)
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions: Any) -> None:
+    for action, label, message in LOG_ACTIONS:
+        actions.register_action(action, label, message)

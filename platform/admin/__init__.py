@@ -1,9 +1,10 @@
 """The admin of the platform: the Wagtail admin at /admin/, registered in ../wagtail_hooks.py.
 
-- forms.py: the forms of the screens (a parent with its children edited inline)
 - viewsets.py: the foundation's models (menu "Platform")
+- users.py: Wagtail's user admin with the platform's fields, filters and actions (apps.py
+  installs it in place of wagtail.users)
+- actions.py: write operations (block, unblock, delete an account) as Wagtail actions
+- bulk_actions.py: the listings' bulk actions, which call them
+- forms.py: the forms of the screens (a parent with its children edited inline; accounts)
 """
 
-# The Django admin at /django-admin/ still registers here (autodiscovery imports this package)
-# until the Wagtail admin offers all of it.
-from . import django_admin  # noqa: F401

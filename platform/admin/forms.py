@@ -1,4 +1,4 @@
-"""Forms of the Wagtail admin screens: a parent with its children edited inline.
+"""Forms of the admin screens: a parent with its children edited inline; accounts.
 
 Phase and DepartmentMembership point at their parent with plain foreign keys (no
 modelcluster ParentalKey), so the children are edited with a Django inline formset that
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import Panel
 from wagtail.admin.widgets import AdminDateTimeInput
+from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from ..models import Consultation, Department, DepartmentMembership, Phase, PhaseKind, User
 
@@ -207,3 +208,35 @@ class DepartmentAdminForm(InlineFormsetsMixin, WagtailAdminModelForm):
                 raise forms.ValidationError(_("A unit cannot be placed below itself."))
             node = node.parent
         return parent
+
+
+# --- Accounts (Wagtail's user admin) ---------------------------------------------------------------
+#: What a person sets in the profile; the admin may correct it.
+PROFILE_FIELDS = [
+    "display_name",
+    "municipality",
+    "language",
+    "notify_comments_inapp",
+    "notify_comments_email",
+    "notify_status_inapp",
+    "notify_status_email",
+]
+
+
+class AccountFieldsMixin:
+    """Residents sign up with an e-mail address only: first and last name stay optional."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = False  # type: ignore[attr-defined]
+
+
+class AccountEditForm(AccountFieldsMixin, UserEditForm):
+    class Meta(UserEditForm.Meta):
+        fields = [*UserEditForm.Meta.fields, *PROFILE_FIELDS]
+
+
+class AccountCreationForm(AccountFieldsMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = [*UserCreationForm.Meta.fields, *PROFILE_FIELDS]
