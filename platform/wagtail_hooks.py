@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
 from .admin import django_admin  # noqa: F401  (the Django admin, until the Wagtail admin has all of it)
 from .admin.actions import (
@@ -16,15 +17,26 @@ from .admin.actions import (
 from .admin.bulk_actions import (
     BlockAccountsBulkAction,
     DeleteAccountsBulkAction,
+    RelayOutboxMessagesBulkAction,
     UnblockAccountsBulkAction,
 )
+from .admin.operations import READ_ONLY_MODELS, OperationsViewSetGroup, ReadOnlyPermissionPolicy
 from .admin.viewsets import PlatformViewSetGroup
 from .models import User
+
+# Before the viewsets register, so that they and the bulk actions use these policies.
+for model in READ_ONLY_MODELS:
+    register_permission_policy(model, ReadOnlyPermissionPolicy(model), exact_class=True)
 
 
 @hooks.register("register_admin_viewset")
 def register_platform_viewsets() -> PlatformViewSetGroup:
     return PlatformViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_operations_viewsets() -> OperationsViewSetGroup:
+    return OperationsViewSetGroup()
 
 
 @hooks.register("register_actions")
@@ -35,6 +47,7 @@ def register_account_actions(registry: Any) -> None:
 
 hooks.register("register_bulk_action", BlockAccountsBulkAction)
 hooks.register("register_bulk_action", UnblockAccountsBulkAction)
+hooks.register("register_bulk_action", RelayOutboxMessagesBulkAction)
 # After wagtail.users' own "delete" (order 0), so that this one replaces it.
 hooks.register("register_bulk_action", DeleteAccountsBulkAction, order=1)
 

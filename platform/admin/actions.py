@@ -21,12 +21,14 @@ from ..models import User
 BLOCK_ACCOUNT = "foundation.block_account"
 UNBLOCK_ACCOUNT = "foundation.unblock_account"
 DELETE_ACCOUNT = "foundation.delete_account"
+RELAY_OUTBOX_MESSAGE = "foundation.relay_outbox_message"
 
 #: (action, label, message) for the log, shown in the history of the object.
 LOG_ACTIONS = [
     (BLOCK_ACCOUNT, _("Block account"), _("Account blocked")),
     (UNBLOCK_ACCOUNT, _("Unblock account"), _("Account unblocked")),
     (DELETE_ACCOUNT, _("Delete account"), _("Account deleted and its personal data wiped")),
+    (RELAY_OUTBOX_MESSAGE, _("Relay again"), _("Message handed to the task queue again")),
 ]
 
 

@@ -32,9 +32,9 @@ from wagtail.admin.widgets.boolean_radio_select import BooleanRadioSelect
 from wagtail.users.views import users as wagtail_users
 
 from ..models import Municipality, User
+from .base import InspectView
 from .bulk_actions import bulk_action_url, may_act
 from .forms import AccountCreationForm, AccountEditForm
-from .inspect import InspectView
 
 
 class AccountFilterSet(wagtail_users.UserFilterSet):

@@ -3,7 +3,6 @@ deleting, as an administrator, the coordination office and a resident get them."
 
 from __future__ import annotations
 
-import re
 from html import unescape
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from foundation.models import DepartmentMembership, Notification, User
 from foundation.roles import Role
 
+from .admin_pages import assert_denied, shown_messages, text_of
 from .factories import (
     DepartmentMembershipFactory,
     MunicipalityFactory,
@@ -28,27 +28,6 @@ USERS = "/admin/users/"
 def bulk_url(action: str, users) -> str:
     ids = "&".join(f"id={user.pk}" for user in users)
     return f"/admin/bulk/foundation/user/{action}/?{ids}&next={USERS}"
-
-
-def shown_messages(response) -> list[str]:
-    """The messages at the top of the page the person lands on."""
-    html = response.content.decode()
-    block = re.search(r'<ul data-w-messages-target="container">(.*?)</ul>', html, re.S)
-    if block is None:
-        return []
-    items = re.findall(r"<li[^>]*>(.*?)</li>", block.group(1), re.S)
-    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", item)).split()) for item in items]
-
-
-def assert_denied(response, url: str) -> None:
-    """Wagtail answers with 403 or sends the person away from the page (to the dashboard)."""
-    assert response.status_code in {302, 403}, (url, response.status_code)
-    if response.status_code == 302:
-        assert response["Location"] != url
-
-
-def text_of(response) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 @pytest.fixture
