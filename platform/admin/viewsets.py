@@ -2,14 +2,25 @@
 
 Who sees what follows the Django model permissions that the role groups grant
 (see roles.ROLE_PERMISSIONS): Wagtail's ModelPermissionPolicy checks add/change/delete/view
-on every view, so a role without `view_department` gets a 403 on /admin/departments/.
+on every view, so a role without `view_department` gets a 403 on /admin/departments/. The
+rows edited inline (phases, members) follow their own model's permissions (forms.py).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TitleFieldPanel,
+)
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.slug import SlugInput
 
 from ..models import (
     Consultation,
@@ -19,15 +30,42 @@ from ..models import (
     Municipality,
     Organisation,
 )
+from .base import PlatformModelViewSet
 from .forms import (
     PHASE_FIELDS,
     ConsultationAdminForm,
     DepartmentAdminForm,
     InlineFormsetPanel,
+    MembershipAdminForm,
+)
+
+# German spelling in slugs, as in the demo data ("gefluechtete", "interkulturelle-oeffnung");
+# the slug field itself only accepts ASCII.
+GERMAN_SLUG_INPUT = SlugInput(
+    attrs={"data-w-slug-allow-unicode-value": "false"},
+    formatters=[("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")],
 )
 
 
-class ConsultationViewSet(ModelViewSet):
+class NamePanel(TitleFieldPanel):
+    """The name, which fills in the slug while a new object is created (like Django admin's
+    prepopulated_fields): once it exists, its URLs stay as they are."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("classname", "")
+        kwargs.setdefault("placeholder", False)
+        super().__init__(*args, **kwargs)
+
+    class BoundPanel(TitleFieldPanel.BoundPanel):
+        def get_should_apply(self) -> bool:
+            return not (self.instance and self.instance.pk)
+
+
+def slug_panel() -> FieldPanel:
+    return FieldPanel("slug", widget=GERMAN_SLUG_INPUT)
+
+
+class ConsultationViewSet(PlatformModelViewSet):
     model = Consultation
     icon = "list-ol"
     menu_label = _("Consultations")
@@ -35,19 +73,22 @@ class ConsultationViewSet(ModelViewSet):
     list_display = ["title", "slug", "is_published", "created_at"]
     list_filter = ["is_published", "handlungsfelder", "municipalities"]
     search_fields = ["title", "summary", "organiser"]
-    search_backend_name = None
     ordering = ["-created_at"]
     inspect_view_enabled = True
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
-                [FieldPanel("title"), FieldPanel("slug"), FieldPanel("organiser"), FieldPanel("is_published")],
+                [NamePanel("title"), slug_panel(), FieldPanel("organiser"), FieldPanel("is_published")],
                 heading=_("Consultation"),
             ),
             FieldPanel("summary"),
             FieldPanel("description"),
-            FieldRowPanel([FieldPanel("handlungsfelder"), FieldPanel("municipalities")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("handlungsfelder", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("municipalities", widget=forms.CheckboxSelectMultiple),
+                ]
+            ),
             InlineFormsetPanel(
                 "phases",
                 child_fields=PHASE_FIELDS,
@@ -61,11 +102,8 @@ class ConsultationViewSet(ModelViewSet):
         base_form_class=ConsultationAdminForm,
     )
 
-    def get_queryset(self, request):
-        return Consultation.objects.all()
 
-
-class MunicipalityViewSet(ModelViewSet):
+class MunicipalityViewSet(PlatformModelViewSet):
     model = Municipality
     icon = "site"
     menu_label = _("Municipalities")
@@ -73,47 +111,44 @@ class MunicipalityViewSet(ModelViewSet):
     list_display = ["name", "kind", "official_key"]
     list_filter = ["kind"]
     search_fields = ["name", "official_key"]
-    search_backend_name = None
-    form_fields = ["name", "slug", "kind", "official_key"]
     inspect_view_enabled = True
-    copy_view_enabled = False
+    panels = [NamePanel("name"), slug_panel(), FieldPanel("kind"), FieldPanel("official_key")]
 
 
-class HandlungsfeldViewSet(ModelViewSet):
+class HandlungsfeldViewSet(PlatformModelViewSet):
     model = Handlungsfeld
     icon = "tag"
     menu_label = _("Handlungsfelder")
     url_prefix = "platform/handlungsfelder"
-    list_display = ["number", "name", "slug"]
+    list_display = ["name", "number", "slug"]
     search_fields = ["name", "summary"]
-    search_backend_name = None
-    form_fields = ["number", "name", "slug", "summary"]
+    ordering = ["number", "name"]
     inspect_view_enabled = True
-    copy_view_enabled = False
+    panels = [FieldPanel("number"), NamePanel("name"), slug_panel(), FieldPanel("summary")]
 
 
-class DepartmentViewSet(ModelViewSet):
+class DepartmentViewSet(PlatformModelViewSet):
     model = Department
     icon = "group"
     menu_label = _("Departments")
     url_prefix = "platform/departments"
     list_display = ["name", "kind", "parent", "email", "is_active"]
     list_filter = ["kind", "is_active", "handlungsfelder"]
+    list_select_related = ("parent",)
     search_fields = ["name", "email", "description"]
-    search_backend_name = None
     inspect_view_enabled = True
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+            FieldRowPanel([NamePanel("name"), slug_panel()]),
             FieldRowPanel([FieldPanel("kind"), FieldPanel("parent")]),
             FieldPanel("email"),
             FieldPanel("description"),
-            FieldPanel("handlungsfelder"),
+            FieldPanel("handlungsfelder", widget=forms.CheckboxSelectMultiple),
             FieldPanel("is_active"),
             InlineFormsetPanel(
                 "memberships",
                 child_fields=["user", "role"],
+                read_only_related=("user",),
                 heading=_("Members"),
                 help_text=_("Reviewers see and assess the proposals assigned to this unit."),
             ),
@@ -121,57 +156,40 @@ class DepartmentViewSet(ModelViewSet):
         base_form_class=DepartmentAdminForm,
     )
 
-    def get_queryset(self, request):
-        return Department.objects.select_related("parent")
 
-
-class DepartmentMembershipViewSet(ModelViewSet):
+class DepartmentMembershipViewSet(PlatformModelViewSet):
     model = DepartmentMembership
     icon = "user"
     menu_label = _("Department members")
     url_prefix = "platform/department-members"
-    list_display = ["user", "department", "role", "created_at"]
+    list_display = ["user", "user__email", "department", "role", "created_at"]
     list_filter = ["department", "role"]
+    list_select_related = ("user", "department")
     search_fields = ["user__email", "user__display_name", "department__name"]
-    search_backend_name = None
-    form_fields = ["department", "user", "role"]
-    copy_view_enabled = False
 
-    def get_form_class(self, for_update: bool = False):
-        from django import forms
-        from wagtail.admin.forms import WagtailAdminModelForm
-
-        from .forms import UserByEmailField
-
-        class MembershipAdminForm(WagtailAdminModelForm):
-            user = UserByEmailField(label=_("E-mail address of the account"))
-
-            class Meta:
-                model = DepartmentMembership
-                fields = ["department", "user", "role"]
-                widgets = {"role": forms.RadioSelect}
-
+    def get_form_class(self, for_update: bool = False) -> type:
         return MembershipAdminForm
 
-    def get_queryset(self, request):
-        return DepartmentMembership.objects.select_related("user", "department")
 
-
-class OrganisationViewSet(ModelViewSet):
+class OrganisationViewSet(PlatformModelViewSet):
     model = Organisation
     icon = "home"
     menu_label = _("Organisations")
     url_prefix = "platform/organisations"
     list_display = ["name", "category", "municipality", "email", "is_active"]
     list_filter = ["category", "municipality", "is_active"]
+    list_select_related = ("municipality",)
     search_fields = ["name", "email"]
-    search_backend_name = None
-    form_fields = ["name", "slug", "category", "municipality", "email", "website", "is_active"]
     inspect_view_enabled = True
-    copy_view_enabled = False
-
-    def get_queryset(self, request):
-        return Organisation.objects.select_related("municipality")
+    panels = [
+        NamePanel("name"),
+        slug_panel(),
+        FieldPanel("category"),
+        FieldPanel("municipality"),
+        FieldPanel("email"),
+        FieldPanel("website"),
+        FieldPanel("is_active"),
+    ]
 
 
 class PlatformViewSetGroup(ModelViewSetGroup):
