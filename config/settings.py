@@ -63,8 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
-    # Django
-    "django.contrib.admin",
+    # Django (no django.contrib.admin: the Wagtail admin at /admin/ is the one admin, see README)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -286,7 +285,7 @@ if not DEBUG:
 
 # Content Security Policy (django-csp 4): nonces for our own inline scripts, nothing external.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'", "'nonce'"],

@@ -7,7 +7,6 @@ from typing import Any
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .admin import django_admin  # noqa: F401  (the Django admin, until the Wagtail admin has all of it)
 from .admin.actions import (
     LOG_ACTIONS,
     BlockAccountAction,
