@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
@@ -13,7 +15,13 @@ from foundation.models import OutboxMessage
 from foundation.roles import Role
 
 from .admin_pages import assert_denied, relay_url, shown_messages, text_of
-from .factories import NotificationFactory, ResidentFactory, UserFactory, user_with_role
+from .factories import (
+    MunicipalityFactory,
+    NotificationFactory,
+    ResidentFactory,
+    UserFactory,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +126,28 @@ def test_the_periodic_tasks_show_what_beat_runs(operator):
     assert operator.get(f"/admin/operations/periodic-tasks/inspect/{task.pk}/").status_code == 200
     url = f"/admin/operations/periodic-tasks/edit/{task.pk}/"
     assert_denied(operator.get(url), url)
+
+
+@pytest.mark.parametrize(
+    "url", [OUTBOX, "/admin/operations/notifications/", "/admin/operations/periodic-tasks/", "/admin/users/"]
+)
+def test_every_list_costs_the_same_for_5_and_50_rows(operator, url):
+    def rows(start, count):
+        for n in range(start, start + count):
+            recipient = ResidentFactory(municipality=MunicipalityFactory())
+            NotificationFactory(recipient=recipient)
+            mail_message(f"{n}@example.org")
+            PeriodicTask.objects.create(
+                name=f"task-{n}",
+                task="foundation.tasks.relay_outbox",
+                interval=IntervalSchedule.objects.get_or_create(every=n + 1, period=IntervalSchedule.SECONDS)[0],
+            )
+
+    rows(0, 5)
+    operator.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert operator.get(url).status_code == 200
+    rows(5, 45)
+    with CaptureQueriesContext(connection) as many:
+        assert operator.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries), url
