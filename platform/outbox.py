@@ -29,8 +29,8 @@ from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-# After this many failed hand-overs a message is left for a person to look at (Django admin,
-# last_error); the periodic relay stops retrying it.
+# After this many failed hand-overs a message is left for a person to look at (Wagtail admin,
+# menu "Operations": last_error, "Relay again"); the periodic relay stops retrying it.
 MAX_ATTEMPTS = 20
 
 
@@ -73,10 +73,7 @@ def relay_message(message_id: int) -> bool:
 def relay_pending(
     *, older_than: timedelta = timedelta(seconds=30), limit: int = 500
 ) -> RelayResult:
-    """Relay messages that were not handed over after commit (run every minute by Celery beat).
-
-    Stops at the first broker failure, so an outage costs one timeout per run, not one per row.
-    """
+    """Relay messages that were not handed over after commit (run every minute by Celery beat)."""
     cutoff = timezone.now() - older_than
     ids = list(
         OutboxMessage.objects.filter(
@@ -85,6 +82,15 @@ def relay_pending(
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
+    return relay_messages(ids=ids)
+
+
+def relay_messages(*, ids: list[int]) -> RelayResult:
+    """Relay these messages in this order (the periodic relay, or a person in the admin).
+
+    A message delivered meanwhile counts as sent and is not sent again. Stops at the first
+    broker failure, so an outage costs one timeout per run, not one per row.
+    """
     sent = failed = 0
     for message_id in ids:
         try:

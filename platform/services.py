@@ -1,6 +1,6 @@
 """Writes of the foundation: profile, account deletion, blocking, notifications.
 
-Every caller (views, Wagtail admin, Django admin, management commands) goes through these
+Every caller (views, the Wagtail admin, management commands) goes through these
 functions, so each rule lives in one place.
 """
 

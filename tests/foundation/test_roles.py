@@ -77,9 +77,21 @@ MATRIX = {
         "/admin/platform/organisations/",
         {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": OK},
     ),
-    "django admin": (
-        "/django-admin/",
-        {"visitor": LOGIN, "resident": LOGIN, "reviewer": LOGIN, "coordination": LOGIN, "editor": LOGIN},
+    "accounts admin": (
+        "/admin/users/",
+        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": DENIED},
+    ),
+    "new account": (
+        "/admin/users/new/",
+        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": DENIED, "editor": DENIED},
+    ),
+    "new Handlungsfeld": (
+        "/admin/platform/handlungsfelder/new/",
+        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": DENIED, "editor": OK},
+    ),
+    "outbox": (
+        "/admin/operations/outbox/",
+        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": DENIED, "editor": DENIED},
     ),
 }
 
@@ -110,12 +122,19 @@ def test_permission_matrix(client, page, persona, expected):
             assert response["Location"] != url
 
 
-def test_superuser_may_use_the_django_admin(client):
-    admin = UserFactory(is_superuser=True, is_staff=True)
-    client.force_login(admin)
-    assert client.get("/django-admin/").status_code == 200
-    assert client.get("/django-admin/foundation/department/").status_code == 200
-    assert client.get("/django-admin/foundation/user/").status_code == 200
+def test_a_superuser_manages_everything_in_the_one_admin_and_there_is_no_django_admin(client):
+    client.force_login(UserFactory(is_superuser=True))
+    for url in (
+        "/admin/users/",
+        "/admin/groups/",
+        "/admin/platform/departments/",
+        "/admin/platform/department-members/",
+        "/admin/operations/outbox/",
+        "/admin/operations/notifications/",
+        "/admin/operations/periodic-tasks/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/django-admin/").status_code == 404
 
 
 def test_predicates_follow_the_roles():

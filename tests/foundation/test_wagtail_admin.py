@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from foundation.models import Consultation, DepartmentMembership, Phase, PhaseKind
+from foundation.models import (
+    Consultation,
+    DepartmentMembership,
+    Handlungsfeld,
+    Municipality,
+    Phase,
+    PhaseKind,
+)
 from foundation.roles import Role
 
 from .factories import (
     ConsultationFactory,
     DepartmentFactory,
+    DepartmentMembershipFactory,
     HandlungsfeldFactory,
     MunicipalityFactory,
     OrganisationFactory,
@@ -167,3 +177,178 @@ def test_editor_cannot_delete_a_consultation(client):
     response = client.post(f"/admin/platform/consultations/delete/{consultation.pk}/")
     assert response.status_code in {302, 403}
     assert Consultation.objects.filter(pk=consultation.pk).exists()
+
+
+# --- Who edits the rows inline -------------------------------------------------------------------
+def department_post(department, **extra):
+    data = {
+        "name": department.name,
+        "slug": department.slug,
+        "kind": department.kind,
+        "parent": "",
+        "email": "",
+        "description": "",
+        "is_active": "on",
+    }
+    data.update(extra)
+    return data
+
+
+def test_an_editor_edits_a_department_and_sees_its_members_but_cannot_change_them(client):
+    department = DepartmentFactory(name="Team Integration")
+    member = DepartmentMembershipFactory(department=department, user=ResidentFactory(email="pruefer@example.org"))
+    client.force_login(user_with_role(Role.EDITOR))
+    url = f"/admin/platform/departments/edit/{department.pk}/"
+
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "pruefer@example.org" in html
+    assert "memberships-TOTAL_FORMS" not in html
+
+    # a forged formset is ignored: the editor's form has none
+    response = client.post(
+        url,
+        department_post(
+            department,
+            description="Neu",
+            **{
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-0-id": str(member.pk),
+                "memberships-0-user": "pruefer@example.org",
+                "memberships-0-role": "lead",
+                "memberships-0-DELETE": "on",
+            },
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    department.refresh_from_db()
+    assert department.description == "Neu"
+    member.refresh_from_db()
+    assert member.role == "reviewer"
+
+
+def test_the_coordination_office_manages_members_on_their_own_screen(client, coordination):
+    department = DepartmentFactory(name="Fachbereich Soziales")
+    ResidentFactory(email="neu@region-hannover.de")
+
+    assert client.get("/admin/platform/department-members/new/").status_code == 200
+    response = client.post(
+        "/admin/platform/department-members/new/",
+        {"department": str(department.pk), "user": "Neu@Region-Hannover.de", "role": "reviewer"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership = DepartmentMembership.objects.get(department=department)
+    assert membership.user.email == "neu@region-hannover.de"
+    listing = client.get("/admin/platform/department-members/", {"q": "neu@region"})
+    assert "neu@region-hannover.de" in listing.content.decode()
+
+    response = client.post(f"/admin/platform/department-members/delete/{membership.pk}/")
+    assert response.status_code == 302
+    assert not DepartmentMembership.objects.filter(pk=membership.pk).exists()
+
+
+def test_an_editor_creates_a_handlungsfeld(client):
+    client.force_login(user_with_role(Role.EDITOR))
+
+    page = client.get("/admin/platform/handlungsfelder/new/")
+    assert page.status_code == 200
+    assert 'data-controller="w-slug' in page.content.decode()  # the slug follows the name
+    response = client.post(
+        "/admin/platform/handlungsfelder/new/",
+        {"number": "9", "name": "Wohnen", "slug": "wohnen", "summary": ""},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Handlungsfeld.objects.filter(slug="wohnen", number=9).exists()
+
+
+def test_the_slug_of_an_existing_object_does_not_follow_its_name(client, coordination):
+    field = HandlungsfeldFactory(name="Vernetzung", slug="vernetzung")
+    client.force_login(user_with_role(Role.EDITOR))
+
+    html = client.get(f"/admin/platform/handlungsfelder/edit/{field.pk}/").content.decode()
+
+    assert "w-sync#apply" not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        (Role.COORDINATION, "/admin/platform/handlungsfelder/new/"),
+        (Role.COORDINATION, "/admin/platform/municipalities/new/"),
+        (Role.EDITOR, "/admin/platform/department-members/new/"),
+    ],
+)
+def test_what_a_role_may_not_create_it_cannot_open_or_post(client, role, url):
+    client.force_login(user_with_role(role))
+    for response in (client.get(url), client.post(url, {"name": "X", "slug": "x", "number": "1"})):
+        assert response.status_code in {302, 403}
+        if response.status_code == 302:
+            assert response["Location"] != url
+    assert not Handlungsfeld.objects.filter(slug="x").exists()
+    assert not Municipality.objects.filter(slug="x").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/platform/departments/",
+        "/admin/platform/department-members/",
+        "/admin/platform/organisations/",
+        "/admin/platform/municipalities/",
+        "/admin/platform/handlungsfelder/",
+        "/admin/platform/consultations/",
+    ],
+)
+def test_every_list_costs_the_same_for_5_and_50_rows(client, coordination, url, django_assert_max_num_queries):
+    garbsen = MunicipalityFactory(name="Garbsen", slug="garbsen")
+
+    def rows(count):
+        for _index in range(count):
+            parent = DepartmentFactory()
+            DepartmentMembershipFactory(department=DepartmentFactory(parent=parent))
+            OrganisationFactory(municipality=garbsen)
+            MunicipalityFactory()
+            HandlungsfeldFactory()
+            ConsultationFactory()
+
+    rows(5)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    rows(45)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries), url
+
+
+def test_a_department_with_members_shows_their_addresses_and_saves_unchanged(client, coordination):
+    department = DepartmentFactory(name="Team Integration")
+    member = DepartmentMembershipFactory(department=department, user=ResidentFactory(email="da@example.org"))
+    url = f"/admin/platform/departments/edit/{department.pk}/"
+
+    html = client.get(url).content.decode()
+    assert 'value="da@example.org"' in html
+
+    response = client.post(
+        url,
+        department_post(
+            department,
+            **{
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-INITIAL_FORMS": "1",
+                "memberships-MIN_NUM_FORMS": "0",
+                "memberships-MAX_NUM_FORMS": "1000",
+                "memberships-0-id": str(member.pk),
+                "memberships-0-user": "da@example.org",
+                "memberships-0-role": "lead",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member.refresh_from_db()
+    assert member.role == "lead"
