@@ -57,5 +57,9 @@ class User(AbstractUser):
         return self.display_name or str(_("Participant"))
 
     @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
     def is_blocked(self) -> bool:
         return self.blocked_at is not None
