@@ -197,8 +197,8 @@ CELERY_BEAT_SCHEDULE["results-half-yearly-report"] = {
 AUTH_USER_MODEL = "foundation.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "foundation.auth_backends.ModelBackend",
-    "foundation.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
