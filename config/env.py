@@ -37,7 +37,9 @@ def env_bool(name: str, *, default: bool) -> bool:
     )
 
 
-def env_int(name: str, *, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
+def env_int(
+    name: str, *, default: int, minimum: int | None = None, maximum: int | None = None
+) -> int:
     raw = _raw(name)
     if not raw:
         return default
@@ -49,7 +51,11 @@ def env_int(name: str, *, default: int, minimum: int | None = None, maximum: int
     elif maximum is not None:
         bounds = f" of at most {maximum}"
     value = int(raw) if re.fullmatch(r"-?[0-9]+", raw) else None
-    if value is None or (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+    if (
+        value is None
+        or (minimum is not None and value < minimum)
+        or (maximum is not None and value > maximum)
+    ):
         raise ImproperlyConfigured(
             f"{name}={raw!r} is not valid. Use a whole number{bounds} in decimal digits, "
             f"or leave it empty for the default ({default})."

@@ -37,7 +37,9 @@ DIRECTORY = ROOT / ".test-databases"
 
 def in_memory_sqlite(database: dict) -> bool:
     """The embedded test database: SQLite without a TEST NAME, so Django makes it in memory."""
-    return database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME")
+    return database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get(
+        "NAME"
+    )
 
 
 def _hash_file(digest: hashlib._Hash, path: Path) -> None:
@@ -52,7 +54,9 @@ def template_key() -> str:
     from django.db.models.signals import post_migrate
 
     digest = hashlib.sha256()
-    distributions = sorted(f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions())
+    distributions = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    )
     digest.update("\n".join(distributions).encode())
     digest.update(repr(list(settings.INSTALLED_APPS)).encode())
     for app_config in apps.get_app_configs():

@@ -38,7 +38,11 @@ print(json.dumps(results))
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST_", "DJANGO_"))
+    }
     for name in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "RATELIMIT_ENABLE"):
         env.pop(name, None)
     env.update(
@@ -54,7 +58,11 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def load_settings(tmp_path: Path, cases: list[dict[str, str]]) -> list[dict]:
     result = subprocess.run(
         [sys.executable, "-c", LOAD_SETTINGS, json.dumps(cases)],
-        cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -63,8 +71,11 @@ def load_settings(tmp_path: Path, cases: list[dict[str, str]]) -> list[dict]:
 def test_a_misspelt_yes_no_setting_stops_the_start_and_names_the_variable(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=production_env(tmp_path, SECURE_SSL_REDIRECT="flase"),
-        capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_env(tmp_path, SECURE_SSL_REDIRECT="flase"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
@@ -97,7 +108,9 @@ def refusals(tmp_path_factory) -> dict[tuple[str, str], dict]:
     """What starting the settings with each bad value gave, keyed by (variable, value)."""
     keys = [(variable, value) for variable, value in MISSPELT_YES_NO]
     keys += [(variable, value) for variable, value, _expected in BAD_NUMBERS]
-    outcomes = load_settings(tmp_path_factory.mktemp("settings"), [{variable: value} for variable, value in keys])
+    outcomes = load_settings(
+        tmp_path_factory.mktemp("settings"), [{variable: value} for variable, value in keys]
+    )
     return dict(zip(keys, outcomes, strict=True))
 
 
@@ -111,7 +124,9 @@ def test_unknown_yes_no_spellings_are_refused(refusals, variable, value):
 
 
 @pytest.mark.parametrize(("variable", "value", "expected"), BAD_NUMBERS)
-def test_numbers_that_are_not_whole_numbers_in_range_are_refused(refusals, variable, value, expected):
+def test_numbers_that_are_not_whole_numbers_in_range_are_refused(
+    refusals, variable, value, expected
+):
     outcome = refusals[variable, value]
     assert outcome.get("error") == "ImproperlyConfigured", outcome
     assert outcome["message"].startswith(f"{variable}={value!r} is not valid.")
@@ -120,8 +135,14 @@ def test_numbers_that_are_not_whole_numbers_in_range_are_refused(refusals, varia
 
 def test_the_usual_spellings_work_and_empty_means_the_default(tmp_path):
     cases = [
-        *({"SECURE_SSL_REDIRECT": spelling} for spelling in ("1", "true", "True", "YES", "on", " On ")),
-        *({"SECURE_SSL_REDIRECT": spelling} for spelling in ("0", "false", "FALSE", "no", "No", "off")),
+        *(
+            {"SECURE_SSL_REDIRECT": spelling}
+            for spelling in ("1", "true", "True", "YES", "on", " On ")
+        ),
+        *(
+            {"SECURE_SSL_REDIRECT": spelling}
+            for spelling in ("0", "false", "FALSE", "no", "No", "off")
+        ),
         {"SECURE_SSL_REDIRECT": ""},
         {"SECURE_HSTS_SECONDS": "600"},
         {"SECURE_HSTS_SECONDS": " 0 "},
