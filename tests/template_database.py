@@ -113,7 +113,9 @@ def _build(template: Path, memory: sqlite3.Connection) -> None:
     finally:
         target.close()
     partial.replace(template)
-    for old in DIRECTORY.glob("template-*.sqlite3"):
+    # Under the lock nobody else is building: older templates and half-written files of
+    # interrupted runs can go.
+    for old in [*DIRECTORY.glob("template-*.sqlite3"), *DIRECTORY.glob("template-*.partial")]:
         if old != template:
             old.unlink(missing_ok=True)
 
