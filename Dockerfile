@@ -16,10 +16,14 @@ RUN apt-get update \
 RUN groupadd --system mitreden && useradd --system --gid mitreden --home-dir /app --shell /usr/sbin/nologin mitreden
 
 WORKDIR /app
+# The locked runtime dependencies (hashes checked) in their own layer, reused while the lock stays.
+COPY requirements.txt ./
+RUN pip install --require-hashes -r requirements.txt
 COPY . .
 # Editable install: the image runs from this tree (templates, static files, migrations and
 # demo data live beside the code), and the install maps the folder platform/ to `foundation`.
-RUN pip install -e . \
+# Its dependencies are the locked ones above (--no-deps: nothing is resolved anew).
+RUN pip install --no-deps -e . \
     && DEBUG=0 SECRET_KEY=build-time-only-not-used-at-runtime-0123456789abcdefghijklmn \
        ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
        python manage.py collectstatic --noinput --verbosity 0 \

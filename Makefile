@@ -9,17 +9,31 @@ STAMP  := $(VENV)/.installed
 # Embedded defaults for local runs and the test suite (production sets DEBUG=0 itself).
 export DEBUG ?= 1
 
-.PHONY: run test install lint migrate demo messages clean services-test bench
+.PHONY: run test install lock lint migrate demo messages clean services-test bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# The locked versions (with hashes) first, then the project itself without resolving again;
+# `pip check` fails if the lock no longer satisfies the ranges in pyproject.toml.
+$(STAMP): pyproject.toml requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Regenerate the lock files from pyproject.toml. Existing pins are kept unless asked:
+# `make lock LOCK_ARGS=--upgrade` (everything) or `LOCK_ARGS='--upgrade-package wagtail'`.
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+# Not after `install`: a pyproject.toml with a new dependency fails install's `pip check`.
+lock: | $(BIN)/python
+	test -x $(BIN)/pip-compile || $(BIN)/python -m pip install --quiet 'pip-tools>=7.6,<8'
+	$(PIP_COMPILE) --output-file requirements.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements.txt --output-file requirements-dev.txt pyproject.toml
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -47,4 +61,4 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles media
+	rm -rf $(VENV) db.sqlite3 staticfiles media .test-databases

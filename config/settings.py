@@ -12,11 +12,13 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.env import env_bool, env_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -118,7 +120,7 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", default=60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server, a worker and tests share the file.
@@ -144,7 +146,7 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 # Without a broker every task runs at once in the calling process (embedded mode).
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
@@ -172,7 +174,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "foundation-outbox-relay": {"task": "foundation.tasks.relay_outbox", "schedule": 60.0},
 }
 # Review queue: daily reminders of overdue assessments at this hour (Europe/Berlin).
-REVIEW_REMINDER_HOUR = env.int("REVIEW_REMINDER_HOUR", default=7)
+REVIEW_REMINDER_HOUR = env_int("REVIEW_REMINDER_HOUR", default=7, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE["review-overdue-reminders"] = {
     "task": "review.tasks.send_overdue_reminders",
     "schedule": crontab(hour=REVIEW_REMINDER_HOUR, minute=0),
@@ -196,8 +198,8 @@ CELERY_BEAT_SCHEDULE["results-half-yearly-report"] = {
 AUTH_USER_MODEL = "foundation.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "foundation.auth_backends.ModelBackend",
-    "foundation.auth_backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -276,12 +278,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Health checks of load balancers and containers speak plain HTTP to the app server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
 # Content Security Policy (django-csp 4): nonces for our own inline scripts, nothing external.
 CONTENT_SECURITY_POLICY = {
@@ -316,10 +318,10 @@ LOGGING = {
 
 # --- Platform -------------------------------------------------------------------------------
 # Read on nearly every request, changed rarely; cleared by signals on change. 0 = no cache.
-PHASES_CACHE_SECONDS = env.int("PHASES_CACHE_SECONDS", default=300)
-VERIFIED_EMAIL_CACHE_SECONDS = env.int("VERIFIED_EMAIL_CACHE_SECONDS", default=600)
+PHASES_CACHE_SECONDS = env_int("PHASES_CACHE_SECONDS", default=300, minimum=0)
+VERIFIED_EMAIL_CACHE_SECONDS = env_int("VERIFIED_EMAIL_CACHE_SECONDS", default=600, minimum=0)
 # Main and footer menus are cached (cms.navigation); 0 switches the cache off.
-CMS_NAVIGATION_CACHE_SECONDS = env.int("CMS_NAVIGATION_CACHE_SECONDS", default=60 * 60)
+CMS_NAVIGATION_CACHE_SECONDS = env_int("CMS_NAVIGATION_CACHE_SECONDS", default=60 * 60, minimum=0)
 RATELIMIT_VIEW = "foundation.views.ratelimited"
-RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

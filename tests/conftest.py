@@ -1,4 +1,34 @@
+from collections.abc import Iterator
+
 import pytest
+
+from tests import template_database
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(
+    django_db_modify_db_settings_parallel_suffix, django_db_createdb, django_db_use_migrations, django_db_blocker
+) -> Iterator[bool]:
+    """Embedded runs: this worker's in-memory test database starts as a copy of one migrated
+    template (tests/template_database.py). PostgreSQL, `--create-db` and `--nomigrations`
+    keep pytest-django's own behaviour."""
+    from django.conf import settings
+
+    if django_db_createdb or not django_db_use_migrations or not template_database.in_memory_sqlite(
+        settings.DATABASES["default"]
+    ):
+        yield False
+        return
+    with django_db_blocker.unblock():
+        template_database.load_into_memory()
+    yield True
+    template_database.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, _sqlite_template) -> bool:
+    """Keep (do not re-create) the test database when it came from the template."""
+    return _sqlite_template or request.config.getvalue("reuse_db")
 
 
 @pytest.fixture(autouse=True)

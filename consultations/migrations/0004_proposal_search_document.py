@@ -1,6 +1,6 @@
 """Full-text search on PostgreSQL: a stored, generated tsvector with German stemming and a GIN index.
 
-The column is not a model field (Django never writes it); consultations.selectors queries it
+The column is not a model field (Django never writes it); consultations.proposals.selectors queries it
 with raw SQL on PostgreSQL only. SQLite has no equivalent and uses the icontains fallback.
 """
 

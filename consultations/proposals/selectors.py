@@ -11,7 +11,6 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 from wagtail import hooks
 
-from foundation.db import CompiledLookup
 from foundation.models import Consultation, Handlungsfeld, Phase, User
 from foundation.rules import may_see_consultation
 
@@ -118,19 +117,11 @@ def proposal_for_detail(*, consultation: Consultation, pk: int) -> Proposal:
     return proposal
 
 
-_proposal_with_consultation = CompiledLookup(
-    lambda pk, slug: Proposal.objects.select_related("consultation").filter(pk=pk, consultation__slug=slug),
-    pk=int,
-    slug=str,
-)
-
-
 def proposal_for_action(*, slug: str, pk: int, user: User) -> Proposal:
-    """The proposal a support POST acts on, with its consultation, in one query.
-
-    The busiest write path: the SQL is compiled once per process (foundation.db).
-    """
-    proposal = _proposal_with_consultation.lookup(pk=pk, slug=slug)
+    """The proposal a support POST acts on, with its consultation, in one query."""
+    proposal = (
+        Proposal.objects.select_related("consultation").filter(pk=pk, consultation__slug=slug).first()
+    )
     if proposal is None or not may_see_consultation(user, proposal.consultation):
         raise Http404
     return proposal

@@ -148,6 +148,28 @@ def test_blocking_ends_open_sessions(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_deactivating_an_account_ends_its_open_sessions(client):
+    user = ResidentFactory()
+    client.force_login(user)
+    page = client.get(reverse("foundation:profile"))
+    assert page.status_code == 200 and page.context["user"].pk == user.pk
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get(reverse("foundation:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_password_changed_elsewhere_ends_the_other_sessions(client):
+    user = ResidentFactory()
+    client.force_login(user)
+    assert client.get(reverse("foundation:profile")).status_code == 200
+    user.set_password("an entirely new secret 42")
+    user.save()
+    response = client.get(reverse("foundation:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
 def test_preferred_language_applies_after_sign_in(client):
     user = ResidentFactory(language="en")
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})

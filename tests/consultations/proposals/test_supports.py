@@ -100,6 +100,24 @@ class TestSupportingThroughTheSite:
         assert "<strong>0</strong>" in html and "Support this proposal" not in html
         assert not Support.objects.exists()
 
+    def test_support_post_loads_the_proposal_with_its_consultation_in_one_query(
+        self, client, django_assert_max_num_queries
+    ):
+        proposal = ProposalFactory(consultation=open_consultation())
+        client.force_login(ResidentFactory())
+        client.get("/")  # session and language settled before counting
+        with django_assert_max_num_queries(12) as captured:
+            response = client.post(support_url(proposal))
+        assert response.status_code == 302
+        assert Support.objects.filter(proposal=proposal).count() == 1
+        proposal_table = Proposal._meta.db_table
+        consultation_table = proposal.consultation._meta.db_table
+        reads = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")]
+        proposal_reads = [sql for sql in reads if f'FROM "{proposal_table}"' in sql]
+        assert len(proposal_reads) == 1, proposal_reads
+        assert f'JOIN "{consultation_table}"' in proposal_reads[0]
+        assert not [sql for sql in reads if f'FROM "{consultation_table}"' in sql]
+
     @pytest.mark.parametrize(
         ("attributes", "message"),
         [
