@@ -49,9 +49,11 @@ run: demo
 test: install
 	$(BIN)/python -m pytest -m "not services and not browser" -n auto $(PYTEST_ARGS)
 
+# ruff, and the import contracts of the house (pyproject.toml, docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 messages: install
 	$(BIN)/python manage.py makemessages -l de -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=media --ignore=benchmarks --ignore=tests --ignore=build --ignore=*.egg-info
