@@ -1,4 +1,5 @@
-"""The pages of the coordination office's moderation, as far as every app shares them.
+"""The pages of the moderation, as far as every app shares them: where a resident reports
+something, and the coordination office's pages.
 
 consultations and forums each list their actions as tables of ActionSpec (built mostly with
 the helpers below, so that "hide" looks and asks the same everywhere), keep their own views,
@@ -18,15 +19,63 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .forms import ModerationReasonForm
+from .forms import FlagForm, ModerationReasonForm
 from .roles import is_coordination_office, role_required
-from .service_forms import form_status, submit_form
+from .rules import participation_refusal
+from .service_forms import form_status, submit_form, submit_rate_limited
 
 # Sign-in required; signed-in people outside the coordination office get 403.
 coordination_required = role_required(is_coordination_office)
+
+
+# --- Reports by residents --------------------------------------------------------------------------
+
+
+def flag_page(
+    request: HttpRequest,
+    *,
+    form: FlagForm,
+    already_flagged: bool,
+    already_message: str | Promise,
+    file_flag: Callable[..., tuple[Any, bool]],
+    back_url: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The page where a resident reports something: the flag form, and on a valid POST the
+    app's service, `file_flag(reason=, note=)`; back to `back_url` with thanks once it went
+    through, or right away for something this person reported already (`already_message`).
+
+    `form` comes bound by the app, as in run_action. A refusal (the rate limit, the service)
+    is shown on the form; `context` gets form, back_url and the person's refusal.
+    """
+    if already_flagged:
+        messages.info(request, already_message)
+        return redirect(back_url)
+    filed, status = submit_rate_limited(
+        request,
+        form,
+        lambda data: file_flag(reason=data["reason"], note=data["note"]),
+        limit="flag",
+    )
+    if filed is not None:
+        _flag, created = filed
+        if created:
+            messages.success(
+                request, _("Thank you for your report. The moderation will look at it soon.")
+            )
+        else:
+            messages.info(request, already_message)
+        return redirect(back_url)
+    context.update(
+        {"form": form, "back_url": back_url, "refusal": participation_refusal(request.user)}
+    )
+    return render(request, template, context, status=status)
 
 
 # --- Actions -----------------------------------------------------------------------------------
