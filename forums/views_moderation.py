@@ -35,8 +35,8 @@ from .models import ForumModerationActionKind, PostFlag, Thread
 @coordination_required
 @require_http_methods(["GET", "HEAD"])
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    page_obj, items = selectors.moderation_queue(page_number=request.GET.get("page"))
-    return render(request, "forums/moderation/queue.html", {"page_obj": page_obj, "items": items})
+    page_obj, groups = selectors.moderation_queue(page_number=request.GET.get("page"))
+    return render(request, "forums/moderation/queue.html", {"page_obj": page_obj, "groups": groups})
 
 
 @coordination_required
