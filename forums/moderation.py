@@ -13,41 +13,32 @@ from django.db.models import F
 from foundation.models import User
 from foundation.moderation import ContentModeration, mark_hidden, mark_visible, start_action
 
-from .models import Forum, ForumModerationAction, ForumModerationActionKind, Post, PostFlag, Thread
+from .models import Forum, ForumModerationAction, ForumModerationActionKind, PostFlag, Thread
 from .services import adjust_post_counters
 
 POSTS = ContentModeration(
+    target="post",
     log=ForumModerationAction,
     hidden=ForumModerationActionKind.HIDE_POST,
     shown=ForumModerationActionKind.UNHIDE_POST,
     dismissed=ForumModerationActionKind.DISMISS_FLAGS,
     flags=PostFlag,
-    flag_target="post",
     visible_count=lambda post, delta: adjust_post_counters(thread=post.thread, delta=delta),
 )
 # Hiding a thread moves the forum's counters by all its posts: thread_hide does it itself.
 THREADS = ContentModeration(
+    target="thread",
     log=ForumModerationAction,
-    locked=ForumModerationActionKind.LOCK_THREAD,
+    locked=ForumModerationActionKind.LOCK_THREAD,  # no new posts or edits
     unlocked=ForumModerationActionKind.UNLOCK_THREAD,
 )
 
-
-@transaction.atomic
-def post_hide(*, actor: User, post: Post, reason: str) -> ForumModerationAction:
-    """Hide a post; the reason is shown in its place."""
-    return POSTS.hide(actor=actor, content=post, reason=reason)
-
-
-@transaction.atomic
-def post_unhide(*, actor: User, post: Post, reason: str = "") -> ForumModerationAction:
-    return POSTS.unhide(actor=actor, content=post, reason=reason)
-
-
-@transaction.atomic
-def flags_dismiss(*, actor: User, post: Post, reason: str = "") -> ForumModerationAction:
-    """The reports were unfounded: close them and leave the post as it is."""
-    return POSTS.dismiss_flags(actor=actor, content=post, reason=reason)
+# (actor=, post= or thread=, reason=) -> ForumModerationAction
+post_hide = POSTS.hide
+post_unhide = POSTS.unhide
+flags_dismiss = POSTS.dismiss_flags
+thread_lock = THREADS.lock
+thread_unlock = THREADS.unlock
 
 
 @transaction.atomic
@@ -79,14 +70,3 @@ def thread_unhide(*, actor: User, thread: Thread, reason: str = "") -> ForumMode
     return ForumModerationAction.record(
         actor=actor, action=ForumModerationActionKind.UNHIDE_THREAD, reason=reason, target=thread
     )
-
-
-@transaction.atomic
-def thread_lock(*, actor: User, thread: Thread, reason: str = "") -> ForumModerationAction:
-    """No new posts or edits; everything written stays readable."""
-    return THREADS.lock(actor=actor, content=thread, reason=reason)
-
-
-@transaction.atomic
-def thread_unlock(*, actor: User, thread: Thread, reason: str = "") -> ForumModerationAction:
-    return THREADS.unlock(actor=actor, content=thread, reason=reason)

@@ -17,10 +17,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from foundation.models import Activity, User
 from foundation.models.moderation import DOUBLE_SUBMIT_WINDOW
-from foundation.moderation import file_flag
+from foundation.moderation import Flagging
 from foundation.notifications import Message, notify, recipient_language
 from foundation.rules import participation_refusal
 from foundation.validation import checked_text, clean_text
@@ -257,18 +258,13 @@ def post_delete(*, post: Post, user: User) -> Post:
     return post
 
 
-@transaction.atomic
-def post_flag(*, post: Post, reporter: User, reason: str, note: str = "") -> tuple[PostFlag, bool]:
-    """Report a post to the moderation. Returns (flag, created); a second report changes nothing."""
-    return file_flag(
-        PostFlag,
-        reporter=reporter,
-        reason=reason,
-        note=note,
-        own=_("You cannot report your own post; you can edit or delete it."),
-        deleted=_("This post was deleted already."),
-        post=post,
-    )
+# (post=, reporter=, reason=, note=) -> (PostFlag, created); a second report changes nothing.
+post_flag = Flagging(
+    PostFlag,
+    target="post",
+    own=gettext_lazy("You cannot report your own post; you can edit or delete it."),
+    deleted=gettext_lazy("This post was deleted already."),
+)
 
 
 # --- Notifications -------------------------------------------------------------------------------------

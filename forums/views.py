@@ -25,7 +25,6 @@ from foundation.service_forms import form_status, submit_form, submit_rate_limit
 
 from . import selectors, services
 from .forms import PostForm, ThreadForm
-from .models import PostFlag
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -196,9 +195,9 @@ def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
     return flag_page(
         request,
         form=FlagForm(request.POST if request.method == "POST" else None),
-        already_flagged=PostFlag.objects.filter(post=post, reporter=request.user).exists(),
+        flagging=services.post_flag,
+        target={"post": post},
         already_message=_("You have already reported this post. Thank you — the moderation will look at it."),
-        file_flag=lambda **data: services.post_flag(post=post, reporter=request.user, **data),
         back_url=services.post_url(post),
         template="forums/flag_form.html",
         context={"post": post, "thread": post.thread},

@@ -23,6 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .models import FlagBase, FlagReason, FlagResolution, ModerationLogBase, User
@@ -71,40 +72,56 @@ def clean_flag_note(note: str) -> str:
 # --- Reports by residents ---------------------------------------------------------------------------
 
 
-def file_flag(
-    flags: type[FlagT],
-    *,
-    reporter: User,
-    reason: str,
-    note: str,
-    own: str,
-    deleted: str | None = None,
-    **target: Model,
-) -> tuple[FlagT, bool]:
-    """Report the object named in `target` (`comment=…`, `post=…`) to the moderation.
+@dataclass(frozen=True)
+class Flagging(Generic[FlagT]):
+    """How residents report one kind of object; an app's report service is an instance, called
+    as `flag_post(post=…, reporter=…, reason=…, note=…)`.
 
-    Returns (flag, created): the unique constraint of `flags` is the guard against a second
-    report by the same person, which returns the first one. `own` is the refusal when the
-    reporter wrote the object themselves, `deleted` when its author deleted it already (for
-    content that can be deleted).
+    `flags` is the report model and `target` its foreign key to the object, which is also the
+    keyword the object is passed by. `own` is the refusal when the reporter wrote the object
+    themselves, `deleted` the one when its author deleted it already (for content that its
+    author can delete).
     """
-    ensure_may_take_part(reporter)
-    if reason not in FlagReason.values:
-        raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
-    note = clean_flag_note(note)
-    (content,) = target.values()
-    if content.author_id == reporter.pk:
-        raise ValidationError(own, code="own")
-    if deleted is not None and content.deleted_at is not None:
-        raise ValidationError(deleted, code="deleted")
-    try:
-        with transaction.atomic():
-            created = flags._default_manager.create(
-                reporter=reporter, reason=reason, note=note, **target
-            )
-            return created, True
-    except IntegrityError:  # the unique constraint says: this person reported it already
-        return flags._default_manager.get(reporter=reporter, **target), False
+
+    flags: type[FlagT]
+    target: str
+    own: str | Promise
+    deleted: str | Promise | None = None
+
+    def filed_by(self, reporter: User, **target: Model) -> bool:
+        """Whether `reporter` has reported the object already."""
+        _the_object(target, self.target)
+        return self.flags._default_manager.filter(reporter=reporter, **target).exists()
+
+    @transaction.atomic
+    def __call__(
+        self, *, reporter: User, reason: str, note: str = "", **target: Model
+    ) -> tuple[FlagT, bool]:
+        """Report the object to the moderation. Returns (flag, created): the unique constraint
+        is the guard against a second report by the same person, which returns the first."""
+        content = _the_object(target, self.target)
+        ensure_may_take_part(reporter)
+        if reason not in FlagReason.values:
+            raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
+        note = clean_flag_note(note)
+        if content.author_id == reporter.pk:
+            raise ValidationError(str(self.own), code="own")
+        if self.deleted is not None and content.deleted_at is not None:
+            raise ValidationError(str(self.deleted), code="deleted")
+        try:
+            with transaction.atomic():
+                created = self.flags._default_manager.create(
+                    reporter=reporter, reason=reason, note=note, **target
+                )
+                return created, True
+        except IntegrityError:  # the unique constraint says: this person reported it already
+            return self.flags._default_manager.get(reporter=reporter, **target), False
+
+
+def _the_object(target: dict[str, Model], keyword: str) -> Any:
+    if set(target) != {keyword}:
+        raise TypeError(f"pass the object as {keyword}=…, got {', '.join(target) or 'nothing'}")
+    return target[keyword]
 
 
 # --- Actions ---------------------------------------------------------------------------------------
@@ -162,18 +179,20 @@ def mark_locked(obj: Model, locked: bool) -> None:
 
 @dataclass(frozen=True)
 class ContentModeration(Generic[LogT]):
-    """The moderation of one kind of object (proposals, comments, posts, threads).
+    """The moderation of one kind of object (proposals, comments, posts, threads); an app's
+    moderation services are its methods, called as `post_hide(actor=…, post=…, reason=…)`.
 
-    `log` is the app's log model and `hidden`, `shown`, `locked`, `unlocked`, `dismissed`
-    the log actions it records for them; `flags` and `flag_target` (the report model and its
-    foreign key to the object) where the object can be reported. `visible_count`, where a
-    counter counts the readable objects, is called with +1 or -1 when one that its author has
-    not deleted becomes readable again or stops being readable.
+    `target` is the keyword the object is passed by, which is also the report model's foreign
+    key to it (`flags`, where the object can be reported). `log` is the app's log model and
+    `hidden`, `shown`, `locked`, `unlocked`, `dismissed` the log actions it records.
+    `visible_count`, where a counter counts the readable objects, is called with +1 or -1
+    when one that its author has not deleted becomes readable again or stops being readable.
 
-    Each method is one whole action: check the actor and the reason, change the object,
-    close the reports it answers, write the log entry (which it returns).
+    Each method is one whole action in one transaction: check the actor and the reason,
+    change the object, close the reports it answers, write the log entry (which it returns).
     """
 
+    target: str
     log: type[LogT]
     hidden: str = ""
     shown: str = ""
@@ -181,35 +200,45 @@ class ContentModeration(Generic[LogT]):
     unlocked: str = ""
     dismissed: str = ""
     flags: type[FlagBase] | None = None
-    flag_target: str = ""
     visible_count: Callable[[Any, int], None] | None = None
 
-    def hide(self, *, actor: User, content: Any, reason: str) -> LogT:
+    @transaction.atomic
+    def hide(self, *, actor: User, reason: str, **target: Model) -> LogT:
         """Hidden with a reason, which is shown in its place; its open reports are answered."""
+        content = _the_object(target, self.target)
         reason = start_action(actor, reason, reason_required=True)
         if mark_hidden(content, reason):
             self._count(content, -1)
         resolved = self._resolve_flags(actor, content, FlagResolution.HIDDEN)
         return self._record(actor, self.hidden, reason, content, resolved)
 
-    def unhide(self, *, actor: User, content: Any, reason: str = "") -> LogT:
+    @transaction.atomic
+    def unhide(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
+        content = _the_object(target, self.target)
         reason = start_action(actor, reason, reason_required=False)
         if mark_visible(content):
             self._count(content, 1)
         return self._record(actor, self.shown, reason, content)
 
-    def lock(self, *, actor: User, content: Any, reason: str = "") -> LogT:
+    @transaction.atomic
+    def lock(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
+        """No new contributions to it; everything in it stays readable."""
+        content = _the_object(target, self.target)
         reason = start_action(actor, reason, reason_required=False)
         mark_locked(content, True)
         return self._record(actor, self.locked, reason, content)
 
-    def unlock(self, *, actor: User, content: Any, reason: str = "") -> LogT:
+    @transaction.atomic
+    def unlock(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
+        content = _the_object(target, self.target)
         reason = start_action(actor, reason, reason_required=False)
         mark_locked(content, False)
         return self._record(actor, self.unlocked, reason, content)
 
-    def dismiss_flags(self, *, actor: User, content: Any, reason: str = "") -> LogT:
+    @transaction.atomic
+    def dismiss_flags(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
         """The reports were unfounded: close them, leave the object as it is."""
+        content = _the_object(target, self.target)
         reason = start_action(actor, reason, reason_required=False)
         resolved = self._resolve_flags(actor, content, FlagResolution.DISMISSED)
         return self._record(actor, self.dismissed, reason, content, resolved)
@@ -221,7 +250,7 @@ class ContentModeration(Generic[LogT]):
     def _resolve_flags(self, actor: User, content: Any, resolution: str) -> int:
         if self.flags is None:
             return 0
-        reports = self.flags._default_manager.filter(**{self.flag_target: content})
+        reports = self.flags._default_manager.filter(**{self.target: content})
         return resolve_open_flags(reports, actor=actor, resolution=resolution)
 
     def _record(

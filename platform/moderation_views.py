@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet, TextChoices
+from django.db.models import Model, QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .forms import FlagForm, ModerationReasonForm
+from .moderation import Flagging
 from .roles import is_coordination_office, role_required
 from .rules import participation_refusal
 from .service_forms import form_status, submit_form, submit_rate_limited
@@ -40,27 +41,30 @@ def flag_page(
     request: HttpRequest,
     *,
     form: FlagForm,
-    already_flagged: bool,
+    flagging: Flagging[Any],
+    target: dict[str, Model],
     already_message: str | Promise,
-    file_flag: Callable[..., tuple[Any, bool]],
     back_url: str,
     template: str,
     context: dict[str, Any],
 ) -> HttpResponse:
     """The page where a resident reports something: the flag form, and on a valid POST the
-    app's service, `file_flag(reason=, note=)`; back to `back_url` with thanks once it went
-    through, or right away for something this person reported already (`already_message`).
+    app's report service `flagging` for the object in `target` ({"post": post}); back to
+    `back_url` with thanks once it went through, or right away for something this person
+    reported already (`already_message`).
 
     `form` comes bound by the app, as in run_action. A refusal (the rate limit, the service)
     is shown on the form; `context` gets form, back_url and the person's refusal.
     """
-    if already_flagged:
+    if flagging.filed_by(request.user, **target):
         messages.info(request, already_message)
         return redirect(back_url)
     filed, status = submit_rate_limited(
         request,
         form,
-        lambda data: file_flag(reason=data["reason"], note=data["note"]),
+        lambda data: flagging(
+            reporter=request.user, reason=data["reason"], note=data["note"], **target
+        ),
         limit="flag",
     )
     if filed is not None:
@@ -194,3 +198,4 @@ def render_log(
     page_obj = Paginator(entries, per_page).get_page(request.GET.get("page"))
     context = {"page_obj": page_obj, "action_choices": kinds.choices, "selected_action": selected}
     return render(request, template, {**context, **(extra_context or {})})
+

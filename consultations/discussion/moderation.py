@@ -30,55 +30,32 @@ def _count_visible_comments(comment: Comment, delta: int) -> None:
 
 
 PROPOSALS = ContentModeration(
+    target="proposal",
     log=ModerationAction,
     hidden=ModerationActionKind.HIDE_PROPOSAL,
     shown=ModerationActionKind.UNHIDE_PROPOSAL,
-    locked=ModerationActionKind.LOCK_PROPOSAL,
+    locked=ModerationActionKind.LOCK_PROPOSAL,  # no new comments, supports or points
     unlocked=ModerationActionKind.UNLOCK_PROPOSAL,
     dismissed=ModerationActionKind.DISMISS_FLAGS,
     flags=Flag,
-    flag_target="proposal",
 )
 COMMENTS = ContentModeration(
+    target="comment",
     log=ModerationAction,
     hidden=ModerationActionKind.HIDE_COMMENT,
     shown=ModerationActionKind.UNHIDE_COMMENT,
     dismissed=ModerationActionKind.DISMISS_FLAGS,
     flags=Flag,
-    flag_target="comment",
     visible_count=_count_visible_comments,
 )
 
-
-@transaction.atomic
-def proposal_hide(*, actor: User, proposal: Proposal, reason: str) -> ModerationAction:
-    return PROPOSALS.hide(actor=actor, content=proposal, reason=reason)
-
-
-@transaction.atomic
-def proposal_unhide(*, actor: User, proposal: Proposal, reason: str = "") -> ModerationAction:
-    return PROPOSALS.unhide(actor=actor, content=proposal, reason=reason)
-
-
-@transaction.atomic
-def comment_hide(*, actor: User, comment: Comment, reason: str) -> ModerationAction:
-    return COMMENTS.hide(actor=actor, content=comment, reason=reason)
-
-
-@transaction.atomic
-def comment_unhide(*, actor: User, comment: Comment, reason: str = "") -> ModerationAction:
-    return COMMENTS.unhide(actor=actor, content=comment, reason=reason)
-
-
-@transaction.atomic
-def proposal_lock(*, actor: User, proposal: Proposal, reason: str = "") -> ModerationAction:
-    """No new comments, supports or points; what is there stays visible."""
-    return PROPOSALS.lock(actor=actor, content=proposal, reason=reason)
-
-
-@transaction.atomic
-def proposal_unlock(*, actor: User, proposal: Proposal, reason: str = "") -> ModerationAction:
-    return PROPOSALS.unlock(actor=actor, content=proposal, reason=reason)
+# (actor=, proposal= or comment=, reason=) -> ModerationAction
+proposal_hide = PROPOSALS.hide
+proposal_unhide = PROPOSALS.unhide
+proposal_lock = PROPOSALS.lock
+proposal_unlock = PROPOSALS.unlock
+comment_hide = COMMENTS.hide
+comment_unhide = COMMENTS.unhide
 
 
 @transaction.atomic
@@ -112,7 +89,6 @@ def user_unblock(*, actor: User, user: User, reason: str = "") -> ModerationActi
     )
 
 
-@transaction.atomic
 def flags_dismiss(
     *,
     actor: User,
@@ -120,10 +96,10 @@ def flags_dismiss(
     comment: Comment | None = None,
     reason: str = "",
 ) -> ModerationAction:
-    """The reports were unfounded: close them, leave the content as it is."""
+    """The reports were unfounded: close them, leave the content as it is (one transaction)."""
     ensure_moderator(actor)
     if (proposal is None) == (comment is None):
         raise ValueError("pass exactly one of proposal and comment")
     if comment is not None:
-        return COMMENTS.dismiss_flags(actor=actor, content=comment, reason=reason)
-    return PROPOSALS.dismiss_flags(actor=actor, content=proposal, reason=reason)
+        return COMMENTS.dismiss_flags(actor=actor, comment=comment, reason=reason)
+    return PROPOSALS.dismiss_flags(actor=actor, proposal=proposal, reason=reason)

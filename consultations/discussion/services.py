@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations.proposals.models import Proposal
 from foundation.models import Activity, User
-from foundation.moderation import file_flag
+from foundation.moderation import Flagging
 from foundation.rules import participation_refusal
 from foundation.validation import checked_text
 
@@ -134,32 +135,13 @@ def comment_delete(*, comment: Comment, user: User) -> Comment:
     return comment
 
 
-@transaction.atomic
-def flag_comment(
-    *, comment: Comment, reporter: User, reason: str, note: str = ""
-) -> tuple[Flag, bool]:
-    """Report a comment to the moderation. Returns (flag, created); a second report is a no-op."""
-    return file_flag(
-        Flag,
-        reporter=reporter,
-        reason=reason,
-        note=note,
-        own=_("You cannot report your own comment; you can edit or delete it."),
-        deleted=_("This comment was deleted already."),
-        comment=comment,
-    )
-
-
-@transaction.atomic
-def flag_proposal(
-    *, proposal: Proposal, reporter: User, reason: str, note: str = ""
-) -> tuple[Flag, bool]:
-    """Report a proposal to the moderation. Returns (flag, created); a second report is a no-op."""
-    return file_flag(
-        Flag,
-        reporter=reporter,
-        reason=reason,
-        note=note,
-        own=_("You cannot report your own proposal."),
-        proposal=proposal,
-    )
+# (comment= or proposal=, reporter=, reason=, note=) -> (Flag, created); a second report is a no-op.
+flag_comment = Flagging(
+    Flag,
+    target="comment",
+    own=gettext_lazy("You cannot report your own comment; you can edit or delete it."),
+    deleted=gettext_lazy("This comment was deleted already."),
+)
+flag_proposal = Flagging(
+    Flag, target="proposal", own=gettext_lazy("You cannot report your own proposal.")
+)

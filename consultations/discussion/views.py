@@ -24,7 +24,7 @@ from foundation.service_forms import form_status, submit_form, submit_rate_limit
 
 from . import services as discussion
 from .forms import CommentForm, ReplyForm
-from .models import Comment, Flag
+from .models import Comment
 from .notifications import comment_url
 
 
@@ -115,9 +115,9 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
     return flag_page(
         request,
         form=FlagForm(request.POST or None),
-        already_flagged=Flag.objects.filter(reporter=request.user, comment=comment).exists(),
+        flagging=discussion.flag_comment,
+        target={"comment": comment},
         already_message=ALREADY_FLAGGED,
-        file_flag=lambda **data: discussion.flag_comment(comment=comment, reporter=request.user, **data),
         back_url=comment_url(comment),
         template="consultations/discussion/flag_form.html",
         context={"target_label": _("Report a comment"), "comment": comment, "proposal": comment.proposal},
@@ -131,9 +131,9 @@ def proposal_flag(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     return flag_page(
         request,
         form=FlagForm(request.POST or None),
-        already_flagged=Flag.objects.filter(reporter=request.user, proposal=proposal).exists(),
+        flagging=discussion.flag_proposal,
+        target={"proposal": proposal},
         already_message=ALREADY_FLAGGED,
-        file_flag=lambda **data: discussion.flag_proposal(proposal=proposal, reporter=request.user, **data),
         back_url=proposal_url(proposal),
         template="consultations/discussion/flag_form.html",
         context={"target_label": _("Report a proposal"), "proposal": proposal},
