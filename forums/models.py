@@ -7,8 +7,6 @@ Thread.post_count and Forum.post_count count the posts a reader can read: neithe
 their author nor hidden by the moderation (Forum.* only in threads that are not hidden).
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from foundation.models import FlagBase, ModeratedContent, ModerationLogBase
-from foundation.models.moderation import person_field, reporter_field
+from foundation.models.moderation import logged_object, person_field, reporter_field
 
 
 class ForumEvent(models.Model):
@@ -162,7 +160,7 @@ class PostFlag(FlagBase):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags", verbose_name=_("post"))
     reporter = reporter_field(related_name="forum_flags")
     # This table's columns were declared without choices; the values are FlagReason's and
-    # FlagResolution's all the same (foundation.moderation.file_flag and the moderation set them).
+    # FlagResolution's all the same (foundation.moderation.Flagging and the moderation set them).
     reason = models.CharField(_("reason"), max_length=20)
     resolution = models.CharField(_("resolution"), max_length=20, blank=True)
 
@@ -191,27 +189,14 @@ class ForumModerationAction(ModerationLogBase):
 
     actor = person_field(_("moderator"), related_name="forum_moderation_actions")
     action = models.CharField(_("action"), max_length=20, choices=ForumModerationActionKind.choices)
-    thread = models.ForeignKey(
-        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions",
-        verbose_name=_("thread"),
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions",
-        verbose_name=_("post"),
-    )
+    thread = logged_object(Thread, _("thread"))
+    post = logged_object(Post, _("post"))
     target_user = person_field(_("user"), related_name="forum_moderation_actions_received", blank=True)
     flags_resolved = models.PositiveIntegerField(_("reports closed"), default=0)
 
     class Meta(ModerationLogBase.Meta):
         verbose_name = _("forum moderation action")
         verbose_name_plural = _("forum moderation actions")
-
-    @classmethod
-    def targets_of(cls, target: models.Model) -> dict[str, Any]:
-        """The post and its thread, or the thread; and the author."""
-        if isinstance(target, Post):
-            return {"post": target, "thread_id": target.thread_id, "target_user_id": target.author_id}
-        return {"thread": target, "target_user_id": target.author_id}
 
 
 class EventRegistration(models.Model):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consultations.proposals.models import Proposal
 from foundation.models import FlagBase, FlagResolution, ModeratedContent, ModerationLogBase
-from foundation.models.moderation import person_field, reporter_field
+from foundation.models.moderation import logged_object, person_field, reporter_field
 
 __all__ = ["Comment", "Flag", "FlagResolution", "ModerationAction", "ModerationActionKind"]
 
@@ -105,33 +102,10 @@ class ModerationAction(ModerationLogBase):
 
     actor = person_field(_("moderator"), related_name="moderation_actions")
     action = models.CharField(_("action"), max_length=30, choices=ModerationActionKind.choices)
-    proposal = models.ForeignKey(
-        "consultations.Proposal",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="moderation_actions",
-        verbose_name=_("proposal"),
-    )
-    comment = models.ForeignKey(
-        "consultations.Comment",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="moderation_actions",
-        verbose_name=_("comment"),
-    )
+    proposal = logged_object("consultations.Proposal", _("proposal"))
+    comment = logged_object("consultations.Comment", _("comment"))
     target_user = person_field(_("user"), related_name="moderation_actions_received", blank=True)
 
     class Meta(ModerationLogBase.Meta):
         verbose_name = _("moderation action")
         verbose_name_plural = _("moderation actions")
-
-    @classmethod
-    def targets_of(cls, target: models.Model) -> dict[str, Any]:
-        """The object, the proposal a comment belongs to, and the person concerned."""
-        if isinstance(target, Comment):
-            return {"comment": target, "proposal_id": target.proposal_id, "target_user_id": target.author_id}
-        if isinstance(target, Proposal):
-            return {"proposal": target, "target_user_id": target.author_id}
-        return {"target_user": target}

@@ -4,8 +4,8 @@ moderation log.
 
 Each app's concrete models keep their own tables, limits, labels and related names: where
 they differ from the base, the subclass declares the field again (Django lets a subclass
-override a field of an abstract base), with person_field() and reporter_field() where only the
-label or the related name differs. The bases' own related names are patterns, so that two
+override a field of an abstract base), with person_field(), reporter_field() and
+logged_object() where only the label or the related name differs. The bases' own related names are patterns, so that two
 subclasses never clash.
 """
 
@@ -141,11 +141,24 @@ class FlagBase(models.Model):
         return str(dict(FlagReason.choices).get(self.reason, self.reason))
 
 
+def logged_object(to: Any, verbose_name: Any) -> models.ForeignKey:
+    """A moderation log's key to an object it records actions on; the entry outlives it."""
+    return models.ForeignKey(
+        to,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+        verbose_name=verbose_name,
+    )
+
+
 class ModerationLogBase(models.Model):
     """One entry of a moderation log: who did what to which object, when and why.
 
-    A concrete log names its objects in foreign keys of its own; targets_of() says which
-    ones an object fills, so that record() writes every entry the same way.
+    A concrete log declares a logged_object() key for each kind of object it records; an
+    entry about an object fills that key, the key of the object it belongs to (a comment's
+    proposal, a post's thread) where the log has one, and the person concerned.
     """
 
     actor = person_field(_("moderator"), related_name="%(app_label)s_%(class)s_done")
@@ -166,9 +179,21 @@ class ModerationLogBase(models.Model):
 
     @classmethod
     def targets_of(cls, target: models.Model) -> dict[str, Any]:
-        """The foreign keys an entry about `target` fills (the object, where it stands, whom
-        it concerns)."""
-        raise NotImplementedError
+        """The keys an entry about `target` fills: the object, where it belongs, its author;
+        for a person (blocking), the person."""
+        if isinstance(target, cls._meta.get_field("target_user").related_model):
+            return {"target_user": target}
+        keys = {
+            field.related_model: field
+            for field in cls._meta.concrete_fields
+            if field.is_relation and field.name not in {"actor", "target_user"}
+        }
+        filled = {keys[type(target)].name: target, "target_user_id": target.author_id}
+        for field in target._meta.concrete_fields:
+            belongs_to = field.related_model if field.is_relation else None
+            if belongs_to in keys and belongs_to is not type(target):
+                filled[keys[belongs_to].attname] = getattr(target, field.attname)
+        return filled
 
     @classmethod
     def record(
