@@ -19,10 +19,13 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 
 from .forms import FlagForm, ModerationReasonForm
 from .moderation import Flagging
@@ -199,3 +202,89 @@ def render_log(
     context = {"page_obj": page_obj, "action_choices": kinds.choices, "selected_action": selected}
     return render(request, template, {**context, **(extra_context or {})})
 
+
+# --- The pages as views ----------------------------------------------------------------------------
+# An app's moderation pages subclass these and declare what differs: templates, services,
+# selectors, how an object is loaded and what its page shows.
+
+
+@method_decorator(coordination_required, name="dispatch")
+class ModerationView(View):
+    """A page of the coordination office (sign-in required, 403 for anybody else)."""
+
+    http_method_names = ["get", "head"]
+
+
+class QueueView(ModerationView):
+    """The queue of reported objects: `queue(page_number=)` returns (page, FlagGroups)."""
+
+    template_name: str
+    queue: Callable[..., tuple[Any, list[Any]]]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page_obj, groups = type(self).queue(page_number=request.GET.get("page"))
+        return render(request, self.template_name, {"page_obj": page_obj, "groups": groups})
+
+
+class LogView(ModerationView):
+    """A moderation log, filtered by its action kinds: `log(action=)` returns the entries."""
+
+    template_name: str
+    kinds: type[TextChoices]
+    per_page: int
+    log: Callable[..., QuerySet[Any]]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        action = selected_action(request, self.kinds)
+        return render_log(
+            request,
+            self.template_name,
+            entries=type(self).log(action=action, **self.log_filters()),
+            per_page=self.per_page,
+            kinds=self.kinds,
+            selected=action,
+            extra_context=self.extra_context(),
+        )
+
+    def log_filters(self) -> dict[str, Any]:
+        return {}
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+
+class ActionView(ModerationView):
+    """The page of one action on one object (run_action): `actions` are the object's
+    ActionSpecs by URL name, get_target() loads the object as the services take it
+    ({"post": post}), get_context() says what the page shows of it; afterwards back to the
+    `next` the page came with, else to the queue (`queue_url`, a URL name)."""
+
+    http_method_names = ["get", "head", "post"]
+    template_name: str
+    queue_url: str
+    actions: dict[str, ActionSpec]
+
+    def get(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        spec = action_spec(self.actions, action)
+        target = self.get_target(pk)
+        return run_action(
+            request,
+            spec=spec,
+            form=spec.reason_form(self.form_data(request)),
+            target=target,
+            context=self.get_context(**target),
+            template=self.template_name,
+            default_next=reverse(self.queue_url),
+        )
+
+    post = get
+
+    def form_data(self, request: HttpRequest) -> QueryDict | None:
+        """The data the reason form is bound to: every POST's."""
+        return request.POST if request.method == "POST" else None
+
+    def get_target(self, pk: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def get_context(self, **target: Any) -> dict[str, Any]:
+        return dict(target)
