@@ -8,10 +8,10 @@ app_name = "forums"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("moderation/", views_moderation.ModerationQueue.as_view(), name="moderation_queue"),
-    path("moderation/protokoll/", views_moderation.ModerationLog.as_view(), name="moderation_log"),
-    path("moderation/beitraege/<int:pk>/<slug:action>/", views_moderation.PostAction.as_view(), name="moderation_post"),
-    path("moderation/themen/<int:pk>/<slug:action>/", views_moderation.ThreadAction.as_view(), name="moderation_thread"),
+    path("moderation/", views_moderation.moderation_queue, name="moderation_queue"),
+    path("moderation/protokoll/", views_moderation.moderation_log, name="moderation_log"),
+    path("moderation/beitraege/<int:pk>/<slug:action>/", views_moderation.post_action, name="moderation_post"),
+    path("moderation/themen/<int:pk>/<slug:action>/", views_moderation.thread_action, name="moderation_thread"),
     path("beitraege/<int:pk>/bearbeiten/", views.post_edit, name="post_edit"),
     path("beitraege/<int:pk>/loeschen/", views.post_delete, name="post_delete"),
     path("beitraege/<int:pk>/melden/", views.post_flag, name="post_flag"),

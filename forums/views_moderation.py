@@ -16,17 +16,15 @@ from foundation import moderation_views as kit
 from . import moderation, selectors, services
 from .models import ForumModerationActionKind, Post, PostFlag, Thread
 
-
-class ModerationQueue(kit.QueueView):
-    template_name = "forums/moderation/queue.html"
-    queue = selectors.moderation_queue
-
-
-class ModerationLog(kit.LogView):
-    template_name = "forums/moderation/log.html"
-    kinds = ForumModerationActionKind
-    per_page = selectors.LOG_PER_PAGE
-    log = selectors.moderation_log
+moderation_queue = kit.QueueView.as_view(
+    template_name="forums/moderation/queue.html", queue=selectors.moderation_queue
+)
+moderation_log = kit.LogView.as_view(
+    template_name="forums/moderation/log.html",
+    kinds=ForumModerationActionKind,
+    per_page=selectors.LOG_PER_PAGE,
+    log=selectors.moderation_log,
+)
 
 
 POST_ACTIONS: dict[str, kit.ActionSpec] = {
@@ -73,3 +71,7 @@ class ThreadAction(_ActionView):
 
     def get_context(self, *, thread: Thread) -> dict[str, Any]:
         return {"thread": thread, "object_url": services.thread_url(thread)}
+
+
+post_action = PostAction.as_view()
+thread_action = ThreadAction.as_view()

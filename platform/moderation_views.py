@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -204,8 +205,8 @@ def render_log(
 
 
 # --- The pages as views ----------------------------------------------------------------------------
-# An app's moderation pages subclass these and declare what differs: templates, services,
-# selectors, how an object is loaded and what its page shows.
+# An app's moderation pages are these views, given its templates, selectors and services in
+# as_view(...), or subclassed where a page loads or shows more (the objects of the actions).
 
 
 @method_decorator(coordination_required, name="dispatch")
@@ -213,33 +214,37 @@ class ModerationView(View):
     """A page of the coordination office (sign-in required, 403 for anybody else)."""
 
     http_method_names = ["get", "head"]
+    template_name = ""
 
 
 class QueueView(ModerationView):
     """The queue of reported objects: `queue(page_number=)` returns (page, FlagGroups)."""
 
-    template_name: str
-    queue: Callable[..., tuple[Any, list[Any]]]
+    queue: Callable[..., tuple[Any, list[Any]]] | None = None
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        page_obj, groups = type(self).queue(page_number=request.GET.get("page"))
+        if self.queue is None:
+            raise ImproperlyConfigured("QueueView.as_view() needs queue=")
+        page_obj, groups = self.queue(page_number=request.GET.get("page"))
         return render(request, self.template_name, {"page_obj": page_obj, "groups": groups})
 
 
 class LogView(ModerationView):
-    """A moderation log, filtered by its action kinds: `log(action=)` returns the entries."""
+    """A moderation log, filtered by the action `kinds`: `log(action=, **log_filters())`
+    returns the entries, `per_page` of them a page."""
 
-    template_name: str
-    kinds: type[TextChoices]
-    per_page: int
-    log: Callable[..., QuerySet[Any]]
+    kinds: type[TextChoices] | None = None
+    per_page = 50
+    log: Callable[..., QuerySet[Any]] | None = None
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        if self.kinds is None or self.log is None:
+            raise ImproperlyConfigured("LogView.as_view() needs kinds= and log=")
         action = selected_action(request, self.kinds)
         return render_log(
             request,
             self.template_name,
-            entries=type(self).log(action=action, **self.log_filters()),
+            entries=self.log(action=action, **self.log_filters()),
             per_page=self.per_page,
             kinds=self.kinds,
             selected=action,
@@ -254,15 +259,14 @@ class LogView(ModerationView):
 
 
 class ActionView(ModerationView):
-    """The page of one action on one object (run_action): `actions` are the object's
-    ActionSpecs by URL name, get_target() loads the object as the services take it
-    ({"post": post}), get_context() says what the page shows of it; afterwards back to the
-    `next` the page came with, else to the queue (`queue_url`, a URL name)."""
+    """The page of one action on one object (run_action). A subclass names the object's
+    `actions` (ActionSpecs by URL name), loads the object as the services take it
+    (get_target: {"post": post}) and says what its page shows (get_context). Afterwards the
+    page goes back to the `next` it came with, else to the queue (`queue_url`, a URL name)."""
 
     http_method_names = ["get", "head", "post"]
-    template_name: str
-    queue_url: str
-    actions: dict[str, ActionSpec]
+    queue_url = ""
+    actions: dict[str, ActionSpec] = {}
 
     def get(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         spec = action_spec(self.actions, action)

@@ -22,18 +22,13 @@ from .notifications import comment_url
 # --- Queue, log, blocked users ---------------------------------------------------------------------
 
 
-class ModerationQueue(kit.QueueView):
-    template_name = "consultations/moderation/queue.html"
-    queue = selectors.moderation_queue
+moderation_queue = kit.QueueView.as_view(
+    template_name="consultations/moderation/queue.html", queue=selectors.moderation_queue
+)
 
 
-class ModerationLog(kit.LogView):
+class _UserLogView(kit.LogView):
     """The whole log, or (?user=) everything concerning one person."""
-
-    template_name = "consultations/moderation/log.html"
-    kinds = ModerationActionKind
-    per_page = selectors.MODERATION_LOG_PER_PAGE
-    log = selectors.moderation_log
 
     def _user_id(self) -> int | None:
         user_id = self.request.GET.get("user")
@@ -45,6 +40,14 @@ class ModerationLog(kit.LogView):
     def extra_context(self) -> dict[str, Any]:
         user_id = self._user_id()
         return {"target_user": User.objects.filter(pk=user_id).first() if user_id else None}
+
+
+moderation_log = _UserLogView.as_view(
+    template_name="consultations/moderation/log.html",
+    kinds=ModerationActionKind,
+    per_page=selectors.MODERATION_LOG_PER_PAGE,
+    log=selectors.moderation_log,
+)
 
 
 @kit.coordination_required
@@ -124,3 +127,8 @@ class UserAction(_ActionView):
 
     def get_context(self, *, user: User) -> dict[str, Any]:
         return {"target_user": user, "recent_actions": selectors.moderation_log(target_user_id=user.pk)[:10]}
+
+
+proposal_action = ProposalAction.as_view()
+comment_action = CommentAction.as_view()
+user_action = UserAction.as_view()
