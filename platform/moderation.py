@@ -1,14 +1,16 @@
 """What every moderation has in common, whichever app's content it concerns.
 
 consultations.discussion (proposals, comments, users) and forums (threads, posts) keep their
-own public services, report models and log models (on the bases in foundation.models), and
-say only what differs: their targets, their texts, their counters. The rules that must not
-drift apart between them live here: how a resident reports something, that only the
-coordination office moderates, one rule for reasons, how reports are closed and actions are
-logged, and hiding, showing and locking a row written so that repeating them (a double
-click, two moderators at once) is harmless; and the grouping of open reports for a queue.
+report models and log models (on the bases in foundation.models) and declare their services
+with Flagging and ContentModeration, saying only what differs: their objects, their texts,
+their counters. The rules that must not drift apart between them live here: how a resident
+reports something, that only the coordination office moderates, one rule for reasons, how
+reports are closed and actions are logged, and hiding, showing and locking a row written so
+that repeating them (a double click, two moderators at once) is harmless; and the grouping
+of open reports for a queue.
 
-Every helper runs inside the caller's transaction (the services are `transaction.atomic`).
+Flagging and ContentModeration run each action in a transaction; the helpers below them run
+inside the caller's.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """The pages of the moderation, as far as every app shares them: where a resident reports
-something, and the coordination office's pages.
+something (flag_page), and the coordination office's queue, log and action pages.
 
 consultations and forums each list their actions as tables of ActionSpec (built mostly with
-the helpers below, so that "hide" looks and asks the same everywhere), keep their own views,
-URLs and selectors, and have templates that extend foundation/moderation/action.html and
-log.html. What is the same for every app lives here: who may open the pages, the reason
-form, where to go afterwards, how a refusal of the service is shown, and the log filter.
+the helpers below, so that "hide" looks and asks the same everywhere), configure the views
+below with their templates, selectors and objects, and have templates that extend
+foundation/moderation/*.html. What is the same for every app lives here: who may open the
+pages, the reason form, where to go afterwards, how a refusal of the service is shown, and
+the log filter.
 """
 
 from __future__ import annotations
