@@ -13,6 +13,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from foundation.models import FlagBase, ModeratedContent, ModerationLogBase
+from foundation.models.moderation import logged_object, person_field, reporter_field
+
 
 class ForumEvent(models.Model):
     """An offline forum (Forumsveranstaltung): date, place, registration, documentation."""
@@ -137,24 +140,12 @@ class Thread(models.Model):
         return self.title
 
 
-class Post(models.Model):
+class Post(ModeratedContent):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="forum_posts",
-        verbose_name=_("author"),
-    )
+    author = person_field(_("author"), related_name="forum_posts")
     body = models.TextField(_("text"), max_length=10000)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
-    is_hidden = models.BooleanField(_("hidden"), default=False)
-    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(ModeratedContent.Meta):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         indexes = [models.Index(fields=["thread", "created_at"], name="forum_post_thread_idx")]
@@ -162,34 +153,18 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"{self.thread}: {self.pk}"
 
-    @property
-    def is_visible(self) -> bool:
-        return self.deleted_at is None and not self.is_hidden
 
-
-class PostFlag(models.Model):
+class PostFlag(FlagBase):
     """A resident's report of a post to the moderation; each person reports a post once."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags", verbose_name=_("post"))
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_flags", verbose_name=_("reported by")
-    )
-    reason = models.CharField(_("reason"), max_length=20)  # foundation.models.FlagReason
-    note = models.TextField(_("note"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    reporter = reporter_field(related_name="forum_flags")
+    # This table's columns were declared without choices; the values are FlagReason's and
+    # FlagResolution's all the same (foundation.moderation.Flagging and the moderation set them).
+    reason = models.CharField(_("reason"), max_length=20)
     resolution = models.CharField(_("resolution"), max_length=20, blank=True)
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(FlagBase.Meta):
         verbose_name = _("report of a post")
         verbose_name_plural = _("reports of posts")
         constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="unique_forum_flag_per_person")]
@@ -209,44 +184,19 @@ class ForumModerationActionKind(models.TextChoices):
     DISMISS_FLAGS = "dismiss_flags", _("Reports dismissed")
 
 
-class ForumModerationAction(models.Model):
-    """The log of the forum moderation: who did what to which thread or post, when and why."""
+class ForumModerationAction(ModerationLogBase):
+    """The log of the forum moderation: threads and posts."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="forum_moderation_actions",
-        verbose_name=_("moderator"),
-    )
+    actor = person_field(_("moderator"), related_name="forum_moderation_actions")
     action = models.CharField(_("action"), max_length=20, choices=ForumModerationActionKind.choices)
-    thread = models.ForeignKey(
-        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions",
-        verbose_name=_("thread"),
-    )
-    post = models.ForeignKey(
-        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions",
-        verbose_name=_("post"),
-    )
-    target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="forum_moderation_actions_received",
-        verbose_name=_("user"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
+    thread = logged_object(Thread, _("thread"))
+    post = logged_object(Post, _("post"))
+    target_user = person_field(_("user"), related_name="forum_moderation_actions_received", blank=True)
     flags_resolved = models.PositiveIntegerField(_("reports closed"), default=0)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(ModerationLogBase.Meta):
         verbose_name = _("forum moderation action")
         verbose_name_plural = _("forum moderation actions")
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class EventRegistration(models.Model):

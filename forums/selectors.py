@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from foundation.models import Consultation, FlagReason, User
+from foundation.models import Consultation, User
+from foundation.moderation import FlagGroup, open_flag_groups, open_flags_by_target
 from foundation.roles import is_coordination_office
 from foundation.selectors import consultation_for
 
@@ -161,45 +162,25 @@ def event_for(*, consultation: Consultation, slug: str) -> ForumEvent:
 
 
 @dataclass
-class FlaggedPost:
-    post: Post
-    flag_count: int
-    first_flagged: Any
-    flags: list[PostFlag]
-
-    @property
-    def reason_counts(self) -> list[tuple[str, int]]:
-        labels = dict(FlagReason.choices)
-        counts: dict[str, int] = {}
-        for flag in self.flags:
-            label = str(labels.get(flag.reason, flag.reason))
-            counts[label] = counts.get(label, 0) + 1
-        return sorted(counts.items(), key=lambda item: -item[1])
+class FlaggedPost(FlagGroup):
+    post: Post | None = None
 
 
 def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[FlaggedPost]]:
     """Posts with open reports, one entry each, the oldest report first (four queries)."""
-    groups = (
-        PostFlag.objects.filter(resolved_at__isnull=True)
-        .values("post_id")
-        .annotate(flag_count=Count("pk"), first_flagged=Min("created_at"))
-        .order_by("first_flagged", "post_id")
+    page_obj, rows = open_flag_groups(
+        PostFlag, targets=["post_id"], page_number=page_number, per_page=QUEUE_PER_PAGE
     )
-    page_obj = Paginator(groups, QUEUE_PER_PAGE).get_page(page_number)
-    rows = list(page_obj.object_list)
-    ids = [row["post_id"] for row in rows]
     posts = Post.objects.select_related(
         "author", "thread__forum__consultation", "thread__forum__handlungsfeld"
-    ).in_bulk(ids)
-    flags: dict[int, list[PostFlag]] = {}
-    for flag in PostFlag.objects.filter(resolved_at__isnull=True, post_id__in=ids).order_by("created_at"):
-        flags.setdefault(flag.post_id, []).append(flag)
+    ).in_bulk([row["post_id"] for row in rows])
+    flags = open_flags_by_target(PostFlag.objects.all(), rows, targets=["post_id"])
     items = [
         FlaggedPost(
             post=posts[row["post_id"]],
             flag_count=row["flag_count"],
             first_flagged=row["first_flagged"],
-            flags=flags.get(row["post_id"], []),
+            flags=flags.get(("post_id", row["post_id"]), []),
         )
         for row in rows
         if row["post_id"] in posts

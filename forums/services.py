@@ -8,20 +8,22 @@ counter columns (see forums.models) with F() updates in the same transaction.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from foundation.models import Activity, FlagReason, User
-from foundation.moderation import clean_flag_note
+from foundation.models import Activity, User
+from foundation.models.moderation import DOUBLE_SUBMIT_WINDOW
+from foundation.moderation import Flagging
 from foundation.notifications import Message, notify, recipient_language
-from foundation.rules import ensure_may_take_part, participation_refusal
+from foundation.rules import participation_refusal
 from foundation.validation import checked_text, clean_text
 
 from .models import Forum, Post, PostFlag, Thread
@@ -30,8 +32,6 @@ POST_MAX_LENGTH = 5000
 TITLE_MIN_LENGTH = 5
 TITLE_MAX_LENGTH = 200
 POSTS_PER_PAGE = 20
-# The same text sent twice by the same person within this window is a double click.
-DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 
 # Control characters other than tab and line feed have no place in plain text.
 
@@ -212,17 +212,7 @@ def post_create(*, thread: Thread, author: User, body: str) -> Post:
     """Reply in a thread; the same text sent twice within seconds is stored once."""
     _ensure_can_post(forum=thread.forum, user=author, thread=thread)
     body = clean_body(body)
-    recent = (
-        Post.objects.filter(
-            thread=thread,
-            author=author,
-            body=body,
-            deleted_at__isnull=True,
-            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-        )
-        .order_by("-pk")
-        .first()
-    )
+    recent = Post.just_sent(author=author, body=body, thread=thread)
     if recent is not None:
         return recent
     post = Post.objects.create(thread=thread, author=author, body=body)
@@ -251,12 +241,7 @@ def post_edit(*, post: Post, user: User, body: str) -> Post:
             _("This post was hidden by the moderation and can no longer be changed."), code="hidden"
         )
     _ensure_can_post(forum=post.thread.forum, user=user, thread=post.thread)
-    body = clean_body(body)
-    if body == post.body:
-        return post
-    post.body = body
-    post.edited_at = timezone.now()
-    post.save(update_fields=["body", "edited_at"])
+    post.replace_body(clean_body(body))
     return post
 
 
@@ -268,36 +253,18 @@ def post_delete(*, post: Post, user: User) -> Post:
     what they wrote.
     """
     _own_post(post=post, user=user)
-    now = timezone.now()
-    if (
-        Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(deleted_at=now)
-        and not post.is_hidden
-    ):
+    if post.soft_delete() and not post.is_hidden:
         adjust_post_counters(thread=post.thread, delta=-1)
-    post.refresh_from_db(fields=["deleted_at"])
     return post
 
 
-@transaction.atomic
-def post_flag(*, post: Post, reporter: User, reason: str, note: str = "") -> tuple[PostFlag, bool]:
-    """Report a post to the moderation. Returns (flag, created); a second report changes nothing."""
-    ensure_may_take_part(reporter)
-    if reason not in FlagReason.values:
-        raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
-    note = clean_flag_note(note)
-    if post.author_id == reporter.pk:
-        raise ValidationError(
-            _("You cannot report your own post; you can edit or delete it."), code="own"
-        )
-    if post.deleted_at is not None:
-        raise ValidationError(_("This post was deleted already."), code="deleted")
-    try:
-        with transaction.atomic():
-            return PostFlag.objects.create(
-                post=post, reporter=reporter, reason=reason, note=note
-            ), True
-    except IntegrityError:  # the unique constraint says: this person reported it already
-        return PostFlag.objects.get(post=post, reporter=reporter), False
+# (post=, reporter=, reason=, note=) -> (PostFlag, created); a second report changes nothing.
+post_flag = Flagging(
+    PostFlag,
+    target="post",
+    own=gettext_lazy("You cannot report your own post; you can edit or delete it."),
+    deleted=gettext_lazy("This post was deleted already."),
+)
 
 
 # --- Notifications -------------------------------------------------------------------------------------

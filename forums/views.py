@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from foundation.forms import FlagForm
-from foundation.ratelimits import limit_exceeded, rate_limit_message
+from foundation.moderation_views import flag_page
 from foundation.rules import participation_refusal
-from foundation.service_forms import add_service_errors, form_status, submit_form
+from foundation.service_forms import form_status, submit_form, submit_rate_limited
 
 from . import selectors, services
 from .forms import PostForm, ThreadForm
-from .models import PostFlag
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -105,24 +103,15 @@ def thread_create(request: HttpRequest, slug: str, field_slug: str) -> HttpRespo
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     form = ThreadForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if limit_exceeded(request, "forum_thread"):
-            form.add_error(None, rate_limit_message("forum_thread"))
-            status = 429
-        else:
-            try:
-                thread = services.thread_create(
-                    forum=forum, author=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                status = 400
-            else:
-                messages.success(request, _("Your thread has been published."))
-                return redirect(services.thread_url(thread))
-    elif request.method == "POST":
-        status = 400
+    thread, status = submit_rate_limited(
+        request,
+        form,
+        lambda data: services.thread_create(forum=forum, author=request.user, title=data["title"], body=data["body"]),
+        limit="forum_thread",
+    )
+    if thread is not None:
+        messages.success(request, _("Your thread has been published."))
+        return redirect(services.thread_url(thread))
     refusal = services.post_refusal(forum=forum, user=request.user)
     return render(
         request,
@@ -140,22 +129,16 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     thread = selectors.thread_for(forum=forum, pk=pk)
     form = PostForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if limit_exceeded(request, "forum_post"):
-            form.add_error("body", rate_limit_message("forum_post"))
-            status = 429
-        else:
-            try:
-                post = services.post_create(thread=thread, author=request.user, body=form.cleaned_data["body"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-                status = 400
-            else:
-                messages.success(request, _("Your reply has been published."))
-                return redirect(services.post_url(post))
-    elif request.method == "POST":
-        status = 400
+    post, status = submit_rate_limited(
+        request,
+        form,
+        lambda data: services.post_create(thread=thread, author=request.user, body=data["body"]),
+        limit="forum_post",
+        limit_field="body",
+    )
+    if post is not None:
+        messages.success(request, _("Your reply has been published."))
+        return redirect(services.post_url(post))
     refusal = services.post_refusal(forum=forum, user=request.user, thread=thread)
     return render(
         request,
@@ -209,36 +192,13 @@ def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(pk=pk)
     if post.thread.is_hidden:  # nothing of it is public, so nothing to report
         raise Http404
-    back_url = services.post_url(post)
-    if PostFlag.objects.filter(post=post, reporter=request.user).exists():
-        messages.info(request, _("You have already reported this post. Thank you — the moderation will look at it."))
-        return redirect(back_url)
-    form = FlagForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if limit_exceeded(request, "flag"):
-            form.add_error(None, rate_limit_message("flag"))
-            status = 429
-        else:
-            try:
-                _flag, created = services.post_flag(
-                    post=post, reporter=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                status = 400
-            else:
-                if created:
-                    messages.success(request, _("Thank you for your report. The moderation will look at it soon."))
-                else:
-                    messages.info(request, _("You have already reported this post. Thank you — the moderation will look at it."))
-                return redirect(back_url)
-    elif request.method == "POST":
-        status = 400
-    return render(
+    return flag_page(
         request,
-        "forums/flag_form.html",
-        {"post": post, "thread": post.thread, "form": form, "back_url": back_url,
-         "refusal": participation_refusal(request.user)},
-        status=status,
+        form=FlagForm(request.POST if request.method == "POST" else None),
+        flagging=services.post_flag,
+        target={"post": post},
+        already_message=_("You have already reported this post. Thank you — the moderation will look at it."),
+        back_url=services.post_url(post),
+        template="forums/flag_form.html",
+        context={"post": post, "thread": post.thread},
     )

@@ -1,29 +1,43 @@
-"""What every moderation action has in common, whichever app's content it concerns.
+"""What every moderation has in common, whichever app's content it concerns.
 
-consultations.discussion.moderation (proposals, comments, users) and forums.moderation (threads, posts)
-keep their own public actions, report models and log models. The rules that must not drift
-apart between them live here: only the coordination office moderates, one rule for reasons,
-reports are closed the same way, and hiding, showing and locking a row are written so that
-repeating them (a double click, two moderators at once) is harmless.
+consultations.discussion (proposals, comments, users) and forums (threads, posts) keep their
+report models and log models (on the bases in foundation.models) and declare their services
+with Flagging and ContentModeration, saying only what differs: their objects, their texts,
+their counters. The rules that must not drift apart between them live here: how a resident
+reports something, that only the coordination office moderates, one rule for reasons, how
+reports are closed and actions are logged, and hiding, showing and locking a row written so
+that repeating them (a double click, two moderators at once) is harmless; and the grouping
+of open reports for a queue.
 
-Every helper runs inside the caller's transaction (the actions are `transaction.atomic`).
+Flagging and ContentModeration run each action in a transaction; the helpers below them run
+inside the caller's.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Model, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .models import User
+from .models import FlagBase, FlagReason, FlagResolution, ModerationLogBase, User
+from .models.moderation import FLAG_NOTE_MAX_LENGTH
 from .roles import is_coordination_office
+from .rules import ensure_may_take_part
 from .validation import checked_text, clean_text
 
 REASON_MAX_LENGTH = 2000
-FLAG_NOTE_MAX_LENGTH = 1000
+
+FlagT = TypeVar("FlagT", bound=FlagBase)
+LogT = TypeVar("LogT", bound=ModerationLogBase)
 
 
 def ensure_moderator(actor: User) -> None:
@@ -55,6 +69,64 @@ def clean_flag_note(note: str) -> str:
         max_length=FLAG_NOTE_MAX_LENGTH,
         too_long=_("The note can have at most %(max)d characters."),
     )
+
+
+# --- Reports by residents ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flagging(Generic[FlagT]):
+    """How residents report one kind of object; an app's report service is an instance, called
+    as `flag_post(post=…, reporter=…, reason=…, note=…)`.
+
+    `flags` is the report model and `target` its foreign key to the object, which is also the
+    keyword the object is passed by. `own` is the refusal when the reporter wrote the object
+    themselves, `deleted` the one when its author deleted it already (for content that its
+    author can delete).
+    """
+
+    flags: type[FlagT]
+    target: str
+    own: str | Promise
+    deleted: str | Promise | None = None
+
+    def filed_by(self, reporter: User, **target: Model) -> bool:
+        """Whether `reporter` has reported the object already."""
+        _the_object(target, self.target)
+        return self.flags._default_manager.filter(reporter=reporter, **target).exists()
+
+    @transaction.atomic
+    def __call__(
+        self, *, reporter: User, reason: str, note: str = "", **target: Model
+    ) -> tuple[FlagT, bool]:
+        """Report the object to the moderation. Returns (flag, created): the unique constraint
+        is the guard against a second report by the same person, which returns the first."""
+        content = _the_object(target, self.target)
+        ensure_may_take_part(reporter)
+        if reason not in FlagReason.values:
+            raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
+        note = clean_flag_note(note)
+        if content.author_id == reporter.pk:
+            raise ValidationError(str(self.own), code="own")
+        if self.deleted is not None and content.deleted_at is not None:
+            raise ValidationError(str(self.deleted), code="deleted")
+        try:
+            with transaction.atomic():
+                created = self.flags._default_manager.create(
+                    reporter=reporter, reason=reason, note=note, **target
+                )
+                return created, True
+        except IntegrityError:  # the unique constraint says: this person reported it already
+            return self.flags._default_manager.get(reporter=reporter, **target), False
+
+
+def _the_object(target: dict[str, Model], keyword: str) -> Any:
+    if set(target) != {keyword}:
+        raise TypeError(f"pass the object as {keyword}=…, got {', '.join(target) or 'nothing'}")
+    return target[keyword]
+
+
+# --- Actions ---------------------------------------------------------------------------------------
 
 
 def start_action(actor: User, reason: str, *, reason_required: bool) -> str:
@@ -105,3 +177,142 @@ def mark_locked(obj: Model, locked: bool) -> None:
     """Lock or unlock `obj` (its `is_locked`): no new contributions; what is there stays."""
     type(obj)._default_manager.filter(pk=obj.pk).update(is_locked=locked)
     obj.is_locked = locked
+
+
+@dataclass(frozen=True)
+class ContentModeration(Generic[LogT]):
+    """The moderation of one kind of object (proposals, comments, posts, threads); an app's
+    moderation services are its methods, called as `post_hide(actor=…, post=…, reason=…)`.
+
+    `target` is the keyword the object is passed by, which is also the report model's foreign
+    key to it (`flags`, where the object can be reported). `log` is the app's log model and
+    `hidden`, `shown`, `locked`, `unlocked`, `dismissed` the log actions it records.
+    `visible_count`, where a counter counts the readable objects, is called with +1 or -1
+    when one that its author has not deleted becomes readable again or stops being readable.
+
+    Each method is one whole action in one transaction: check the actor and the reason,
+    change the object, close the reports it answers, write the log entry (which it returns).
+    """
+
+    target: str
+    log: type[LogT]
+    hidden: str = ""
+    shown: str = ""
+    locked: str = ""
+    unlocked: str = ""
+    dismissed: str = ""
+    flags: type[FlagBase] | None = None
+    visible_count: Callable[[Any, int], None] | None = None
+
+    @transaction.atomic
+    def hide(self, *, actor: User, reason: str, **target: Model) -> LogT:
+        """Hidden with a reason, which is shown in its place; its open reports are answered."""
+        content = _the_object(target, self.target)
+        reason = start_action(actor, reason, reason_required=True)
+        if mark_hidden(content, reason):
+            self._count(content, -1)
+        resolved = self._resolve_flags(actor, content, FlagResolution.HIDDEN)
+        return self._record(actor, self.hidden, reason, content, resolved)
+
+    @transaction.atomic
+    def unhide(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
+        content = _the_object(target, self.target)
+        reason = start_action(actor, reason, reason_required=False)
+        if mark_visible(content):
+            self._count(content, 1)
+        return self._record(actor, self.shown, reason, content)
+
+    @transaction.atomic
+    def lock(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
+        """No new contributions to it; everything in it stays readable."""
+        content = _the_object(target, self.target)
+        reason = start_action(actor, reason, reason_required=False)
+        mark_locked(content, True)
+        return self._record(actor, self.locked, reason, content)
+
+    @transaction.atomic
+    def unlock(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
+        content = _the_object(target, self.target)
+        reason = start_action(actor, reason, reason_required=False)
+        mark_locked(content, False)
+        return self._record(actor, self.unlocked, reason, content)
+
+    @transaction.atomic
+    def dismiss_flags(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
+        """The reports were unfounded: close them, leave the object as it is."""
+        content = _the_object(target, self.target)
+        reason = start_action(actor, reason, reason_required=False)
+        resolved = self._resolve_flags(actor, content, FlagResolution.DISMISSED)
+        return self._record(actor, self.dismissed, reason, content, resolved)
+
+    def _count(self, content: Any, delta: int) -> None:
+        if self.visible_count is not None and content.deleted_at is None:
+            self.visible_count(content, delta)
+
+    def _resolve_flags(self, actor: User, content: Any, resolution: str) -> int:
+        if self.flags is None:
+            return 0
+        reports = self.flags._default_manager.filter(**{self.target: content})
+        return resolve_open_flags(reports, actor=actor, resolution=resolution)
+
+    def _record(
+        self, actor: User, action: str, reason: str, target: Model, flags_resolved: int = 0
+    ) -> LogT:
+        return self.log.record(
+            actor=actor, action=action, reason=reason, target=target, flags_resolved=flags_resolved
+        )
+
+
+# --- The queue of open reports -------------------------------------------------------------------
+
+
+@dataclass
+class FlagGroup:
+    """All open reports of one object, as a moderation queue lists them."""
+
+    flag_count: int
+    first_flagged: datetime
+    flags: list[Any]
+
+    @property
+    def reason_counts(self) -> list[tuple[str, int]]:
+        """(reason, how many reports give it), the most frequent first."""
+        counts: dict[str, int] = {}
+        for flag in self.flags:
+            counts[flag.reason_label] = counts.get(flag.reason_label, 0) + 1
+        return sorted(counts.items(), key=lambda item: -item[1])
+
+
+def open_flag_groups(
+    flags: type[FlagBase], *, targets: Sequence[str], page_number: Any, per_page: int
+) -> tuple[Page, list[dict[str, Any]]]:
+    """One page of rows, one per reported object with open reports ({target ids…,
+    flag_count, first_flagged}), the oldest report first; `targets` are the report model's
+    foreign key columns ("post_id", or "proposal_id" and "comment_id")."""
+    groups = (
+        flags._default_manager.filter(resolved_at__isnull=True)
+        .values(*targets)
+        .annotate(flag_count=Count("pk"), first_flagged=Min("created_at"))
+        .order_by("first_flagged", *targets)
+    )
+    page_obj = Paginator(groups, per_page).get_page(page_number)
+    return page_obj, list(page_obj.object_list)
+
+
+def open_flags_by_target(
+    flags: QuerySet[FlagT], rows: list[dict[str, Any]], *, targets: Sequence[str]
+) -> dict[tuple[str, int], list[FlagT]]:
+    """The open reports of the objects in `rows` (one query), oldest first, under
+    (target column, id)."""
+    wanted = Q()
+    for column in targets:
+        ids = [row[column] for row in rows if row[column]]
+        if ids:
+            wanted |= Q(**{f"{column}__in": ids})
+    found: dict[tuple[str, int], list[FlagT]] = {}
+    if not wanted:
+        return found
+    for flag in flags.filter(wanted, resolved_at__isnull=True).order_by("created_at"):
+        column = next(column for column in targets if getattr(flag, column))
+        found.setdefault((column, getattr(flag, column)), []).append(flag)
+    return found

@@ -8,11 +8,15 @@ named one, and render the page again with what was typed; only success redirects
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+
+from .ratelimits import limit_exceeded, rate_limit_message
+
+T = TypeVar("T")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -41,6 +45,33 @@ def submit_form(
         add_service_errors(form, error)
         return False
     return True
+
+
+def submit_rate_limited(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable[[dict[str, Any]], T],
+    *,
+    limit: str,
+    limit_field: str | None = None,
+) -> tuple[T | None, int]:
+    """Like submit_form, for a form whose sending counts against the rate limit `limit`
+    (foundation.ratelimits; only valid forms count): (what the service returned, or None if it
+    did not run or refused; the status of the page shown otherwise). The limit's message goes
+    on `limit_field`, or above the form; the status is 429 then.
+    """
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    if limit_exceeded(request, limit):
+        form.add_error(limit_field, rate_limit_message(limit))
+        return None, 429
+    try:
+        return service(form.cleaned_data), 200
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, 400
 
 
 def form_status(request: HttpRequest) -> int:

@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from foundation.models import FlagReason
+from foundation.models import FlagBase, FlagResolution, ModeratedContent, ModerationLogBase
+from foundation.models.moderation import logged_object, person_field, reporter_field
+
+__all__ = ["Comment", "Flag", "FlagResolution", "ModerationAction", "ModerationActionKind"]
 
 
-class Comment(models.Model):
+class Comment(ModeratedContent):
     """A comment on a proposal; replies go one level deep."""
 
     proposal = models.ForeignKey("consultations.Proposal", on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal"))
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("reply to")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="proposal_comments",
-        verbose_name=_("author"),
-    )
+    author = person_field(_("author"), related_name="proposal_comments")
     body = models.TextField(_("text"), max_length=5000)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
-    is_hidden = models.BooleanField(_("hidden"), default=False)
-    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(ModeratedContent.Meta):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         indexes = [
@@ -47,22 +37,14 @@ class Comment(models.Model):
         return f"{self.proposal_id}: {self.pk}"
 
 
-class FlagResolution(models.TextChoices):
-    HIDDEN = "hidden", _("Content hidden")
-    DISMISSED = "dismissed", _("Flag dismissed")
-
-
-class Flag(models.Model):
+class Flag(FlagBase):
     """A resident's report of a proposal or a comment; each person reports an object once.
 
     Exactly one of `proposal` and `comment` is set (a comment flag does not repeat the
-    proposal), which the check constraint guards. A flag is open until the moderation
-    resolves it by hiding the content or dismissing the flags.
+    proposal), which the check constraint guards.
     """
 
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags", verbose_name=_("reported by")
-    )
+    reporter = reporter_field(related_name="flags")
     proposal = models.ForeignKey(
         "consultations.Proposal",
         null=True,
@@ -79,22 +61,8 @@ class Flag(models.Model):
         related_name="flags",
         verbose_name=_("comment"),
     )
-    reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
-    note = models.TextField(_("note"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
-    resolution = models.CharField(_("resolution"), max_length=20, choices=FlagResolution.choices, blank=True)
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(FlagBase.Meta):
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
         constraints = [
@@ -129,49 +97,15 @@ class ModerationActionKind(models.TextChoices):
     DISMISS_FLAGS = "dismiss_flags", _("Flags dismissed")
 
 
-class ModerationAction(models.Model):
-    """The log of every moderation action: who did what to which object, when and why."""
+class ModerationAction(ModerationLogBase):
+    """The log of the moderation of proposals, comments and users."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="moderation_actions",
-        verbose_name=_("moderator"),
-    )
+    actor = person_field(_("moderator"), related_name="moderation_actions")
     action = models.CharField(_("action"), max_length=30, choices=ModerationActionKind.choices)
-    proposal = models.ForeignKey(
-        "consultations.Proposal",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="moderation_actions",
-        verbose_name=_("proposal"),
-    )
-    comment = models.ForeignKey(
-        "consultations.Comment",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="moderation_actions",
-        verbose_name=_("comment"),
-    )
-    target_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="moderation_actions_received",
-        verbose_name=_("user"),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    flags_resolved = models.PositiveIntegerField(_("flags resolved"), default=0)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    proposal = logged_object("consultations.Proposal", _("proposal"))
+    comment = logged_object("consultations.Comment", _("comment"))
+    target_user = person_field(_("user"), related_name="moderation_actions_received", blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(ModerationLogBase.Meta):
         verbose_name = _("moderation action")
         verbose_name_plural = _("moderation actions")
-
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,14 +1,12 @@
 """Moderation by the coordination office: hide, lock, block, dismiss flags — each one logged.
 
 Every action checks the actor's role, changes the object, resolves the open flags it answers
-and writes a ModerationAction row, all in one transaction. The steps shared with the forums'
-moderation (role check, reason rule, closing flags, hiding and locking a row) are in
-foundation.moderation.
+and writes a ModerationAction row, all in one transaction. How that is done is the same for
+the forums' moderation (foundation.moderation.ContentModeration); this module says what is
+moderated here, what the log calls it and which counter follows: Proposal.comment_count.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,107 +16,46 @@ from django.utils.translation import gettext as _
 
 from consultations.proposals.models import Proposal
 from foundation.models import User
-from foundation.moderation import (
-    clean_reason,
-    ensure_moderator,
-    mark_hidden,
-    mark_locked,
-    mark_visible,
-    resolve_open_flags,
-    start_action,
-)
+from foundation.moderation import ContentModeration, ensure_moderator, start_action
 from foundation.roles import is_coordination_office
 
-from .models import Comment, Flag, FlagResolution, ModerationAction, ModerationActionKind
+from .models import Comment, Flag, ModerationAction, ModerationActionKind
 
 
-def _resolve_flags(actor: User, target: Proposal | Comment, resolution: str) -> int:
-    flags = (
-        Flag.objects.filter(comment=target)
-        if isinstance(target, Comment)
-        else Flag.objects.filter(proposal=target)
-    )
-    return resolve_open_flags(flags, actor=actor, resolution=resolution)
+def _count_visible_comments(comment: Comment, delta: int) -> None:
+    comments = Proposal.objects.filter(pk=comment.proposal_id)
+    if delta < 0:
+        comments = comments.filter(comment_count__gt=0)
+    comments.update(comment_count=F("comment_count") + delta)
 
 
-def _log_targets(target: Proposal | Comment | User) -> dict[str, Any]:
-    """What a log row names: the object, the proposal a comment belongs to, the person."""
-    if isinstance(target, Comment):
-        return {
-            "comment": target,
-            "proposal_id": target.proposal_id,
-            "target_user_id": target.author_id,
-        }
-    if isinstance(target, Proposal):
-        return {"proposal": target, "target_user_id": target.author_id}
-    return {"target_user": target}
+PROPOSALS = ContentModeration(
+    target="proposal",
+    log=ModerationAction,
+    hidden=ModerationActionKind.HIDE_PROPOSAL,
+    shown=ModerationActionKind.UNHIDE_PROPOSAL,
+    locked=ModerationActionKind.LOCK_PROPOSAL,  # no new comments, supports or points
+    unlocked=ModerationActionKind.UNLOCK_PROPOSAL,
+    dismissed=ModerationActionKind.DISMISS_FLAGS,
+    flags=Flag,
+)
+COMMENTS = ContentModeration(
+    target="comment",
+    log=ModerationAction,
+    hidden=ModerationActionKind.HIDE_COMMENT,
+    shown=ModerationActionKind.UNHIDE_COMMENT,
+    dismissed=ModerationActionKind.DISMISS_FLAGS,
+    flags=Flag,
+    visible_count=_count_visible_comments,
+)
 
-
-def _log(
-    actor: User,
-    action: str,
-    reason: str,
-    target: Proposal | Comment | User,
-    flags_resolved: int = 0,
-) -> ModerationAction:
-    return ModerationAction.objects.create(
-        actor=actor,
-        action=action,
-        reason=reason,
-        flags_resolved=flags_resolved,
-        **_log_targets(target),
-    )
-
-
-@transaction.atomic
-def proposal_hide(*, actor: User, proposal: Proposal, reason: str) -> ModerationAction:
-    reason = start_action(actor, reason, reason_required=True)
-    mark_hidden(proposal, reason)
-    resolved = _resolve_flags(actor, proposal, FlagResolution.HIDDEN)
-    return _log(
-        actor, ModerationActionKind.HIDE_PROPOSAL, reason, proposal, flags_resolved=resolved
-    )
-
-
-@transaction.atomic
-def proposal_unhide(*, actor: User, proposal: Proposal, reason: str = "") -> ModerationAction:
-    reason = start_action(actor, reason, reason_required=False)
-    mark_visible(proposal)
-    return _log(actor, ModerationActionKind.UNHIDE_PROPOSAL, reason, proposal)
-
-
-@transaction.atomic
-def comment_hide(*, actor: User, comment: Comment, reason: str) -> ModerationAction:
-    reason = start_action(actor, reason, reason_required=True)
-    if mark_hidden(comment, reason) and comment.deleted_at is None:
-        Proposal.objects.filter(pk=comment.proposal_id, comment_count__gt=0).update(
-            comment_count=F("comment_count") - 1
-        )
-    resolved = _resolve_flags(actor, comment, FlagResolution.HIDDEN)
-    return _log(actor, ModerationActionKind.HIDE_COMMENT, reason, comment, flags_resolved=resolved)
-
-
-@transaction.atomic
-def comment_unhide(*, actor: User, comment: Comment, reason: str = "") -> ModerationAction:
-    reason = start_action(actor, reason, reason_required=False)
-    if mark_visible(comment) and comment.deleted_at is None:
-        Proposal.objects.filter(pk=comment.proposal_id).update(comment_count=F("comment_count") + 1)
-    return _log(actor, ModerationActionKind.UNHIDE_COMMENT, reason, comment)
-
-
-@transaction.atomic
-def proposal_lock(*, actor: User, proposal: Proposal, reason: str = "") -> ModerationAction:
-    """No new comments, supports or points; what is there stays visible."""
-    reason = start_action(actor, reason, reason_required=False)
-    mark_locked(proposal, True)
-    return _log(actor, ModerationActionKind.LOCK_PROPOSAL, reason, proposal)
-
-
-@transaction.atomic
-def proposal_unlock(*, actor: User, proposal: Proposal, reason: str = "") -> ModerationAction:
-    reason = start_action(actor, reason, reason_required=False)
-    mark_locked(proposal, False)
-    return _log(actor, ModerationActionKind.UNLOCK_PROPOSAL, reason, proposal)
+# (actor=, proposal= or comment=, reason=) -> ModerationAction
+proposal_hide = PROPOSALS.hide
+proposal_unhide = PROPOSALS.unhide
+proposal_lock = PROPOSALS.lock
+proposal_unlock = PROPOSALS.unlock
+comment_hide = COMMENTS.hide
+comment_unhide = COMMENTS.unhide
 
 
 @transaction.atomic
@@ -137,7 +74,9 @@ def user_block(*, actor: User, user: User, reason: str) -> ModerationAction:
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(blocked_at=now, blocked_reason=reason)
     user.blocked_at, user.blocked_reason = now, reason
-    return _log(actor, ModerationActionKind.BLOCK_USER, reason, user)
+    return ModerationAction.record(
+        actor=actor, action=ModerationActionKind.BLOCK_USER, reason=reason, target=user
+    )
 
 
 @transaction.atomic
@@ -145,10 +84,11 @@ def user_unblock(*, actor: User, user: User, reason: str = "") -> ModerationActi
     reason = start_action(actor, reason, reason_required=False)
     User.objects.filter(pk=user.pk).update(blocked_at=None, blocked_reason="")
     user.blocked_at, user.blocked_reason = None, ""
-    return _log(actor, ModerationActionKind.UNBLOCK_USER, reason, user)
+    return ModerationAction.record(
+        actor=actor, action=ModerationActionKind.UNBLOCK_USER, reason=reason, target=user
+    )
 
 
-@transaction.atomic
 def flags_dismiss(
     *,
     actor: User,
@@ -156,11 +96,10 @@ def flags_dismiss(
     comment: Comment | None = None,
     reason: str = "",
 ) -> ModerationAction:
-    """The reports were unfounded: close them, leave the content as it is."""
+    """The reports were unfounded: close them, leave the content as it is (one transaction)."""
     ensure_moderator(actor)
     if (proposal is None) == (comment is None):
         raise ValueError("pass exactly one of proposal and comment")
-    reason = clean_reason(reason, required=False)
-    target = comment if comment is not None else proposal
-    resolved = _resolve_flags(actor, target, FlagResolution.DISMISSED)
-    return _log(actor, ModerationActionKind.DISMISS_FLAGS, reason, target, flags_resolved=resolved)
+    if comment is not None:
+        return COMMENTS.dismiss_flags(actor=actor, comment=comment, reason=reason)
+    return PROPOSALS.dismiss_flags(actor=actor, proposal=proposal, reason=reason)

@@ -5,28 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from consultations.proposals.models import Proposal
 from consultations.proposals.notifications import proposal_url
+from foundation import moderation_views as kit
 from foundation.models import User
-from foundation.moderation_views import (
-    ActionSpec,
-    action_spec,
-    coordination_required,
-    dismiss_action,
-    hide_action,
-    lock_action,
-    render_log,
-    run_action,
-    selected_action,
-    unhide_action,
-    unlock_action,
-)
 
 from . import moderation, selectors
 from .models import Comment, Flag, ModerationActionKind
@@ -35,34 +22,35 @@ from .notifications import comment_url
 # --- Queue, log, blocked users ---------------------------------------------------------------------
 
 
-@coordination_required
-@require_http_methods(["GET", "HEAD"])
-def moderation_queue(request: HttpRequest) -> HttpResponse:
-    page_obj, groups = selectors.moderation_queue(page_number=request.GET.get("page"))
-    return render(
-        request, "consultations/moderation/queue.html", {"page_obj": page_obj, "groups": groups}
-    )
+moderation_queue = kit.QueueView.as_view(
+    template_name="consultations/moderation/queue.html", queue=selectors.moderation_queue
+)
 
 
-@coordination_required
-@require_http_methods(["GET", "HEAD"])
-def moderation_log(request: HttpRequest) -> HttpResponse:
+class _UserLogView(kit.LogView):
     """The whole log, or (?user=) everything concerning one person."""
-    user_id = request.GET.get("user")
-    user_id = int(user_id) if user_id and user_id.isdigit() else None
-    action = selected_action(request, ModerationActionKind)
-    return render_log(
-        request,
-        "consultations/moderation/log.html",
-        entries=selectors.moderation_log(target_user_id=user_id, action=action),
-        per_page=selectors.MODERATION_LOG_PER_PAGE,
-        kinds=ModerationActionKind,
-        selected=action,
-        extra_context={"target_user": User.objects.filter(pk=user_id).first() if user_id else None},
-    )
+
+    def _user_id(self) -> int | None:
+        user_id = self.request.GET.get("user")
+        return int(user_id) if user_id and user_id.isdigit() else None
+
+    def log_filters(self) -> dict[str, Any]:
+        return {"target_user_id": self._user_id()}
+
+    def extra_context(self) -> dict[str, Any]:
+        user_id = self._user_id()
+        return {"target_user": User.objects.filter(pk=user_id).first() if user_id else None}
 
 
-@coordination_required
+moderation_log = _UserLogView.as_view(
+    template_name="consultations/moderation/log.html",
+    kinds=ModerationActionKind,
+    per_page=selectors.MODERATION_LOG_PER_PAGE,
+    log=selectors.moderation_log,
+)
+
+
+@kit.coordination_required
 @require_http_methods(["GET", "HEAD"])
 def moderation_blocked(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(selectors.blocked_users(), 50).get_page(request.GET.get("page"))
@@ -74,84 +62,73 @@ def moderation_blocked(request: HttpRequest) -> HttpResponse:
 
 BLOCK_HELP = gettext_lazy("Recorded in the log and kept with the account. Please be specific.")
 
-PROPOSAL_ACTIONS: dict[str, ActionSpec] = {
-    "hide": hide_action(gettext_lazy("Hide proposal"), moderation.proposal_hide, gettext_lazy("The proposal is hidden.")),
-    "unhide": unhide_action(gettext_lazy("Show proposal again"), moderation.proposal_unhide,
-                            gettext_lazy("The proposal is visible again.")),
-    "lock": lock_action(gettext_lazy("Lock proposal"), moderation.proposal_lock,
-                        gettext_lazy("The proposal is locked: no new comments, supports or points."),
-                        gettext_lazy("Locking stops new comments, supports and points; everything stays visible.")),
-    "unlock": unlock_action(gettext_lazy("Unlock proposal"), moderation.proposal_unlock,
-                            gettext_lazy("The proposal is unlocked.")),
-    "dismiss": dismiss_action(moderation.flags_dismiss,
-                              gettext_lazy("The reports are dismissed; the proposal stays as it is.")),
+PROPOSAL_ACTIONS: dict[str, kit.ActionSpec] = {
+    "hide": kit.hide_action(gettext_lazy("Hide proposal"), moderation.proposal_hide, gettext_lazy("The proposal is hidden.")),
+    "unhide": kit.unhide_action(gettext_lazy("Show proposal again"), moderation.proposal_unhide,
+                                gettext_lazy("The proposal is visible again.")),
+    "lock": kit.lock_action(gettext_lazy("Lock proposal"), moderation.proposal_lock,
+                            gettext_lazy("The proposal is locked: no new comments, supports or points."),
+                            gettext_lazy("Locking stops new comments, supports and points; everything stays visible.")),
+    "unlock": kit.unlock_action(gettext_lazy("Unlock proposal"), moderation.proposal_unlock,
+                                gettext_lazy("The proposal is unlocked.")),
+    "dismiss": kit.dismiss_action(moderation.flags_dismiss,
+                                  gettext_lazy("The reports are dismissed; the proposal stays as it is.")),
 }
-COMMENT_ACTIONS: dict[str, ActionSpec] = {
-    "hide": hide_action(gettext_lazy("Hide comment"), moderation.comment_hide, gettext_lazy("The comment is hidden.")),
-    "unhide": unhide_action(gettext_lazy("Show comment again"), moderation.comment_unhide,
-                            gettext_lazy("The comment is visible again.")),
-    "dismiss": dismiss_action(moderation.flags_dismiss,
-                              gettext_lazy("The reports are dismissed; the comment stays as it is.")),
+COMMENT_ACTIONS: dict[str, kit.ActionSpec] = {
+    "hide": kit.hide_action(gettext_lazy("Hide comment"), moderation.comment_hide, gettext_lazy("The comment is hidden.")),
+    "unhide": kit.unhide_action(gettext_lazy("Show comment again"), moderation.comment_unhide,
+                                gettext_lazy("The comment is visible again.")),
+    "dismiss": kit.dismiss_action(moderation.flags_dismiss,
+                                  gettext_lazy("The reports are dismissed; the comment stays as it is.")),
 }
-USER_ACTIONS: dict[str, ActionSpec] = {
-    "block": ActionSpec(gettext_lazy("Block user"), gettext_lazy("Block"), True, moderation.user_block,
-                        gettext_lazy("The user is blocked and can no longer post."), BLOCK_HELP, danger=True),
-    "unblock": ActionSpec(gettext_lazy("Unblock user"), gettext_lazy("Unblock"), False, moderation.user_unblock,
-                          gettext_lazy("The user is unblocked.")),
+USER_ACTIONS: dict[str, kit.ActionSpec] = {
+    "block": kit.ActionSpec(gettext_lazy("Block user"), gettext_lazy("Block"), True, moderation.user_block,
+                            gettext_lazy("The user is blocked and can no longer post."), BLOCK_HELP, danger=True),
+    "unblock": kit.ActionSpec(gettext_lazy("Unblock user"), gettext_lazy("Unblock"), False, moderation.user_unblock,
+                              gettext_lazy("The user is unblocked.")),
 }
 
 
-def _run_action(
-    request: HttpRequest, *, spec: ActionSpec, target_kwargs: dict[str, Any], context: dict[str, Any]
-) -> HttpResponse:
-    return run_action(
-        request,
-        spec=spec,
-        form=spec.reason_form(request.POST or None),  # like every form page of this app
-        target=target_kwargs,
-        context=context,
-        template="consultations/moderation/action.html",
-        default_next=reverse("consultations:moderation_queue"),
-    )
+class _ActionView(kit.ActionView):
+    template_name = "consultations/moderation/action.html"
+    queue_url = "consultations:moderation_queue"
+
+    def form_data(self, request: HttpRequest) -> QueryDict | None:
+        return request.POST or None  # like every form page of this app
 
 
-@coordination_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    spec = action_spec(PROPOSAL_ACTIONS, action)
-    proposal = get_object_or_404(Proposal.objects.select_related("author", "consultation"), pk=pk)
-    flags = Flag.objects.filter(proposal=proposal, resolved_at__isnull=True).select_related("reporter")
-    return _run_action(
-        request,
-        spec=spec,
-        target_kwargs={"proposal": proposal},
-        context={"proposal": proposal, "flags": flags, "object_url": proposal_url(proposal)},
-    )
+class ProposalAction(_ActionView):
+    actions = PROPOSAL_ACTIONS
+
+    def get_target(self, pk: int) -> dict[str, Any]:
+        return {"proposal": get_object_or_404(Proposal.objects.select_related("author", "consultation"), pk=pk)}
+
+    def get_context(self, *, proposal: Proposal) -> dict[str, Any]:
+        flags = Flag.objects.filter(proposal=proposal, resolved_at__isnull=True).select_related("reporter")
+        return {"proposal": proposal, "flags": flags, "object_url": proposal_url(proposal)}
 
 
-@coordination_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    spec = action_spec(COMMENT_ACTIONS, action)
-    comment = get_object_or_404(Comment.objects.select_related("author", "proposal__consultation"), pk=pk)
-    flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).select_related("reporter")
-    return _run_action(
-        request,
-        spec=spec,
-        target_kwargs={"comment": comment},
-        context={"comment": comment, "proposal": comment.proposal, "flags": flags, "object_url": comment_url(comment)},
-    )
+class CommentAction(_ActionView):
+    actions = COMMENT_ACTIONS
+
+    def get_target(self, pk: int) -> dict[str, Any]:
+        return {"comment": get_object_or_404(Comment.objects.select_related("author", "proposal__consultation"), pk=pk)}
+
+    def get_context(self, *, comment: Comment) -> dict[str, Any]:
+        flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).select_related("reporter")
+        return {"comment": comment, "proposal": comment.proposal, "flags": flags, "object_url": comment_url(comment)}
 
 
-@coordination_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    spec = action_spec(USER_ACTIONS, action)
-    target = get_object_or_404(User, pk=pk)
-    recent = selectors.moderation_log(target_user_id=target.pk)[:10]
-    return _run_action(
-        request,
-        spec=spec,
-        target_kwargs={"user": target},
-        context={"target_user": target, "recent_actions": recent},
-    )
+class UserAction(_ActionView):
+    actions = USER_ACTIONS
+
+    def get_target(self, pk: int) -> dict[str, Any]:
+        return {"user": get_object_or_404(User, pk=pk)}
+
+    def get_context(self, *, user: User) -> dict[str, Any]:
+        return {"target_user": user, "recent_actions": selectors.moderation_log(target_user_id=user.pk)[:10]}
+
+
+proposal_action = ProposalAction.as_view()
+comment_action = CommentAction.as_view()
+user_action = UserAction.as_view()

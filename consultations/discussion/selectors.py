@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from consultations.proposals.models import Proposal
 from foundation.models import User
+from foundation.moderation import FlagGroup, open_flag_groups, open_flags_by_target
 from foundation.roles import is_coordination_office
 from foundation.rules import participation_refusal
 
@@ -68,66 +69,40 @@ def discussion_for(*, proposal: Proposal, user: Any, page_number: Any = 1) -> Di
 
 
 @dataclass
-class FlagGroup:
+class ProposalOrCommentFlags(FlagGroup):
     """All open flags of one proposal or one comment."""
 
-    proposal: Proposal | None
-    comment: Comment | None
-    flag_count: int
-    first_flagged: Any
-    flags: list[Flag]
+    proposal: Proposal | None = None
+    comment: Comment | None = None
 
     @property
     def author(self) -> User | None:
         target = self.comment or self.proposal
         return target.author if target is not None else None
 
-    @property
-    def reason_counts(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for flag in self.flags:
-            label = str(flag.get_reason_display())
-            counts[label] = counts.get(label, 0) + 1
-        return sorted(counts.items(), key=lambda item: -item[1])
+
+FLAG_TARGETS = ("proposal_id", "comment_id")
 
 
-def open_flag_groups() -> QuerySet:
-    """One row per flagged object with open flags: (proposal_id, comment_id, count, oldest)."""
-    return (
-        Flag.objects.filter(resolved_at__isnull=True)
-        .values("proposal_id", "comment_id")
-        .annotate(flag_count=Count("pk"), first_flagged=Min("created_at"))
-        .order_by("first_flagged", "proposal_id", "comment_id")
+def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[ProposalOrCommentFlags]]:
+    page_obj, rows = open_flag_groups(
+        Flag, targets=FLAG_TARGETS, page_number=page_number, per_page=MODERATION_QUEUE_PER_PAGE
     )
-
-
-def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[FlagGroup]]:
-    page_obj = Paginator(open_flag_groups(), MODERATION_QUEUE_PER_PAGE).get_page(page_number)
-    rows = list(page_obj.object_list)
     proposal_ids = [row["proposal_id"] for row in rows if row["proposal_id"]]
     comment_ids = [row["comment_id"] for row in rows if row["comment_id"]]
     proposals = Proposal.objects.select_related("author", "consultation").in_bulk(proposal_ids)
     comments = Comment.objects.select_related("author", "proposal").in_bulk(comment_ids)
-    flags_by_target: dict[tuple[str, int], list[Flag]] = {}
-    open_flags = Flag.objects.filter(resolved_at__isnull=True).select_related("reporter").order_by("created_at")
-    for flag in open_flags.filter(proposal_id__in=proposal_ids) | open_flags.filter(comment_id__in=comment_ids):
-        key = ("p", flag.proposal_id) if flag.proposal_id else ("c", flag.comment_id)
-        flags_by_target.setdefault(key, []).append(flag)
+    flags = open_flags_by_target(Flag.objects.select_related("reporter"), rows, targets=FLAG_TARGETS)
     groups = []
     for row in rows:
-        if row["proposal_id"]:
-            proposal, comment = proposals.get(row["proposal_id"]), None
-            key = ("p", row["proposal_id"])
-        else:
-            proposal, comment = None, comments.get(row["comment_id"])
-            key = ("c", row["comment_id"])
+        column = "proposal_id" if row["proposal_id"] else "comment_id"
         groups.append(
-            FlagGroup(
-                proposal=proposal,
-                comment=comment,
+            ProposalOrCommentFlags(
+                proposal=proposals.get(row["proposal_id"]),
+                comment=comments.get(row["comment_id"]),
                 flag_count=row["flag_count"],
                 first_flagged=row["first_flagged"],
-                flags=flags_by_target.get(key, []),
+                flags=flags.get((column, row[column]), []),
             )
         )
     return page_obj, groups

@@ -8,27 +8,24 @@ shown in lists always matches what a reader can actually read on the page.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations.proposals.models import Proposal
 from foundation.models import Activity, User
-from foundation.moderation import clean_flag_note
-from foundation.rules import ensure_may_take_part, participation_refusal
+from foundation.moderation import Flagging
+from foundation.rules import participation_refusal
 from foundation.validation import checked_text
 
 from .models import Comment, Flag
 from .notifications import notify_new_comment
 
 COMMENT_MAX_LENGTH = 5000
-# A second identical comment by the same person within this window is a double click.
-DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 
 
 def discussion_closed_reason(proposal: Proposal) -> str | None:
@@ -86,18 +83,7 @@ def comment_create(
         if parent.parent_id:
             parent = parent.parent
 
-    recent = (
-        Comment.objects.filter(
-            proposal=proposal,
-            author=author,
-            parent=parent,
-            body=body,
-            deleted_at__isnull=True,
-            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-        )
-        .order_by("-pk")
-        .first()
-    )
+    recent = Comment.just_sent(author=author, body=body, proposal=proposal, parent=parent)
     if recent is not None:  # the same text sent twice: a double click, not a second comment
         return recent
 
@@ -129,12 +115,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     """The author corrects their comment while the discussion is open; the page marks it as edited."""
     _own_live_comment(comment=comment, user=user)
     _ensure_can_comment(proposal=comment.proposal, user=user)
-    body = _clean_body(body)
-    if body == comment.body:
-        return comment
-    comment.body = body
-    comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
+    comment.replace_body(_clean_body(body))
     return comment
 
 
@@ -147,48 +128,20 @@ def comment_delete(*, comment: Comment, user: User) -> Comment:
     """
     if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
         raise PermissionDenied(_("Only its author may delete this comment."))
-    updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now()
-    )
-    if updated and not comment.is_hidden:
+    if comment.soft_delete() and not comment.is_hidden:
         Proposal.objects.filter(pk=comment.proposal_id, comment_count__gt=0).update(
             comment_count=F("comment_count") - 1
         )
-    comment.refresh_from_db(fields=["deleted_at"])
     return comment
 
 
-def _flag(*, reporter: User, reason: str, note: str, **target: Any) -> tuple[Flag, bool]:
-    try:
-        with transaction.atomic():
-            return Flag.objects.create(reporter=reporter, reason=reason, note=note, **target), True
-    except IntegrityError:  # the unique constraint says: this person reported it already
-        return Flag.objects.get(reporter=reporter, **target), False
-
-
-@transaction.atomic
-def flag_comment(
-    *, comment: Comment, reporter: User, reason: str, note: str = ""
-) -> tuple[Flag, bool]:
-    """Report a comment to the moderation. Returns (flag, created); a second report is a no-op."""
-    ensure_may_take_part(reporter)
-    note = clean_flag_note(note)
-    if comment.author_id == reporter.pk:
-        raise ValidationError(
-            _("You cannot report your own comment; you can edit or delete it."), code="own"
-        )
-    if comment.deleted_at is not None:
-        raise ValidationError(_("This comment was deleted already."), code="deleted")
-    return _flag(reporter=reporter, reason=reason, note=note, comment=comment)
-
-
-@transaction.atomic
-def flag_proposal(
-    *, proposal: Proposal, reporter: User, reason: str, note: str = ""
-) -> tuple[Flag, bool]:
-    """Report a proposal to the moderation. Returns (flag, created); a second report is a no-op."""
-    ensure_may_take_part(reporter)
-    note = clean_flag_note(note)
-    if proposal.author_id == reporter.pk:
-        raise ValidationError(_("You cannot report your own proposal."), code="own")
-    return _flag(reporter=reporter, reason=reason, note=note, proposal=proposal)
+# (comment= or proposal=, reporter=, reason=, note=) -> (Flag, created); a second report is a no-op.
+flag_comment = Flagging(
+    Flag,
+    target="comment",
+    own=gettext_lazy("You cannot report your own comment; you can edit or delete it."),
+    deleted=gettext_lazy("This comment was deleted already."),
+)
+flag_proposal = Flagging(
+    Flag, target="proposal", own=gettext_lazy("You cannot report your own proposal.")
+)

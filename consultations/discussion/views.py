@@ -8,26 +8,23 @@ Other people's comments answer 404 to edit and delete.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from consultations.proposals.models import Proposal
 from consultations.proposals.notifications import proposal_url
 from foundation.forms import FlagForm
-from foundation.ratelimits import limit_exceeded, rate_limit_message
-from foundation.rules import participation_refusal
-from foundation.service_forms import add_service_errors, form_status, submit_form
+from foundation.moderation_views import flag_page
+from foundation.service_forms import form_status, submit_form, submit_rate_limited
 
 from . import services as discussion
 from .forms import CommentForm, ReplyForm
-from .models import Comment, Flag
+from .models import Comment
 from .notifications import comment_url
 
 
@@ -59,24 +56,16 @@ def comment_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
         )
     form_class = ReplyForm if parent is not None else CommentForm
     form = form_class(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if limit_exceeded(request, "comment"):
-            form.add_error("body", rate_limit_message("comment"))
-            status = 429
-        else:
-            try:
-                comment = discussion.comment_create(
-                    proposal=proposal, author=request.user, body=form.cleaned_data["body"], parent=parent
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                status = 400
-            else:
-                messages.success(request, _("Your comment has been published."))
-                return redirect(comment_url(comment))
-    elif request.method == "POST":
-        status = 400
+    comment, status = submit_rate_limited(
+        request,
+        form,
+        lambda data: discussion.comment_create(proposal=proposal, author=request.user, body=data["body"], parent=parent),
+        limit="comment",
+        limit_field="body",
+    )
+    if comment is not None:
+        messages.success(request, _("Your comment has been published."))
+        return redirect(comment_url(comment))
     context = {
         "proposal": proposal,
         "proposal_url": proposal_url(proposal),
@@ -116,57 +105,22 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/discussion/comment_delete.html", context)
 
 
-def _flag_page(
-    request: HttpRequest,
-    *,
-    target_label: str,
-    back_url: str,
-    already: bool,
-    report: Any,
-    template_context: dict[str, Any],
-) -> HttpResponse:
-    """The shared flow of reporting a proposal or a comment."""
-    if already:
-        messages.info(request, _("You have already reported this. Thank you — the moderation will look at it."))
-        return redirect(back_url)
-    form = FlagForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if limit_exceeded(request, "flag"):
-            form.add_error(None, rate_limit_message("flag"))
-            status = 429
-        else:
-            try:
-                _flag, created = report(reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-                status = 400
-            else:
-                if created:
-                    messages.success(request, _("Thank you for your report. The moderation will look at it soon."))
-                else:
-                    messages.info(
-                        request, _("You have already reported this. Thank you — the moderation will look at it.")
-                    )
-                return redirect(back_url)
-    elif request.method == "POST":
-        status = 400
-    context = {"form": form, "target_label": target_label, "back_url": back_url,
-               "refusal": participation_refusal(request.user), **template_context}
-    return render(request, "consultations/discussion/flag_form.html", context, status=status)
+ALREADY_FLAGGED = gettext_lazy("You have already reported this. Thank you — the moderation will look at it.")
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("proposal__consultation", "author"), pk=pk)
-    return _flag_page(
+    return flag_page(
         request,
-        target_label=_("Report a comment"),
+        form=FlagForm(request.POST or None),
+        flagging=discussion.flag_comment,
+        target={"comment": comment},
+        already_message=ALREADY_FLAGGED,
         back_url=comment_url(comment),
-        already=Flag.objects.filter(reporter=request.user, comment=comment).exists(),
-        report=lambda **data: discussion.flag_comment(comment=comment, reporter=request.user, **data),
-        template_context={"comment": comment, "proposal": comment.proposal},
+        template="consultations/discussion/flag_form.html",
+        context={"target_label": _("Report a comment"), "comment": comment, "proposal": comment.proposal},
     )
 
 
@@ -174,11 +128,13 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposal_flag(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     proposal = _proposal(proposal_pk)
-    return _flag_page(
+    return flag_page(
         request,
-        target_label=_("Report a proposal"),
+        form=FlagForm(request.POST or None),
+        flagging=discussion.flag_proposal,
+        target={"proposal": proposal},
+        already_message=ALREADY_FLAGGED,
         back_url=proposal_url(proposal),
-        already=Flag.objects.filter(reporter=request.user, proposal=proposal).exists(),
-        report=lambda **data: discussion.flag_proposal(proposal=proposal, reporter=request.user, **data),
-        template_context={"proposal": proposal},
+        template="consultations/discussion/flag_form.html",
+        context={"target_label": _("Report a proposal"), "proposal": proposal},
     )

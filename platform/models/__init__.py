@@ -2,7 +2,13 @@ from .accounts import User
 from .consultations import Activity, Consultation, Phase, PhaseGate, PhaseKind
 from .fields import Handlungsfeld
 from .geo import Municipality
-from .moderation import FlagReason
+from .moderation import (
+    FlagBase,
+    FlagReason,
+    FlagResolution,
+    ModeratedContent,
+    ModerationLogBase,
+)
 from .notifications import Notification, OutboxMessage
 from .organisations import Department, DepartmentKind, DepartmentMembership, Organisation
 
@@ -12,8 +18,12 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "DepartmentMembership",
+    "FlagBase",
     "FlagReason",
+    "FlagResolution",
     "Handlungsfeld",
+    "ModeratedContent",
+    "ModerationLogBase",
     "Municipality",
     "Notification",
     "Organisation",
