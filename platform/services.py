@@ -6,6 +6,8 @@ functions, so each rule lives in one place.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +15,9 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .actors import SYSTEM
 from .models import DepartmentMembership, Notification, User
+from .roles import is_coordination_office
 
 #: Sent inside the deletion transaction, before the user row is anonymised, with
 #: ``user=<User>``. Apps that keep personal data of their own (e.g. an event registration
@@ -78,15 +82,33 @@ def _delete_wagtail_profile(user: User) -> None:
 
 
 @transaction.atomic
-def account_block(*, user: User, reason: str, by: User | None = None) -> User:
-    """Block an account: it can no longer sign in and its open sessions end."""
+def may_block_accounts(actor: Any) -> bool:
+    return bool(is_coordination_office(actor) or actor.has_perm("foundation.change_user"))
+
+
+def block_refusal(*, actor: Any, user: User) -> str | None:
+    """Why `actor` may not block `user`, or None: the one blocking rule of the admin and the
+    moderation (the coordination office, or whoever may change accounts in the admin)."""
+    if actor is not SYSTEM and not may_block_accounts(actor):
+        return _("Only the coordination office may block accounts.")
+    if actor is not SYSTEM and actor.pk == user.pk:
+        return _("You cannot block your own account.")
+    if user.is_superuser:
+        return _("Administrator accounts cannot be blocked.")
+    if is_coordination_office(user):
+        return _("Members of the coordination office cannot be blocked here; remove their role in the admin first.")
+    return None
+
+
+@transaction.atomic
+def account_block(*, actor: Any, user: User, reason: str) -> User:
+    """Block an account: it can no longer sign in, post, support or flag; its sessions end."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Please give a reason for blocking the account.")})
-    if by is not None and by.pk == user.pk:
-        raise ValidationError(_("You cannot block your own account."))
-    if user.is_superuser:
-        raise ValidationError(_("Administrator accounts cannot be blocked."))
+    refusal = block_refusal(actor=actor, user=user)
+    if refusal:
+        raise ValidationError(refusal, code="not_allowed")
     updated = User.objects.filter(pk=user.pk, blocked_at__isnull=True).update(
         blocked_at=timezone.now(), blocked_reason=reason
     )
@@ -97,7 +119,9 @@ def account_block(*, user: User, reason: str, by: User | None = None) -> User:
 
 
 @transaction.atomic
-def account_unblock(*, user: User) -> User:
+def account_unblock(*, actor: Any, user: User) -> User:
+    if actor is not SYSTEM and not may_block_accounts(actor):
+        raise ValidationError(_("Only the coordination office may block accounts."), code="not_allowed")
     User.objects.filter(pk=user.pk).update(blocked_at=None, blocked_reason="")
     user.refresh_from_db(fields=["blocked_at", "blocked_reason"])
     return user

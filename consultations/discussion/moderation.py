@@ -8,16 +8,13 @@ moderated here, what the log calls it and which counter follows: Proposal.commen
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consultations.proposals.models import Proposal
 from foundation.models import User
 from foundation.moderation import ContentModeration, ensure_moderator, start_action
-from foundation.roles import is_coordination_office
+from foundation.services import account_block, account_unblock
 
 from .models import Comment, Flag, ModerationAction, ModerationActionKind
 
@@ -60,20 +57,9 @@ comment_unhide = COMMENTS.unhide
 
 @transaction.atomic
 def user_block(*, actor: User, user: User, reason: str) -> ModerationAction:
-    """A blocked user can no longer post, comment, support or flag (see foundation.roles)."""
+    """Block from the moderation pages: the foundation's rule (account_block), with a log entry."""
     reason = start_action(actor, reason, reason_required=True)
-    if user.pk == actor.pk:
-        raise ValidationError(_("You cannot block yourself."), code="self")
-    if is_coordination_office(user):
-        raise ValidationError(
-            _(
-                "Members of the coordination office cannot be blocked here; remove their role in the admin first."
-            ),
-            code="staff",
-        )
-    now = timezone.now()
-    User.objects.filter(pk=user.pk).update(blocked_at=now, blocked_reason=reason)
-    user.blocked_at, user.blocked_reason = now, reason
+    account_block(actor=actor, user=user, reason=reason)
     return ModerationAction.record(
         actor=actor, action=ModerationActionKind.BLOCK_USER, reason=reason, target=user
     )
@@ -82,8 +68,7 @@ def user_block(*, actor: User, user: User, reason: str) -> ModerationAction:
 @transaction.atomic
 def user_unblock(*, actor: User, user: User, reason: str = "") -> ModerationAction:
     reason = start_action(actor, reason, reason_required=False)
-    User.objects.filter(pk=user.pk).update(blocked_at=None, blocked_reason="")
-    user.blocked_at, user.blocked_reason = None, ""
+    account_unblock(actor=actor, user=user)
     return ModerationAction.record(
         actor=actor, action=ModerationActionKind.UNBLOCK_USER, reason=reason, target=user
     )

@@ -44,7 +44,7 @@ class BlockAccountAction(BaseAction):
 
     def execute(self, skip_permission_checks: bool = False) -> User:
         self.check(skip_permission_checks=skip_permission_checks)
-        account = services.account_block(user=self.instance, reason=self.reason, by=self.user)
+        account = services.account_block(actor=self.user, user=self.instance, reason=self.reason)
         log(instance=account, action=BLOCK_ACCOUNT, user=self.user, data={"reason": account.blocked_reason})
         return account
 
@@ -55,7 +55,7 @@ class UnblockAccountAction(BaseAction):
 
     def execute(self, skip_permission_checks: bool = False) -> User:
         self.check(skip_permission_checks=skip_permission_checks)
-        account = services.account_unblock(user=self.instance)
+        account = services.account_unblock(actor=self.user, user=self.instance)
         log(instance=account, action=UNBLOCK_ACCOUNT, user=self.user)
         return account
 

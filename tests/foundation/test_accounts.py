@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from foundation.actors import SYSTEM
 from foundation.models import User
 from foundation.services import account_block
 
@@ -129,7 +130,7 @@ def test_wrong_password_keeps_the_typed_address_and_says_so_in_german(client):
 
 def test_a_blocked_account_cannot_sign_in_and_is_told_why(client):
     user = ResidentFactory()
-    account_block(user=user, reason="Beleidigungen im Forum")
+    account_block(actor=SYSTEM, user=user, reason="Beleidigungen im Forum")
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
