@@ -33,7 +33,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(label: str, count: int, request: Callable[[int], object], *, warmup: int = 5) -> list[float]:
+def measure(
+    label: str, count: int, request: Callable[[int], object], *, warmup: int = 5
+) -> list[float]:
     from django.db import connection
 
     for i in range(warmup):
@@ -87,10 +89,14 @@ class GenerationTwoWatch:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--posts", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=5, help="the POST comparison is reported per round too")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="the POST comparison is reported per round too"
+    )
     parser.add_argument(
         "--gc-freeze",
         action="store_true",
@@ -128,7 +134,9 @@ def main() -> None:
     )
     busiest = proposals.order_by("-support_count").first()
     assert busiest is not None
-    print(f"busiest proposal: {busiest.pk} with {busiest.support_count:,} supports and {busiest.comment_count:,} comments")
+    print(
+        f"busiest proposal: {busiest.pk} with {busiest.support_count:,} supports and {busiest.comment_count:,} comments"
+    )
     field_slug = busiest.handlungsfeld.slug
     list_url = reverse("consultations:proposal_list", args=[consultation.slug])
     detail_url = reverse("consultations:proposal_detail", args=[consultation.slug, busiest.pk])
@@ -136,24 +144,52 @@ def main() -> None:
     visitor = Client()
     resident = Client()
     # A resident with a verified address (the seed verifies the first 2,000 bench users).
-    user = User.objects.filter(username__startswith="bench", emailaddress__verified=True).order_by("pk").first()
+    user = (
+        User.objects.filter(username__startswith="bench", emailaddress__verified=True)
+        .order_by("pk")
+        .first()
+    )
     resident.force_login(user)
 
     n = args.requests
     print(f"\nGET, {n} requests each (after 5 warm-up requests)")
     measure("bare Django view", n, lambda i: visitor.get("/bench/bare/"))
-    measure("list: Handlungsfeld filter, sorted by supports (visitor)", n,
-            lambda i: visitor.get(list_url, {"handlungsfeld": field_slug, "sort": "supports"}))
-    measure("list: same, page 7", n,
-            lambda i: visitor.get(list_url, {"handlungsfeld": field_slug, "sort": "supports", "page": 7}))
-    measure("list: same, signed-in resident", n,
-            lambda i: resident.get(list_url, {"handlungsfeld": field_slug, "sort": "supports"}))
-    measure("list: full-text search 'Sprachkurse Familien', by supports", n,
-            lambda i: visitor.get(list_url, {"q": "Sprachkurse Familien", "sort": "supports"}))
-    measure("list: htmx partial, municipality + kind filter", n,
-            lambda i: visitor.get(list_url, {"municipality": "gemeinde-3", "kind": "measure", "sort": "supports"},
-                                  HTTP_HX_REQUEST="true"))
-    measure("detail: busiest proposal + first page of comments (visitor)", n, lambda i: visitor.get(detail_url))
+    measure(
+        "list: Handlungsfeld filter, sorted by supports (visitor)",
+        n,
+        lambda i: visitor.get(list_url, {"handlungsfeld": field_slug, "sort": "supports"}),
+    )
+    measure(
+        "list: same, page 7",
+        n,
+        lambda i: visitor.get(
+            list_url, {"handlungsfeld": field_slug, "sort": "supports", "page": 7}
+        ),
+    )
+    measure(
+        "list: same, signed-in resident",
+        n,
+        lambda i: resident.get(list_url, {"handlungsfeld": field_slug, "sort": "supports"}),
+    )
+    measure(
+        "list: full-text search 'Sprachkurse Familien', by supports",
+        n,
+        lambda i: visitor.get(list_url, {"q": "Sprachkurse Familien", "sort": "supports"}),
+    )
+    measure(
+        "list: htmx partial, municipality + kind filter",
+        n,
+        lambda i: visitor.get(
+            list_url,
+            {"municipality": "gemeinde-3", "kind": "measure", "sort": "supports"},
+            HTTP_HX_REQUEST="true",
+        ),
+    )
+    measure(
+        "detail: busiest proposal + first page of comments (visitor)",
+        n,
+        lambda i: visitor.get(detail_url),
+    )
     measure("detail: same, signed-in resident", n, lambda i: resident.get(detail_url))
 
     # Support POSTs: the resident supports the least supported open proposals, one each;
@@ -166,9 +202,16 @@ def main() -> None:
         .order_by("support_count", "pk")
         .values_list("pk", flat=True)[: posts + 5]
     )
-    other = User.objects.filter(username__startswith="bench").exclude(pk=user.pk).order_by("-pk").first()
+    other = (
+        User.objects.filter(username__startswith="bench")
+        .exclude(pk=user.pk)
+        .order_by("-pk")
+        .first()
+    )
     Support.objects.filter(user=other, proposal_id__in=targets).delete()
-    support_urls = [reverse("consultations:proposal_support", args=[consultation.slug, pk]) for pk in targets]
+    support_urls = [
+        reverse("consultations:proposal_support", args=[consultation.slug, pk]) for pk in targets
+    ]
     rounds = max(1, args.rounds)
     print(f"\nPOST, {posts} requests each, alternating, in {rounds} rounds")
     resident.post(support_urls[-1])  # warm-up
@@ -194,7 +237,9 @@ def main() -> None:
         bare_times.append((time.perf_counter() - started) * 1000)
         if (i + 1) % per_round == 0:
             # Throughput ratio of this round: bare mean time / support mean time.
-            round_ratios.append(statistics.mean(bare_times[-per_round:]) / statistics.mean(view_times[-per_round:]))
+            round_ratios.append(
+                statistics.mean(bare_times[-per_round:]) / statistics.mean(view_times[-per_round:])
+            )
     collections.stop()
     # With JavaScript the same button posts through htmx and gets the new support box back
     # (a rendered fragment instead of a redirect): withdraw some of the supports just given.
@@ -210,28 +255,42 @@ def main() -> None:
         started = time.perf_counter()
         resident.post("/bench/signed-in/")
         floor_times.append((time.perf_counter() - started) * 1000)
-    print(f"{'signed-in POST doing nothing (session, user, redirect)':<58} p50 {statistics.median(floor_times):7.1f} ms   "
-          f"p95 {percentile(floor_times, 0.95):7.1f} ms   {1000 / statistics.mean(floor_times):7.0f} req/s")
+    print(
+        f"{'signed-in POST doing nothing (session, user, redirect)':<58} p50 {statistics.median(floor_times):7.1f} ms   "
+        f"p95 {percentile(floor_times, 0.95):7.1f} ms   {1000 / statistics.mean(floor_times):7.0f} req/s"
+    )
     view_rate = 1000 / statistics.mean(view_times)
     bare_rate = 1000 / statistics.mean(bare_times)
-    print(f"{'support POST (checks, insert, counter, redirect)':<58} p50 {statistics.median(view_times):7.1f} ms   "
-          f"p95 {percentile(view_times, 0.95):7.1f} ms   {view_rate:7.0f} req/s")
-    print(f"{'bare view inserting one row':<58} p50 {statistics.median(bare_times):7.1f} ms   "
-          f"p95 {percentile(bare_times, 0.95):7.1f} ms   {bare_rate:7.0f} req/s")
-    print(f"{'support POST via htmx (withdraw; returns the support box)':<58} p50 {statistics.median(htmx_times):7.1f} ms   "
-          f"p95 {percentile(htmx_times, 0.95):7.1f} ms   {1000 / statistics.mean(htmx_times):7.0f} req/s")
-    print(f"support POST throughput = {100 * view_rate / bare_rate:.0f} % of the bare insert view "
-          f"(rounds: {', '.join(f'{100 * ratio:.0f} %' for ratio in round_ratios)}; "
-          f"median {100 * statistics.median(round_ratios):.0f} %)")
+    print(
+        f"{'support POST (checks, insert, counter, redirect)':<58} p50 {statistics.median(view_times):7.1f} ms   "
+        f"p95 {percentile(view_times, 0.95):7.1f} ms   {view_rate:7.0f} req/s"
+    )
+    print(
+        f"{'bare view inserting one row':<58} p50 {statistics.median(bare_times):7.1f} ms   "
+        f"p95 {percentile(bare_times, 0.95):7.1f} ms   {bare_rate:7.0f} req/s"
+    )
+    print(
+        f"{'support POST via htmx (withdraw; returns the support box)':<58} p50 {statistics.median(htmx_times):7.1f} ms   "
+        f"p95 {percentile(htmx_times, 0.95):7.1f} ms   {1000 / statistics.mean(htmx_times):7.0f} req/s"
+    )
+    print(
+        f"support POST throughput = {100 * view_rate / bare_rate:.0f} % of the bare insert view "
+        f"(rounds: {', '.join(f'{100 * ratio:.0f} %' for ratio in round_ratios)}; "
+        f"median {100 * statistics.median(round_ratios):.0f} %)"
+    )
     print(f"full garbage collections during those POSTs: {collections.summary()}")
     created = Support.objects.filter(user=user, proposal_id__in=targets[:posts]).count()
     counted = sum(proposals.filter(pk__in=targets[:posts]).values_list("support_count", flat=True))
-    print(f"check: the resident holds {created} supports ({posts} given, {htmx_count} withdrawn); "
-          f"counters of those proposals sum to {counted:,}")
+    print(
+        f"check: the resident holds {created} supports ({posts} given, {htmx_count} withdrawn); "
+        f"counters of those proposals sum to {counted:,}"
+    )
 
     # Leave the data as it was for the next run.
     for pk in targets:
-        Proposal.objects.filter(pk=pk, supports__user=user).update(support_count=models_f("support_count") - 1)
+        Proposal.objects.filter(pk=pk, supports__user=user).update(
+            support_count=models_f("support_count") - 1
+        )
     Support.objects.filter(user__in=[user, other], proposal_id__in=targets).delete()
 
 

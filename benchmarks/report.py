@@ -76,15 +76,25 @@ def seed(measure_count: int) -> tuple[object, object, object]:
     rng = random.Random(2016)
     now = timezone.now()
     period_start = now - timedelta(days=182)
-    consultation = Consultation.objects.create(title="Benchmark", slug="benchmark", is_published=True)
+    consultation = Consultation.objects.create(
+        title="Benchmark", slug="benchmark", is_published=True
+    )
     fields = [
-        Handlungsfeld.objects.create(number=n, name=f"Handlungsfeld {n}", slug=f"feld-{n}") for n in range(1, 9)
+        Handlungsfeld.objects.create(number=n, name=f"Handlungsfeld {n}", slug=f"feld-{n}")
+        for n in range(1, 9)
     ]
-    departments = [Department.objects.create(name=f"Fachbereich {n}", slug=f"fb-{n}") for n in range(30)]
+    departments = [
+        Department.objects.create(name=f"Fachbereich {n}", slug=f"fb-{n}") for n in range(30)
+    ]
     goals_per_field = 25
     goals = ConceptGoal.objects.bulk_create(
         [
-            ConceptGoal(consultation=consultation, handlungsfeld=field, position=p, title=f"Ziel {field.number}.{p}")
+            ConceptGoal(
+                consultation=consultation,
+                handlungsfeld=field,
+                position=p,
+                title=f"Ziel {field.number}.{p}",
+            )
             for field in fields
             for p in range(1, goals_per_field + 1)
         ]
@@ -101,7 +111,8 @@ def seed(measure_count: int) -> tuple[object, object, object]:
                 consultation=consultation,
                 handlungsfeld_id=goal.handlungsfeld_id,
                 number=numbers[goal.handlungsfeld_id],
-                text=f"Maßnahme {index}: " + "Angebote ausbauen und Zugänge erleichtern. " * rng.randint(1, 4),
+                text=f"Maßnahme {index}: "
+                + "Angebote ausbauen und Zugänge erleichtern. " * rng.randint(1, 4),
                 department=departments[rng.randrange(30)] if rng.random() > 0.05 else None,
                 status=rng.choice(statuses),
             )
@@ -111,7 +122,11 @@ def seed(measure_count: int) -> tuple[object, object, object]:
     notes, changes = [], []
     for measure in measures:
         notes.append(
-            ProgressNote(measure=measure, text="Sachstand vor dem Berichtszeitraum.", created_at=now - timedelta(days=300))
+            ProgressNote(
+                measure=measure,
+                text="Sachstand vor dem Berichtszeitraum.",
+                created_at=now - timedelta(days=300),
+            )
         )
         if rng.random() < 0.3:
             notes.append(
@@ -123,22 +138,35 @@ def seed(measure_count: int) -> tuple[object, object, object]:
             )
         old = rng.choice([s for s in statuses if s != measure.status])
         changed_at = (
-            period_start + timedelta(days=rng.randint(1, 180)) if rng.random() < 0.2 else now - timedelta(days=250)
+            period_start + timedelta(days=rng.randint(1, 180))
+            if rng.random() < 0.2
+            else now - timedelta(days=250)
         )
         if rng.random() < 0.1:  # some changed twice
             middle = rng.choice([s for s in statuses if s not in (old, measure.status)])
             changes.append(
-                MeasureStatusChange(measure=measure, old_status=old, new_status=middle, changed_at=changed_at - timedelta(days=1))
+                MeasureStatusChange(
+                    measure=measure,
+                    old_status=old,
+                    new_status=middle,
+                    changed_at=changed_at - timedelta(days=1),
+                )
             )
             old = middle
-        changes.append(MeasureStatusChange(measure=measure, old_status=old, new_status=measure.status, changed_at=changed_at))
+        changes.append(
+            MeasureStatusChange(
+                measure=measure, old_status=old, new_status=measure.status, changed_at=changed_at
+            )
+        )
     ProgressNote.objects.bulk_create(notes, batch_size=5000)
     MeasureStatusChange.objects.bulk_create(changes, batch_size=5000)
     return consultation, period_start, now
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--measures", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -173,10 +201,14 @@ def main() -> int:
         from consultations.results import exports, selectors, services
         from consultations.results.models import MeasureStatusChange, ProgressNote, ReportRun
 
-        print(f"rows: {MeasureStatusChange.objects.count()} status changes, {ProgressNote.objects.count()} notes")
+        print(
+            f"rows: {MeasureStatusChange.objects.count()} status changes, {ProgressNote.objects.count()} notes"
+        )
         with translation.override("de"):
             started = time.perf_counter()
-            data = selectors.report_data(consultation=consultation, period_start=period_start, period_end=period_end)
+            data = selectors.report_data(
+                consultation=consultation, period_start=period_start, period_end=period_end
+            )
             t_data = time.perf_counter() - started
             started = time.perf_counter()
             pdf = exports.report_pdf(data)
@@ -193,12 +225,13 @@ def main() -> int:
             run = ReportRun.objects.create(
                 consultation=consultation,
                 period_start=period_start,
-                period_end=period_end - timedelta(seconds=index),  # scheduled runs are unique per period
+                period_end=period_end
+                - timedelta(seconds=index),  # scheduled runs are unique per period
             )
             started = time.perf_counter()
             result = services.report_generate(run_id=run.pk)
             totals.append(time.perf_counter() - started)
-            assert result is not None and result.status == "done", (result and result.error)
+            assert result is not None and result.status == "done", result and result.error
         print(
             f"report task (report_generate) x{args.runs}: median {statistics.median(totals):.2f} s, "
             f"max {max(totals):.2f} s  -> target < 10 s: {'OK' if max(totals) < 10 else 'MISSED'}"

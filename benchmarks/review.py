@@ -28,7 +28,31 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mitreden_bench_review"
-WORDS = ["Sprachkurse", "Eltern", "Kinderbetreuung", "Beratung", "Geflüchtete", "Ausbildung", "Betriebe", "Ehrenamt", "Willkommenskultur", "Verwaltung", "interkulturell", "Schulungen", "Gesundheit", "Pflege", "Vernetzung", "Migrantenorganisationen", "Wohnraum", "Arbeitsmarkt", "Anerkennung", "Abschlüsse", "Lotsen", "Jugend", "Sport"]
+WORDS = [
+    "Sprachkurse",
+    "Eltern",
+    "Kinderbetreuung",
+    "Beratung",
+    "Geflüchtete",
+    "Ausbildung",
+    "Betriebe",
+    "Ehrenamt",
+    "Willkommenskultur",
+    "Verwaltung",
+    "interkulturell",
+    "Schulungen",
+    "Gesundheit",
+    "Pflege",
+    "Vernetzung",
+    "Migrantenorganisationen",
+    "Wohnraum",
+    "Arbeitsmarkt",
+    "Anerkennung",
+    "Abschlüsse",
+    "Lotsen",
+    "Jugend",
+    "Sport",
+]
 
 
 def admin_connection(url: str):
@@ -87,17 +111,27 @@ def seed(count: int, rng: random.Random):  # noqa: ANN201
     started = time.perf_counter()
     with transaction.atomic():
         groups = ensure_roles()
-        office = User.objects.create_user(username="office", email="office@example.org", password="x" * 12)
+        office = User.objects.create_user(
+            username="office", email="office@example.org", password="x" * 12
+        )
         office.groups.add(groups[Role.COORDINATION])
         fields = [
-            Handlungsfeld.objects.create(number=i + 1, name=f"Handlungsfeld {i + 1}", slug=f"feld-{i + 1}") for i in range(8)
+            Handlungsfeld.objects.create(
+                number=i + 1, name=f"Handlungsfeld {i + 1}", slug=f"feld-{i + 1}"
+            )
+            for i in range(8)
         ]
-        departments = [Department.objects.create(name=f"Fachbereich {i + 1:02d}", slug=f"fb-{i + 1:02d}") for i in range(30)]
+        departments = [
+            Department.objects.create(name=f"Fachbereich {i + 1:02d}", slug=f"fb-{i + 1:02d}")
+            for i in range(30)
+        ]
         for index, department in enumerate(departments):
             department.handlungsfelder.add(fields[index % 8])
         reviewers = []
         for index, department in enumerate(departments):
-            user = User.objects.create_user(username=f"reviewer{index}", email=f"r{index}@example.org", password="x" * 12)
+            user = User.objects.create_user(
+                username=f"reviewer{index}", email=f"r{index}@example.org", password="x" * 12
+            )
             user.groups.add(groups[Role.REVIEWER])
             DepartmentMembership.objects.create(department=department, user=user)
             reviewers.append(user)
@@ -151,7 +185,15 @@ def seed(count: int, rng: random.Random):  # noqa: ANN201
         events = []
         for case in cases:
             for _ in range(rng.randint(1, 4)):
-                events.append(ReviewEvent(case=case, actor=office, action="assign", from_state="new", to_state=case.state))
+                events.append(
+                    ReviewEvent(
+                        case=case,
+                        actor=office,
+                        action="assign",
+                        from_state="new",
+                        to_state=case.state,
+                    )
+                )
         ReviewEvent.objects.bulk_create(events, batch_size=5000)
         Assessment.objects.bulk_create(
             [
@@ -198,7 +240,9 @@ def measure(client, url: str, runs: int, data: dict | None = None) -> tuple[floa
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--proposals", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -245,32 +289,61 @@ def main() -> int:
         reviewer_client = Client()
         reviewer_client.force_login(busiest_reviewer)
         queue = reverse("review:queue")
-        rows.append(("department queue (busiest dept)", *measure(reviewer_client, queue, args.runs)))
         rows.append(
-            ("department queue, filtered overdue", *measure(reviewer_client, queue, args.runs, {"overdue": "on", "handlungsfeld": 1}))
+            ("department queue (busiest dept)", *measure(reviewer_client, queue, args.runs))
         )
-        rows.append(("department queue, page 5", *measure(reviewer_client, queue, args.runs, {"page": 5})))
+        rows.append(
+            (
+                "department queue, filtered overdue",
+                *measure(reviewer_client, queue, args.runs, {"overdue": "on", "handlungsfeld": 1}),
+            )
+        )
+        rows.append(
+            ("department queue, page 5", *measure(reviewer_client, queue, args.runs, {"page": 5}))
+        )
         office_client = Client()
         office_client.force_login(office)
         rows.append(("dashboard", *measure(office_client, reverse("review:dashboard"), args.runs)))
         rows.append(("triage inbox", *measure(office_client, reverse("review:triage"), args.runs)))
         rows.append(
-            ("triage inbox, filtered", *measure(office_client, reverse("review:triage"), args.runs, {"state": "new", "q": "Sprachkurse"}))
+            (
+                "triage inbox, filtered",
+                *measure(
+                    office_client,
+                    reverse("review:triage"),
+                    args.runs,
+                    {"state": "new", "q": "Sprachkurse"},
+                ),
+            )
         )
         rows.append(
-            ("case page with duplicates", *measure(office_client, reverse("review:case", kwargs={"proposal_id": primary}), args.runs))
+            (
+                "case page with duplicates",
+                *measure(
+                    office_client,
+                    reverse("review:case", kwargs={"proposal_id": primary}),
+                    args.runs,
+                ),
+            )
         )
 
         from consultations.review.models import ReviewCase
 
-        busiest = ReviewCase.objects.for_departments({busiest_reviewer.department_memberships.get().department_id}).count()
+        busiest = ReviewCase.objects.for_departments(
+            {busiest_reviewer.department_memberships.get().department_id}
+        ).count()
         print(f"\nbusiest department queue: {busiest} cases; runs per page: {args.runs}\n")
         print(f"{'page':40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'bytes':>9}")
         for name, p50, p95, queries, size in rows:
             print(f"{name:40} {p50:8.1f} {p95:8.1f} {queries:8d} {size:9d}")
         targets = {"department queue (busiest dept)": 100, "dashboard": 100}
-        failed = [name for name, _p50, p95, *_rest in rows if name in targets and p95 >= targets[name]]
-        print("\ntargets (p95 < 100 ms for queue and dashboard):", "MISSED " + ", ".join(failed) if failed else "met")
+        failed = [
+            name for name, _p50, p95, *_rest in rows if name in targets and p95 >= targets[name]
+        ]
+        print(
+            "\ntargets (p95 < 100 ms for queue and dashboard):",
+            "MISSED " + ", ".join(failed) if failed else "met",
+        )
         return 1 if failed else 0
     finally:
         if not args.keep:

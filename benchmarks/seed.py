@@ -44,7 +44,9 @@ def recreate_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v", "0"], check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "-v", "0"], check=True, cwd=ROOT
+    )
     print(f"migrated in {time.perf_counter() - started:.1f} s")
 
 
@@ -70,7 +72,9 @@ def seed() -> None:
             for n in range(1, 9)
         ]
         towns = [
-            Municipality.objects.get_or_create(slug=f"gemeinde-{n}", defaults={"name": f"Gemeinde {n}"})[0]
+            Municipality.objects.get_or_create(
+                slug=f"gemeinde-{n}", defaults={"name": f"Gemeinde {n}"}
+            )[0]
             for n in range(1, 22)
         ]
         consultation, _created = Consultation.objects.get_or_create(
@@ -100,7 +104,12 @@ def seed() -> None:
                 for n in range(USERS)
             ]
             User.objects.bulk_create(users, batch_size=10_000)
-        first_user = User.objects.filter(username__startswith="bench").order_by("pk").values_list("pk", flat=True).first()
+        first_user = (
+            User.objects.filter(username__startswith="bench")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
         EmailAddress.objects.bulk_create(
             [
                 EmailAddress(user_id=pk, email=f"bench{n}@example.org", verified=True, primary=True)
@@ -112,7 +121,11 @@ def seed() -> None:
         print(f"users: {User.objects.count()} ({time.perf_counter() - t0:.1f} s)")
 
         t1 = time.perf_counter()
-        statuses = [ProposalStatus.PUBLISHED] * 6 + [ProposalStatus.ACCEPTED, ProposalStatus.NOT_ACCEPTED, ProposalStatus.WITHDRAWN]
+        statuses = [ProposalStatus.PUBLISHED] * 6 + [
+            ProposalStatus.ACCEPTED,
+            ProposalStatus.NOT_ACCEPTED,
+            ProposalStatus.WITHDRAWN,
+        ]
         proposals = [
             Proposal(
                 consultation=consultation,
@@ -123,16 +136,26 @@ def seed() -> None:
                 author_id=first_user + (n * 17) % USERS,
                 is_region_wide=n % 3 != 0,
                 status=statuses[n % len(statuses)],
-                withdrawn_at=now if statuses[n % len(statuses)] == ProposalStatus.WITHDRAWN else None,
+                withdrawn_at=now
+                if statuses[n % len(statuses)] == ProposalStatus.WITHDRAWN
+                else None,
                 is_hidden=n % 250 == 0,
             )
             for n in range(PROPOSALS)
         ]
         Proposal.objects.bulk_create(proposals, batch_size=5_000)
         through = Proposal.municipalities.through
-        ids = list(Proposal.objects.filter(consultation=consultation).order_by("pk").values_list("pk", flat=True))
+        ids = list(
+            Proposal.objects.filter(consultation=consultation)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         through.objects.bulk_create(
-            [through(proposal_id=pk, municipality_id=towns[i % 21].pk) for i, pk in enumerate(ids) if i % 3 == 0],
+            [
+                through(proposal_id=pk, municipality_id=towns[i % 21].pk)
+                for i, pk in enumerate(ids)
+                if i % 3 == 0
+            ],
             batch_size=10_000,
         )
         print(f"proposals: {len(ids)} ({time.perf_counter() - t1:.1f} s)")
@@ -183,7 +206,9 @@ def seed() -> None:
             """,
             [first_user, first_user, USERS],
         )
-        print(f"comments: {top} top-level + {cursor.rowcount} replies ({time.perf_counter() - t3:.1f} s)")
+        print(
+            f"comments: {top} top-level + {cursor.rowcount} replies ({time.perf_counter() - t3:.1f} s)"
+        )
 
         t4 = time.perf_counter()
         cursor.execute(
@@ -207,8 +232,12 @@ def seed() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--fresh", action="store_true", help="drop, re-create and migrate the database first")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="drop, re-create and migrate the database first"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):

@@ -18,7 +18,9 @@ def bare_insert(request: HttpRequest) -> HttpResponse:
     """Inserts one row (a support), nothing else: no permission, phase or counter work."""
     try:
         with transaction.atomic():
-            Support.objects.create(proposal_id=int(request.POST["proposal"]), user_id=int(request.POST["user"]))
+            Support.objects.create(
+                proposal_id=int(request.POST["proposal"]), user_id=int(request.POST["user"])
+            )
     except IntegrityError:
         pass
     return HttpResponse("ok")

@@ -24,5 +24,7 @@ class CmsConfig(AppConfig):
         post_delete.connect(invalidate, sender=Page, dispatch_uid="cms-navigation-page-delete")
         for signal in (post_save, post_delete):
             signal.connect(
-                invalidate, sender=PageViewRestriction, dispatch_uid=f"cms-navigation-pvr-{id(signal)}"
+                invalidate,
+                sender=PageViewRestriction,
+                dispatch_uid=f"cms-navigation-pvr-{id(signal)}",
             )

@@ -25,7 +25,9 @@ def anchor_for(heading: str) -> str:
 class HeadingMixin:
     """Blocks whose value has a "heading" take part in the table of contents."""
 
-    def get_context(self, value: Any, parent_context: dict[str, Any] | None = None) -> dict[str, Any]:
+    def get_context(
+        self, value: Any, parent_context: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         context = super().get_context(value, parent_context=parent_context)  # type: ignore[misc]
         heading = value.get("heading") if hasattr(value, "get") else ""
         context["anchor"] = anchor_for(heading) if heading else ""
@@ -43,7 +45,7 @@ class SectionBlock(HeadingMixin, blocks.StructBlock):
 
 
 class MeaningBlock(HeadingMixin, blocks.StructBlock):
-    """"Was bedeutet … für uns?": a lead sentence and the list of what it means."""
+    """ "Was bedeutet … für uns?": a lead sentence and the list of what it means."""
 
     heading = blocks.CharBlock(label=_("Heading"), max_length=200)
     lead = blocks.TextBlock(label=_("Lead sentence"), required=False)
@@ -62,7 +64,7 @@ class ExampleProjectBlock(blocks.StructBlock):
 
 
 class BuildsOnBlock(HeadingMixin, blocks.StructBlock):
-    """"Worauf bauen wir auf?": what already exists, with example projects."""
+    """ "Worauf bauen wir auf?": what already exists, with example projects."""
 
     heading = blocks.CharBlock(label=_("Heading"), max_length=200)
     label = blocks.CharBlock(
@@ -82,14 +84,18 @@ class BuildsOnBlock(HeadingMixin, blocks.StructBlock):
 
 class GoalBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Goal"), max_length=500)
-    measures = blocks.ListBlock(blocks.TextBlock(label=_("Measure")), label=_("Measures"), required=False)
+    measures = blocks.ListBlock(
+        blocks.TextBlock(label=_("Measure")), label=_("Measures"), required=False
+    )
 
 
 class GoalsBlock(HeadingMixin, blocks.StructBlock):
-    """"Wo wollen wir hin?": goals, each with its measures."""
+    """ "Wo wollen wir hin?": goals, each with its measures."""
 
     heading = blocks.CharBlock(label=_("Heading"), max_length=200)
-    intro = blocks.RichTextBlock(label=_("Introduction"), features=RICH_TEXT_FEATURES, required=False)
+    intro = blocks.RichTextBlock(
+        label=_("Introduction"), features=RICH_TEXT_FEATURES, required=False
+    )
     goals = blocks.ListBlock(GoalBlock(), label=_("Goals"))
 
     class Meta:
@@ -130,7 +136,9 @@ class TableOfContentsBlock(blocks.StaticBlock):
     class Meta:
         icon = "list-ol"
         label = _("Table of contents")
-        admin_text = _("Lists the sections of this page with links. Place it above the first section.")
+        admin_text = _(
+            "Lists the sections of this page with links. Place it above the first section."
+        )
         template = "cms/blocks/table_of_contents.html"
 
 

@@ -30,7 +30,9 @@ class ConceptPage(Page):
         related_name="concept_pages",
     )
     intro = RichTextField(
-        _("introduction"), blank=True, features=["bold", "italic", "link", "document-link", "ol", "ul"]
+        _("introduction"),
+        blank=True,
+        features=["bold", "italic", "link", "document-link", "ol", "ul"],
     )
 
     content_panels = [*Page.content_panels, FieldPanel("consultation"), FieldPanel("intro")]

@@ -115,7 +115,9 @@ class ConsultationPage(TableOfContentsMixin, Page):
         *Page.search_fields,
         index.SearchField("intro"),
         index.SearchField("body"),
-        index.RelatedFields("consultation", [index.SearchField("summary"), index.SearchField("description")]),
+        index.RelatedFields(
+            "consultation", [index.SearchField("summary"), index.SearchField("description")]
+        ),
     ]
 
     class Meta:
@@ -128,7 +130,9 @@ class ConsultationPage(TableOfContentsMixin, Page):
         context["overview"] = selectors.consultation_overview(consultation)
         context["forum_events"] = list(selectors.forum_events(consultation=consultation))
         context["subpages"] = self.get_children().live().public().in_menu()
-        context["description_paragraphs"] = [p for p in consultation.description.split("\n\n") if p.strip()]
+        context["description_paragraphs"] = [
+            p for p in consultation.description.split("\n\n") if p.strip()
+        ]
         return context
 
 
@@ -240,5 +244,6 @@ class StandardPage(TableOfContentsMixin, Page):
     class Meta:
         verbose_name = _("standard page")
         verbose_name_plural = _("standard pages")
+
 
 from .concept_pages import ConceptPage  # noqa: E402,F401

@@ -34,7 +34,11 @@ def reverse_first(candidates: Iterable[tuple[str, dict[str, Any]]]) -> str | Non
 
 def _consultation_urls(name: str, consultation: Consultation) -> list[tuple[str, dict[str, Any]]]:
     slug = consultation.slug
-    return [(name, {"consultation_slug": slug}), (name, {"slug": slug}), (name, {"consultation": slug})]
+    return [
+        (name, {"consultation_slug": slug}),
+        (name, {"slug": slug}),
+        (name, {"consultation": slug}),
+    ]
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,9 @@ class PhaseEntry:
     @property
     def state_label(self) -> str:
         return str(
-            {"past": _("Completed"), "current": _("Current phase"), "upcoming": _("Upcoming")}[self.state]
+            {"past": _("Completed"), "current": _("Current phase"), "upcoming": _("Upcoming")}[
+                self.state
+            ]
         )
 
 
@@ -68,7 +74,9 @@ class ConsultationOverview:
     actions: list[Action] = field(default_factory=list)
 
 
-def phases_with_state(phases: Sequence[Phase], moment: datetime) -> tuple[list[PhaseEntry], Phase | None, Phase | None]:
+def phases_with_state(
+    phases: Sequence[Phase], moment: datetime
+) -> tuple[list[PhaseEntry], Phase | None, Phase | None]:
     """Phases in order with their state; the current one is the latest started open phase
     (the same rule as Consultation.phase_at, computed from the already loaded rows)."""
     ordered = sorted(phases, key=lambda phase: phase.starts_at)
@@ -138,8 +146,12 @@ def actions_for(consultation: Consultation, phase: Phase | None) -> list[Action]
             Action(
                 "survey",
                 str(_("Take part in the survey")),
-                str(_("Tell us what you need: the needs analysis asks residents and institutions.")),
-                reverse_first([("surveys:index", {}), ("surveys:survey_list", {}), ("surveys:list", {})]),
+                str(
+                    _("Tell us what you need: the needs analysis asks residents and institutions.")
+                ),
+                reverse_first(
+                    [("surveys:index", {}), ("surveys:survey_list", {}), ("surveys:list", {})]
+                ),
             )
         )
     if phase.kind == PhaseKind.FORUMS:
@@ -147,7 +159,9 @@ def actions_for(consultation: Consultation, phase: Phase | None) -> list[Action]
             Action(
                 "forums",
                 str(_("Join the forums")),
-                str(_("Discuss online in the forum of each Handlungsfeld or come to a forum event.")),
+                str(
+                    _("Discuss online in the forum of each Handlungsfeld or come to a forum event.")
+                ),
                 reverse_first(
                     [*_consultation_urls("forums:forum_list", consultation), ("forums:index", {})]
                 ),
@@ -160,14 +174,18 @@ def actions_for(consultation: Consultation, phase: Phase | None) -> list[Action]
             Action(
                 "read",
                 str(_("Read the proposals and results")),
-                str(_("See all proposals, how the departments assessed them and what was adopted.")),
+                str(
+                    _("See all proposals, how the departments assessed them and what was adopted.")
+                ),
                 reverse_first(_consultation_urls("results:concept", consultation)) or proposals_url,
             )
         )
     return actions
 
 
-def consultation_overview(consultation: Consultation, *, moment: datetime | None = None) -> ConsultationOverview:
+def consultation_overview(
+    consultation: Consultation, *, moment: datetime | None = None
+) -> ConsultationOverview:
     """Phases (one query unless prefetched), the current and next phase, and the actions."""
     moment = moment or timezone.now()
     entries, current, upcoming = phases_with_state(list(consultation.phases.all()), moment)
@@ -180,7 +198,9 @@ def consultation_overview(consultation: Consultation, *, moment: datetime | None
     )
 
 
-def forum_events(*, consultation: Consultation | None = None, handlungsfeld: Handlungsfeld | None = None) -> QuerySet[ForumEvent]:
+def forum_events(
+    *, consultation: Consultation | None = None, handlungsfeld: Handlungsfeld | None = None
+) -> QuerySet[ForumEvent]:
     """Forum events of published consultations, oldest first (one query)."""
     events = (
         ForumEvent.objects.filter(consultation__is_published=True)
@@ -194,7 +214,9 @@ def forum_events(*, consultation: Consultation | None = None, handlungsfeld: Han
     return events
 
 
-def proposals_url_for_field(consultation: Consultation | None, handlungsfeld: Handlungsfeld) -> str | None:
+def proposals_url_for_field(
+    consultation: Consultation | None, handlungsfeld: Handlungsfeld
+) -> str | None:
     if consultation is None:
         return None
     base = reverse_first(_consultation_urls("consultations:proposal_list", consultation))

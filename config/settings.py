@@ -182,7 +182,9 @@ CELERY_BEAT_SCHEDULE["review-overdue-reminders"] = {
 # Half-yearly report (Halbjahresbericht): a crontab "minute hour day-of-month month day-of-week";
 # by default at 06:00 on 1 January and 1 July, for the half-year just ended.
 HALF_YEARLY_REPORT_CRONTAB = env.str("HALF_YEARLY_REPORT_CRONTAB", default="0 6 1 1,7 *")
-_report_minute, _report_hour, _report_day, _report_month, _report_weekday = HALF_YEARLY_REPORT_CRONTAB.split()
+_report_minute, _report_hour, _report_day, _report_month, _report_weekday = (
+    HALF_YEARLY_REPORT_CRONTAB.split()
+)
 CELERY_BEAT_SCHEDULE["results-half-yearly-report"] = {
     "task": "results.tasks.schedule_half_yearly_reports",
     "schedule": crontab(
@@ -203,7 +205,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -216,7 +221,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
+    "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https"
+)
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
 ACCOUNT_SIGNUP_FORM_CLASS = "foundation.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "foundation.adapters.AccountAdapter"

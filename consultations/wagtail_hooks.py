@@ -29,6 +29,16 @@ def discussion_context(proposal: Proposal, request: HttpRequest) -> dict[str, An
 @hooks.register(STAFF_LINKS_HOOK)
 def staff_links() -> list[StaffLink]:
     return [
-        StaffLink(title=_("Moderation"), url_name="consultations:moderation_queue", allowed=is_coordination_office, order=40),
-        StaffLink(title=_("Exports"), url_name="consultations:export_list", allowed=is_coordination_office, order=45),
+        StaffLink(
+            title=_("Moderation"),
+            url_name="consultations:moderation_queue",
+            allowed=is_coordination_office,
+            order=40,
+        ),
+        StaffLink(
+            title=_("Exports"),
+            url_name="consultations:export_list",
+            allowed=is_coordination_office,
+            order=45,
+        ),
     ]

@@ -37,11 +37,27 @@ MUNICIPALITY_KINDS = {
 
 # What participants may do in each kind of phase (both consultations use the same rules).
 PHASE_SWITCHES: dict[str, dict[str, Any]] = {
-    PhaseKind.ANALYSIS: {"allows_proposals": False, "allows_supports": False, "allows_comments": False},
+    PhaseKind.ANALYSIS: {
+        "allows_proposals": False,
+        "allows_supports": False,
+        "allows_comments": False,
+    },
     PhaseKind.FORUMS: {"allows_proposals": True, "allows_supports": True, "allows_comments": True},
-    PhaseKind.ASSESSMENT: {"allows_proposals": False, "allows_supports": False, "allows_comments": True},
-    PhaseKind.RESULT: {"allows_proposals": False, "allows_supports": False, "allows_comments": False},
-    PhaseKind.MONITORING: {"allows_proposals": False, "allows_supports": False, "allows_comments": False},
+    PhaseKind.ASSESSMENT: {
+        "allows_proposals": False,
+        "allows_supports": False,
+        "allows_comments": True,
+    },
+    PhaseKind.RESULT: {
+        "allows_proposals": False,
+        "allows_supports": False,
+        "allows_comments": False,
+    },
+    PhaseKind.MONITORING: {
+        "allows_proposals": False,
+        "allows_supports": False,
+        "allows_comments": False,
+    },
 }
 
 DEMO_MARK = "(Demo)"
@@ -87,7 +103,11 @@ def load_handlungsfelder(ctx: DemoContext) -> None:
     for row in ctx.data["handlungsfelder"]:
         field, _created = Handlungsfeld.objects.update_or_create(
             slug=row["slug"],
-            defaults={"number": row["number"], "name": row["name"], "summary": row.get("vision") or ""},
+            defaults={
+                "number": row["number"],
+                "name": row["name"],
+                "summary": row.get("vision") or "",
+            },
         )
         ctx.handlungsfelder[field.slug] = field
     ctx.log(f"{len(ctx.handlungsfelder)} Handlungsfelder")
@@ -114,7 +134,9 @@ def load_departments(ctx: DemoContext) -> None:
         if department.parent_id != (parent.pk if parent else None):
             department.parent = parent
             department.save(update_fields=["parent"])
-        department.handlungsfelder.set([ctx.handlungsfelder[slug] for slug in row.get("handlungsfelder", [])])
+        department.handlungsfelder.set(
+            [ctx.handlungsfelder[slug] for slug in row.get("handlungsfelder", [])]
+        )
     ctx.log(f"{len(ctx.departments)} departments")
 
 
@@ -161,7 +183,11 @@ def demo_phase_bounds(today: date) -> dict[str, tuple[datetime, datetime | None]
     }
 
 
-def _save_phases(consultation: Consultation, rows: list[dict[str, Any]], bounds: dict[str, tuple[datetime, datetime | None]]) -> None:
+def _save_phases(
+    consultation: Consultation,
+    rows: list[dict[str, Any]],
+    bounds: dict[str, tuple[datetime, datetime | None]],
+) -> None:
     for row in rows:
         starts_at, ends_at = bounds[row["kind"]]
         Phase.objects.update_or_create(
@@ -196,7 +222,10 @@ def load_consultations(ctx: DemoContext) -> None:
     _save_phases(
         historic,
         phase_rows,
-        {row["kind"]: bounds for row, bounds in zip(phase_rows, historic_phase_bounds(phase_rows), strict=True)},
+        {
+            row["kind"]: bounds
+            for row, bounds in zip(phase_rows, historic_phase_bounds(phase_rows), strict=True)
+        },
     )
     historic.handlungsfelder.set(ctx.handlungsfelder.values())
     ctx.consultations["historic"] = historic
@@ -243,13 +272,17 @@ def load_forum_events(ctx: DemoContext) -> None:
     historic = ctx.historic_consultation
     for row in ctx.data["events"]:
         field = ctx.handlungsfelder.get(row["handlungsfeld"]) if row.get("handlungsfeld") else None
-        municipality = ctx.municipalities.get(row["municipality"]) if row.get("municipality") else None
+        municipality = (
+            ctx.municipalities.get(row["municipality"]) if row.get("municipality") else None
+        )
         if row["number"] == 0:
             description = row.get("source") or ""
         else:
             description = (
                 f"Thematisches Forum zum Handlungsfeld „{field.name}“ im partizipativen Prozess "
-                "des Integrationskonzepts." if field else ""
+                "des Integrationskonzepts."
+                if field
+                else ""
             )
         ForumEvent.objects.update_or_create(
             consultation=historic,
@@ -283,8 +316,10 @@ def load_forum_events(ctx: DemoContext) -> None:
                 "number": number,
                 "title": f"Forum {number}: {field.name} {DEMO_MARK}",
                 "handlungsfeld": field,
-                "starts_at": local_midnight(ctx.today + timedelta(days=in_days)) + timedelta(hours=10),
-                "ends_at": local_midnight(ctx.today + timedelta(days=in_days)) + timedelta(hours=15),
+                "starts_at": local_midnight(ctx.today + timedelta(days=in_days))
+                + timedelta(hours=10),
+                "ends_at": local_midnight(ctx.today + timedelta(days=in_days))
+                + timedelta(hours=15),
                 "place": place,
                 "municipality": ctx.municipalities.get(municipality_slug),
                 "description": "Beispielveranstaltung der Demo: Diskutieren Sie Ziele und Maßnahmen vor Ort.",

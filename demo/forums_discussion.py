@@ -25,18 +25,27 @@ THREADS = [
         "bildung-und-sprache",
         f"Sprachkurse mit Kinderbetreuung am Abend {DEMO_MARK}",
         [
-            (0, "Viele Eltern in Garbsen können tagsüber nicht zum Sprachkurs. Gibt es Erfahrungen mit "
-                "Abendkursen, bei denen die Kinder betreut werden?"),
-            (1, "In Laatzen gab es so ein Angebot der Volkshochschule. Wichtig war, dass die Betreuung im "
-                "selben Gebäude stattfand.\n\nDaraus könnte man einen Vorschlag machen."),
+            (
+                0,
+                "Viele Eltern in Garbsen können tagsüber nicht zum Sprachkurs. Gibt es Erfahrungen mit "
+                "Abendkursen, bei denen die Kinder betreut werden?",
+            ),
+            (
+                1,
+                "In Laatzen gab es so ein Angebot der Volkshochschule. Wichtig war, dass die Betreuung im "
+                "selben Gebäude stattfand.\n\nDaraus könnte man einen Vorschlag machen.",
+            ),
         ],
     ),
     (
         "wirtschaft-und-arbeit",
         f"Anerkennung ausländischer Abschlüsse beschleunigen {DEMO_MARK}",
         [
-            (1, "Die Anerkennung dauert oft mehr als ein Jahr. Eine zentrale Beratungsstelle in der Region "
-                "könnte helfen."),
+            (
+                1,
+                "Die Anerkennung dauert oft mehr als ein Jahr. Eine zentrale Beratungsstelle in der Region "
+                "könnte helfen.",
+            ),
             (0, "Ja – und die Jobcenter sollten früh einbezogen werden."),
         ],
     ),
@@ -61,7 +70,9 @@ def load_forum_discussion(ctx: DemoContext) -> None:
         forum = Forum.objects.filter(consultation=demo, handlungsfeld__slug=field_slug).first()
         if forum is None:
             continue
-        thread, _created = Thread.objects.get_or_create(forum=forum, title=title, defaults={"author": people[posts[0][0]]})
+        thread, _created = Thread.objects.get_or_create(
+            forum=forum, title=title, defaults={"author": people[posts[0][0]]}
+        )
         for author_index, body in posts:
             Post.objects.get_or_create(thread=thread, author=people[author_index], body=body)
     _recount(demo)

@@ -28,10 +28,14 @@ class DemoLogin:
 
 RESIDENT = DemoLogin("Bewohnerin (resident)", "bewohnerin@demo.mitreden.invalid", "Bewohnerin Demo")
 REVIEWER = DemoLogin(
-    "Fachbereich Soziales (reviewer)", "fachbereich-soziales@demo.mitreden.invalid", "Prüfer Soziales Demo"
+    "Fachbereich Soziales (reviewer)",
+    "fachbereich-soziales@demo.mitreden.invalid",
+    "Prüfer Soziales Demo",
 )
 COORDINATION = DemoLogin(
-    "Koordinierungsstelle (coordination office)", "koordination@demo.mitreden.invalid", "Koordinierungsstelle Demo"
+    "Koordinierungsstelle (coordination office)",
+    "koordination@demo.mitreden.invalid",
+    "Koordinierungsstelle Demo",
 )
 EDITOR = DemoLogin("Redaktion (editor/admin)", "redaktion@demo.mitreden.invalid", "Redaktion Demo")
 DEMO_LOGINS = [RESIDENT, REVIEWER, COORDINATION, EDITOR]

@@ -65,7 +65,9 @@ def upsert_page(parent: Page, model: type[Page], *, slug: str, **fields: Any) ->
         return page
     page = existing.specific
     if not isinstance(page, model):
-        raise TypeError(f"The page {page.url_path} is a {type(page).__name__}, expected {model.__name__}.")
+        raise TypeError(
+            f"The page {page.url_path} is a {type(page).__name__}, expected {model.__name__}."
+        )
     update_page(page, **fields)
     return page
 
@@ -93,7 +95,11 @@ def ensure_home_page() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=texts.HOME_TITLE
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=texts.HOME_TITLE,
         )
     elif site.root_page_id != home.pk:
         site.root_page = home
@@ -126,7 +132,9 @@ def handlungsfeld_body(row: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     if row.get("vision"):
-        body.append({"type": "vision", "value": {"quote": row["vision"], "attribution": VISION_SOURCE}})
+        body.append(
+            {"type": "vision", "value": {"quote": row["vision"], "attribution": VISION_SOURCE}}
+        )
     info = row.get("info_box")
     if info:
         body.append(
@@ -149,7 +157,10 @@ def handlungsfeld_body(row: dict[str, Any]) -> list[dict[str, Any]]:
                     "heading": builds_on.get("heading") or "Worauf bauen wir auf?",
                     "label": (builds_on.get("label") or "").capitalize(),
                     "body": "",
-                    "projects": [{"title": "", "text": f"<p>{escape(text)}</p>"} for text in builds_on["paragraphs"]],
+                    "projects": [
+                        {"title": "", "text": f"<p>{escape(text)}</p>"}
+                        for text in builds_on["paragraphs"]
+                    ],
                 },
             }
         )
@@ -205,7 +216,11 @@ def load_pages(ctx: DemoContext) -> None:
         title=intro.get("heading") or "Handlungsfelder",
         intro=_paragraphs_html(intro.get("paragraphs", [])),
         body=(
-            [texts.section(next_steps["heading"], _paragraphs_html(next_steps.get("paragraphs", [])))]
+            [
+                texts.section(
+                    next_steps["heading"], _paragraphs_html(next_steps.get("paragraphs", []))
+                )
+            ]
             if next_steps.get("paragraphs")
             else []
         ),
@@ -229,11 +244,22 @@ def load_pages(ctx: DemoContext) -> None:
     legal = [
         ("impressum", "Impressum", texts.IMPRESSUM_INTRO, texts.IMPRESSUM_BODY),
         ("datenschutz", "Datenschutzerklärung", texts.DATENSCHUTZ_INTRO, texts.DATENSCHUTZ_BODY),
-        ("barrierefreiheit", "Erklärung zur Barrierefreiheit", texts.BARRIEREFREIHEIT_INTRO, texts.BARRIEREFREIHEIT_BODY),
+        (
+            "barrierefreiheit",
+            "Erklärung zur Barrierefreiheit",
+            texts.BARRIEREFREIHEIT_INTRO,
+            texts.BARRIEREFREIHEIT_BODY,
+        ),
     ]
     for slug, title, page_intro, body in legal:
         ctx.pages[slug] = upsert_page(
-            home, StandardPage, slug=slug, title=title, intro=page_intro, body=body, show_in_menus=False
+            home,
+            StandardPage,
+            slug=slug,
+            title=title,
+            intro=page_intro,
+            body=body,
+            show_in_menus=False,
         )
 
     update_page(home, title=texts.HOME_TITLE, intro=texts.HOME_INTRO, featured_consultation=demo)

@@ -28,7 +28,9 @@ def load_concept(ctx: DemoContext) -> None:
     parent = ctx.pages.get("consultation:historic")
     if parent is None:
         return
-    intro = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in ctx.data.get("annex_intro") or [])
+    intro = "".join(
+        f"<p>{escape(paragraph)}</p>" for paragraph in ctx.data.get("annex_intro") or []
+    )
     ctx.pages["concept:historic"] = upsert_page(
         parent,
         ConceptPage,

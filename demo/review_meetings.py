@@ -19,7 +19,9 @@ def load_review_meetings(ctx: DemoContext) -> None:
     for entry in entries:
         starts_on = date.fromisoformat(entry["period_start"])
         ends_on = date.fromisoformat(entry["period_end"]) if entry.get("period_end") else None
-        existing = ReviewMeeting.objects.filter(kind=entry["kind"], title=entry["title"], starts_on=starts_on).first()
+        existing = ReviewMeeting.objects.filter(
+            kind=entry["kind"], title=entry["title"], starts_on=starts_on
+        ).first()
         missing = [slug for slug in entry.get("departments", []) if slug not in departments]
         if missing:
             raise ValueError(f"review meeting {entry['title']!r}: unknown departments {missing}")

@@ -9,7 +9,9 @@ from .services import POST_MAX_LENGTH, TITLE_MAX_LENGTH
 
 BODY_ERRORS = {
     "required": _("Please write a text before sending it."),
-    "max_length": _("A post can have at most %(limit_value)d characters; yours has %(show_value)d."),
+    "max_length": _(
+        "A post can have at most %(limit_value)d characters; yours has %(show_value)d."
+    ),
 }
 
 
@@ -19,7 +21,9 @@ class PostForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=POST_MAX_LENGTH,
         strip=False,
-        help_text=_("Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."),
+        help_text=_(
+            "Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."
+        ),
         error_messages=BODY_ERRORS,
     )
 
@@ -36,7 +40,9 @@ class ThreadForm(forms.Form):
         help_text=_("What is the thread about? At least 5, at most 200 characters."),
         error_messages={
             "required": _("Please enter a title for your thread."),
-            "max_length": _("The title can have at most %(limit_value)d characters; yours has %(show_value)d."),
+            "max_length": _(
+                "The title can have at most %(limit_value)d characters; yours has %(show_value)d."
+            ),
         },
     )
     body = forms.CharField(
@@ -44,6 +50,8 @@ class ThreadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=POST_MAX_LENGTH,
         strip=False,
-        help_text=_("Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."),
+        help_text=_(
+            "Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."
+        ),
         error_messages=BODY_ERRORS,
     )

@@ -26,7 +26,9 @@ class ForumEvent(models.Model):
         related_name="forum_events",
         verbose_name=_("consultation"),
     )
-    number = models.PositiveSmallIntegerField(_("number"), default=0, help_text=_("0 for the kick-off"))
+    number = models.PositiveSmallIntegerField(
+        _("number"), default=0, help_text=_("0 for the kick-off")
+    )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200)
     handlungsfeld = models.ForeignKey(
@@ -60,7 +62,9 @@ class ForumEvent(models.Model):
         verbose_name = _("forum event")
         verbose_name_plural = _("forum events")
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "slug"], name="unique_forum_event_slug"),
+            models.UniqueConstraint(
+                fields=["consultation", "slug"], name="unique_forum_event_slug"
+            ),
             # The guard of the capacity under concurrency: no write path can overbook.
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(registered_count__lte=F("capacity")),
@@ -90,10 +94,16 @@ class Forum(models.Model):
     """The online discussion of one Handlungsfeld within a consultation."""
 
     consultation = models.ForeignKey(
-        "foundation.Consultation", on_delete=models.CASCADE, related_name="forums", verbose_name=_("consultation")
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="forums",
+        verbose_name=_("consultation"),
     )
     handlungsfeld = models.ForeignKey(
-        "foundation.Handlungsfeld", on_delete=models.CASCADE, related_name="forums", verbose_name=_("Handlungsfeld")
+        "foundation.Handlungsfeld",
+        on_delete=models.CASCADE,
+        related_name="forums",
+        verbose_name=_("Handlungsfeld"),
     )
     description = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open for posts"), default=True)
@@ -106,7 +116,9 @@ class Forum(models.Model):
         verbose_name = _("forum")
         verbose_name_plural = _("forums")
         constraints = [
-            models.UniqueConstraint(fields=["consultation", "handlungsfeld"], name="unique_forum_per_field")
+            models.UniqueConstraint(
+                fields=["consultation", "handlungsfeld"], name="unique_forum_per_field"
+            )
         ]
 
     def __str__(self) -> str:
@@ -114,7 +126,9 @@ class Forum(models.Model):
 
 
 class Thread(models.Model):
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="threads", verbose_name=_("forum"))
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="threads", verbose_name=_("forum")
+    )
     title = models.CharField(_("title"), max_length=200)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,14 +148,20 @@ class Thread(models.Model):
         ordering = ["-last_post_at"]
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
-        indexes = [models.Index(fields=["forum", "is_hidden", "-last_post_at"], name="forum_thread_activity_idx")]
+        indexes = [
+            models.Index(
+                fields=["forum", "is_hidden", "-last_post_at"], name="forum_thread_activity_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
 
 class Post(ModeratedContent):
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread"))
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread")
+    )
     author = person_field(_("author"), related_name="forum_posts")
     body = models.TextField(_("text"), max_length=10000)
 
@@ -157,7 +177,9 @@ class Post(ModeratedContent):
 class PostFlag(FlagBase):
     """A resident's report of a post to the moderation; each person reports a post once."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags", verbose_name=_("post"))
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="flags", verbose_name=_("post")
+    )
     reporter = reporter_field(related_name="forum_flags")
     # This table's columns were declared without choices; the values are FlagReason's and
     # FlagResolution's all the same (foundation.moderation.Flagging and the moderation set them).
@@ -167,7 +189,11 @@ class PostFlag(FlagBase):
     class Meta(FlagBase.Meta):
         verbose_name = _("report of a post")
         verbose_name_plural = _("reports of posts")
-        constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="unique_forum_flag_per_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "reporter"], name="unique_forum_flag_per_person"
+            )
+        ]
         indexes = [models.Index(fields=["resolved_at", "created_at"], name="forum_flag_open_idx")]
 
     def __str__(self) -> str:
@@ -191,7 +217,9 @@ class ForumModerationAction(ModerationLogBase):
     action = models.CharField(_("action"), max_length=20, choices=ForumModerationActionKind.choices)
     thread = logged_object(Thread, _("thread"))
     post = logged_object(Post, _("post"))
-    target_user = person_field(_("user"), related_name="forum_moderation_actions_received", blank=True)
+    target_user = person_field(
+        _("user"), related_name="forum_moderation_actions_received", blank=True
+    )
     flags_resolved = models.PositiveIntegerField(_("reports closed"), default=0)
 
     class Meta(ModerationLogBase.Meta):
@@ -203,7 +231,10 @@ class EventRegistration(models.Model):
     """A person's registration for a forum event; cancelling keeps the row (cancelled_at)."""
 
     event = models.ForeignKey(
-        ForumEvent, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("forum event")
+        ForumEvent,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("forum event"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -220,7 +251,9 @@ class EventRegistration(models.Model):
         verbose_name_plural = _("event registrations")
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "user"], condition=Q(cancelled_at__isnull=True), name="unique_active_registration"
+                fields=["event", "user"],
+                condition=Q(cancelled_at__isnull=True),
+                name="unique_active_registration",
             )
         ]
 

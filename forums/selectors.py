@@ -34,12 +34,19 @@ __all__ = ["consultation_for"]
 
 
 def consultations_with_forums() -> QuerySet[Consultation]:
-    return Consultation.objects.published().filter(forums__isnull=False).distinct().order_by("-created_at")
+    return (
+        Consultation.objects.published()
+        .filter(forums__isnull=False)
+        .distinct()
+        .order_by("-created_at")
+    )
 
 
 def forum_overview(*, consultation: Consultation) -> list[Forum]:
     """The consultation's forums with their counters and the latest visible thread (one query)."""
-    latest = Thread.objects.filter(forum=OuterRef("pk"), is_hidden=False).order_by("-last_post_at", "-pk")
+    latest = Thread.objects.filter(forum=OuterRef("pk"), is_hidden=False).order_by(
+        "-last_post_at", "-pk"
+    )
     return list(
         Forum.objects.filter(consultation=consultation)
         .select_related("handlungsfeld")
@@ -64,7 +71,9 @@ def forum_for(*, consultation: Consultation, field_slug: str) -> Forum:
 
 def threads_page(*, forum: Forum, user: Any, page_number: Any = 1) -> Page:
     """Newest activity first; hidden threads only for the moderation."""
-    threads = Thread.objects.filter(forum=forum).select_related("author").order_by("-last_post_at", "-pk")
+    threads = (
+        Thread.objects.filter(forum=forum).select_related("author").order_by("-last_post_at", "-pk")
+    )
     if not is_coordination_office(user):
         threads = threads.filter(is_hidden=False)
     return Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
@@ -96,25 +105,35 @@ def thread_page(*, thread: Thread, user: Any, page_number: Any = 1) -> ThreadPag
     flagged: set[int] = set()
     if getattr(user, "is_authenticated", False) and page_obj.object_list:
         ids = [post.pk for post in page_obj.object_list]
-        flagged = set(PostFlag.objects.filter(reporter=user, post_id__in=ids).values_list("post_id", flat=True))
+        flagged = set(
+            PostFlag.objects.filter(reporter=user, post_id__in=ids).values_list(
+                "post_id", flat=True
+            )
+        )
     for post in page_obj.object_list:
         post.thread = thread
-    return ThreadPage(thread=thread, page_obj=page_obj, flagged_post_ids=flagged, is_moderator=is_moderator)
+    return ThreadPage(
+        thread=thread, page_obj=page_obj, flagged_post_ids=flagged, is_moderator=is_moderator
+    )
 
 
 def own_post(*, pk: int, user: User) -> Post:
-    post = Post.objects.filter(pk=pk, author=user).select_related(
-        "thread__forum__consultation", "thread__forum__handlungsfeld", "author"
-    ).first()
+    post = (
+        Post.objects.filter(pk=pk, author=user)
+        .select_related("thread__forum__consultation", "thread__forum__handlungsfeld", "author")
+        .first()
+    )
     if post is None:
         raise Http404
     return post
 
 
 def post_for(*, pk: int) -> Post:
-    post = Post.objects.filter(pk=pk).select_related(
-        "thread__forum__consultation", "thread__forum__handlungsfeld", "author"
-    ).first()
+    post = (
+        Post.objects.filter(pk=pk)
+        .select_related("thread__forum__consultation", "thread__forum__handlungsfeld", "author")
+        .first()
+    )
     if post is None:
         raise Http404
     return post

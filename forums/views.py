@@ -51,7 +51,9 @@ def forum_list(request: HttpRequest, slug: str) -> HttpResponse:
 def forum_detail(request: HttpRequest, slug: str, field_slug: str) -> HttpResponse:
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
-    page_obj = selectors.threads_page(forum=forum, user=request.user, page_number=request.GET.get("page"))
+    page_obj = selectors.threads_page(
+        forum=forum, user=request.user, page_number=request.GET.get("page")
+    )
     closed = services.forum_closed_reason(forum)
     return render(
         request,
@@ -78,7 +80,9 @@ def thread_detail(request: HttpRequest, slug: str, field_slug: str, pk: int) -> 
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     thread = selectors.thread_for(forum=forum, pk=pk)
-    view = selectors.thread_page(thread=thread, user=request.user, page_number=request.GET.get("page"))
+    view = selectors.thread_page(
+        thread=thread, user=request.user, page_number=request.GET.get("page")
+    )
     closed = services.thread_closed_reason(thread)
     return render(
         request,
@@ -106,7 +110,9 @@ def thread_create(request: HttpRequest, slug: str, field_slug: str) -> HttpRespo
     thread, status = submit_rate_limited(
         request,
         form,
-        lambda data: services.thread_create(forum=forum, author=request.user, title=data["title"], body=data["body"]),
+        lambda data: services.thread_create(
+            forum=forum, author=request.user, title=data["title"], body=data["body"]
+        ),
         limit="forum_thread",
     )
     if thread is not None:
@@ -143,8 +149,14 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
     return render(
         request,
         "forums/post_form.html",
-        {"consultation": consultation, "forum": forum, "thread": thread, "form": form, "refusal": refusal,
-         "thread_url": services.thread_url(thread)},
+        {
+            "consultation": consultation,
+            "forum": forum,
+            "thread": thread,
+            "form": form,
+            "refusal": refusal,
+            "thread_url": services.thread_url(thread),
+        },
         status=status,
     )
 
@@ -154,8 +166,16 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.own_post(pk=pk, user=request.user)
     thread = post.thread
-    form = PostForm(request.POST if request.method == "POST" else None, initial={"body": post.body}, label=_("Your corrected post"))
-    if submit_form(request, form, lambda data: services.post_edit(post=post, user=request.user, body=data["body"])):
+    form = PostForm(
+        request.POST if request.method == "POST" else None,
+        initial={"body": post.body},
+        label=_("Your corrected post"),
+    )
+    if submit_form(
+        request,
+        form,
+        lambda data: services.post_edit(post=post, user=request.user, body=data["body"]),
+    ):
         messages.success(request, _("Your post has been changed."))
         return redirect(services.post_url(post))
     if post.deleted_at or post.is_hidden:
@@ -165,8 +185,14 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "forums/post_edit.html",
-        {"post": post, "thread": thread, "forum": thread.forum, "form": form, "refusal": refusal,
-         "thread_url": services.thread_url(thread)},
+        {
+            "post": post,
+            "thread": thread,
+            "forum": thread.forum,
+            "form": form,
+            "refusal": refusal,
+            "thread_url": services.thread_url(thread),
+        },
         status=form_status(request),
     )
 
@@ -177,12 +203,19 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.own_post(pk=pk, user=request.user)
     if request.method == "POST":
         services.post_delete(post=post, user=request.user)
-        messages.success(request, _("Your post has been deleted. A note in its place keeps the thread readable."))
+        messages.success(
+            request, _("Your post has been deleted. A note in its place keeps the thread readable.")
+        )
         return redirect(services.post_url(post))
     return render(
         request,
         "forums/post_delete.html",
-        {"post": post, "thread": post.thread, "forum": post.thread.forum, "thread_url": services.thread_url(post.thread)},
+        {
+            "post": post,
+            "thread": post.thread,
+            "forum": post.thread.forum,
+            "thread_url": services.thread_url(post.thread),
+        },
     )
 
 
@@ -197,7 +230,9 @@ def post_flag(request: HttpRequest, pk: int) -> HttpResponse:
         form=FlagForm(request.POST if request.method == "POST" else None),
         flagging=services.post_flag,
         target={"post": post},
-        already_message=_("You have already reported this post. Thank you — the moderation will look at it."),
+        already_message=_(
+            "You have already reported this post. Thank you — the moderation will look at it."
+        ),
         back_url=services.post_url(post),
         template="forums/flag_form.html",
         context={"post": post, "thread": post.thread},

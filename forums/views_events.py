@@ -47,7 +47,9 @@ def event_detail(request: HttpRequest, slug: str, event_slug: str) -> HttpRespon
             "event": event,
             "registration": registration,
             "closed_reason": events.registration_closed_reason(event),
-            "refusal": None if registration else events.registration_refusal(event=event, user=request.user),
+            "refusal": None
+            if registration
+            else events.registration_refusal(event=event, user=request.user),
             "is_moderator": is_coordination_office(request.user),
         },
     )
@@ -78,7 +80,9 @@ def event_cancel(request: HttpRequest, slug: str, event_slug: str) -> HttpRespon
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     event = selectors.event_for(consultation=consultation, slug=event_slug)
     if events.cancel(event=event, user=request.user):
-        messages.success(request, _("Your registration has been cancelled. Thank you for letting us know."))
+        messages.success(
+            request, _("Your registration has been cancelled. Thank you for letting us know.")
+        )
     else:
         messages.info(request, _("You were not registered for this event."))
     return redirect(events.event_url(event))
@@ -92,7 +96,11 @@ def event_participants(request: HttpRequest, slug: str, event_slug: str) -> Http
     return render(
         request,
         "forums/event_participants.html",
-        {"consultation": consultation, "event": event, "participants": list(events.participants(event))},
+        {
+            "consultation": consultation,
+            "event": event,
+            "participants": list(events.participants(event)),
+        },
     )
 
 

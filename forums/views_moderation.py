@@ -28,21 +28,39 @@ moderation_log = kit.LogView.as_view(
 
 
 POST_ACTIONS: dict[str, kit.ActionSpec] = {
-    "hide": kit.hide_action(gettext_lazy("Hide post"), moderation.post_hide, gettext_lazy("The post is hidden.")),
-    "unhide": kit.unhide_action(gettext_lazy("Show post again"), moderation.post_unhide,
-                                gettext_lazy("The post is visible again.")),
-    "dismiss": kit.dismiss_action(moderation.flags_dismiss,
-                                  gettext_lazy("The reports are dismissed; the post stays as it is.")),
+    "hide": kit.hide_action(
+        gettext_lazy("Hide post"), moderation.post_hide, gettext_lazy("The post is hidden.")
+    ),
+    "unhide": kit.unhide_action(
+        gettext_lazy("Show post again"),
+        moderation.post_unhide,
+        gettext_lazy("The post is visible again."),
+    ),
+    "dismiss": kit.dismiss_action(
+        moderation.flags_dismiss,
+        gettext_lazy("The reports are dismissed; the post stays as it is."),
+    ),
 }
 THREAD_ACTIONS: dict[str, kit.ActionSpec] = {
-    "hide": kit.hide_action(gettext_lazy("Hide thread"), moderation.thread_hide, gettext_lazy("The thread is hidden.")),
-    "unhide": kit.unhide_action(gettext_lazy("Show thread again"), moderation.thread_unhide,
-                                gettext_lazy("The thread is visible again.")),
-    "lock": kit.lock_action(gettext_lazy("Lock thread"), moderation.thread_lock,
-                            gettext_lazy("The thread is locked: no new posts."),
-                            gettext_lazy("Locking stops new posts and edits; everything stays readable.")),
-    "unlock": kit.unlock_action(gettext_lazy("Unlock thread"), moderation.thread_unlock,
-                                gettext_lazy("The thread is unlocked.")),
+    "hide": kit.hide_action(
+        gettext_lazy("Hide thread"), moderation.thread_hide, gettext_lazy("The thread is hidden.")
+    ),
+    "unhide": kit.unhide_action(
+        gettext_lazy("Show thread again"),
+        moderation.thread_unhide,
+        gettext_lazy("The thread is visible again."),
+    ),
+    "lock": kit.lock_action(
+        gettext_lazy("Lock thread"),
+        moderation.thread_lock,
+        gettext_lazy("The thread is locked: no new posts."),
+        gettext_lazy("Locking stops new posts and edits; everything stays readable."),
+    ),
+    "unlock": kit.unlock_action(
+        gettext_lazy("Unlock thread"),
+        moderation.thread_unlock,
+        gettext_lazy("The thread is unlocked."),
+    ),
 }
 
 
@@ -59,14 +77,21 @@ class PostAction(_ActionView):
 
     def get_context(self, *, post: Post) -> dict[str, Any]:
         flags = PostFlag.objects.filter(post=post, resolved_at__isnull=True).order_by("created_at")
-        return {"post": post, "thread": post.thread, "flags": flags, "object_url": services.post_url(post)}
+        return {
+            "post": post,
+            "thread": post.thread,
+            "flags": flags,
+            "object_url": services.post_url(post),
+        }
 
 
 class ThreadAction(_ActionView):
     actions = THREAD_ACTIONS
 
     def get_target(self, pk: int) -> dict[str, Any]:
-        threads = Thread.objects.select_related("author", "forum__consultation", "forum__handlungsfeld")
+        threads = Thread.objects.select_related(
+            "author", "forum__consultation", "forum__handlungsfeld"
+        )
         return {"thread": get_object_or_404(threads, pk=pk)}
 
     def get_context(self, *, thread: Thread) -> dict[str, Any]:

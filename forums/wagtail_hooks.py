@@ -12,5 +12,10 @@ from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 @hooks.register(STAFF_LINKS_HOOK)
 def staff_links() -> list[StaffLink]:
     return [
-        StaffLink(title=_("Forum moderation"), url_name="forums:moderation_queue", allowed=is_coordination_office, order=42)
+        StaffLink(
+            title=_("Forum moderation"),
+            url_name="forums:moderation_queue",
+            allowed=is_coordination_office,
+            order=42,
+        )
     ]

@@ -24,7 +24,9 @@ class _Site:
 
     @classmethod
     def for_request(cls, request: HttpRequest | None) -> _Site:
-        domain = request.get_host() if request is not None else settings.SITE_URL.split("://", 1)[-1]
+        domain = (
+            request.get_host() if request is not None else settings.SITE_URL.split("://", 1)[-1]
+        )
         return cls(settings.WAGTAIL_SITE_NAME, domain)
 
 
@@ -73,7 +75,12 @@ class AccountAdapter(DefaultAccountAdapter):
                 html = str(content)
         enqueue(
             "foundation.tasks.send_email",
-            payload={"to": list(message.to), "subject": message.subject, "body": message.body, "html": html},
+            payload={
+                "to": list(message.to),
+                "subject": message.subject,
+                "body": message.body,
+                "html": html,
+            },
         )
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:

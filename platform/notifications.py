@@ -34,7 +34,11 @@ def notify(
     """
     if inapp:
         Notification.objects.create(
-            recipient=recipient, kind=message.kind, title=message.title, body=message.body, url=message.url
+            recipient=recipient,
+            kind=message.kind,
+            title=message.title,
+            body=message.body,
+            url=message.url,
         )
     if email and recipient.email and recipient.is_active:
         link = f"{settings.SITE_URL}{message.url}" if message.url.startswith("/") else message.url

@@ -45,14 +45,18 @@ class RelayResult:
     broker_down: bool = False
 
 
-def enqueue(task: str, *, payload: dict[str, Any], dedupe_key: str | None = None) -> OutboxMessage | None:
+def enqueue(
+    task: str, *, payload: dict[str, Any], dedupe_key: str | None = None
+) -> OutboxMessage | None:
     """Queue `task(**payload)` to run after the caller's transaction commits.
 
     Returns None when `dedupe_key` was used before (the message was queued already).
     """
     try:
         with transaction.atomic():
-            message = OutboxMessage.objects.create(task=task, payload=payload, dedupe_key=dedupe_key)
+            message = OutboxMessage.objects.create(
+                task=task, payload=payload, dedupe_key=dedupe_key
+            )
     except IntegrityError:
         if dedupe_key is None:
             raise
@@ -125,7 +129,10 @@ def _relay(message_id: int) -> bool:
             error = exc
             logger.warning(
                 "Outbox message %s (%s) not relayed, attempt %s: %s",
-                message.pk, message.task, message.attempts, exc,
+                message.pk,
+                message.task,
+                message.attempts,
+                exc,
             )
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             message.save(update_fields=["attempts", "last_error"])

@@ -57,7 +57,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.account_delete(user=request.user)
         logout(request)
-        messages.success(request, _("Your account has been deleted. Your contributions remain as “Deleted account”."))
+        messages.success(
+            request,
+            _("Your account has been deleted. Your contributions remain as “Deleted account”."),
+        )
         return redirect("home")
     return render(request, "foundation/account_delete.html", {"form": form})
 
@@ -71,7 +74,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
     page = Paginator(items, 25).get_page(request.GET.get("page"))
     unread = selectors.unread_notification_count(user=request.user)
-    return render(request, "foundation/notifications.html", {"page_obj": page, "unread_count": unread})
+    return render(
+        request, "foundation/notifications.html", {"page_obj": page, "unread_count": unread}
+    )
 
 
 @login_required

@@ -114,29 +114,29 @@ LIMITS: dict[str, Limit] = {
         ),
     ),
     "forum_post": Limit(
-            "10/5m",
-            ngettext_lazy(
-                "You have written %(count)d forum post %(period)s. Please wait a few minutes and send it again.",
-                "You have written %(count)d forum posts %(period)s. Please wait a few minutes and send it again.",
-                "count",
-            ),
+        "10/5m",
+        ngettext_lazy(
+            "You have written %(count)d forum post %(period)s. Please wait a few minutes and send it again.",
+            "You have written %(count)d forum posts %(period)s. Please wait a few minutes and send it again.",
+            "count",
         ),
+    ),
     "forum_thread": Limit(
-            "5/h",
-            ngettext_lazy(
-                "You have started %(count)d thread %(period)s. Please wait a while before you start another one.",
-                "You have started %(count)d threads %(period)s. Please wait a while before you start another one.",
-                "count",
-            ),
+        "5/h",
+        ngettext_lazy(
+            "You have started %(count)d thread %(period)s. Please wait a while before you start another one.",
+            "You have started %(count)d threads %(period)s. Please wait a while before you start another one.",
+            "count",
         ),
+    ),
     "event_registration": Limit(
-            "30/h",
-            ngettext_lazy(
-                "You have registered or cancelled once %(period)s. Please wait a while.",
-                "You have registered or cancelled %(count)d times %(period)s. Please wait a while.",
-                "count",
-            ),
+        "30/h",
+        ngettext_lazy(
+            "You have registered or cancelled once %(period)s. Please wait a while.",
+            "You have registered or cancelled %(count)d times %(period)s. Please wait a while.",
+            "count",
         ),
+    ),
 }
 
 

@@ -124,7 +124,9 @@ def is_active_participant(user: Any) -> bool:
         if cached is None:
             from allauth.account.models import EmailAddress
 
-            cached = user.is_superuser or EmailAddress.objects.filter(user=user, verified=True).exists()
+            cached = (
+                user.is_superuser or EmailAddress.objects.filter(user=user, verified=True).exists()
+            )
             if timeout:
                 cache.set(key, cached, timeout)
         user._verified_cache = cached
@@ -161,7 +163,9 @@ def is_reviewer(user: Any) -> bool:
     return bool(department_ids(user))
 
 
-def role_required(allowed: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def role_required(
+    allowed: Callable[[Any], bool],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """View decorator for staff pages: visitors are sent to sign in, signed-in people for
     whom `allowed(user)` is false get 403."""
 

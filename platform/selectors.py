@@ -129,8 +129,10 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             .order_by("pk")
         )
         rows = [_serialise(obj, skip={forward.name}) for obj in queryset.iterator(chunk_size=500)]
-        key = model._meta.label_lower if forward.name in {"user", "author", "recipient"} else (
-            f"{model._meta.label_lower}.{forward.name}"
+        key = (
+            model._meta.label_lower
+            if forward.name in {"user", "author", "recipient"}
+            else (f"{model._meta.label_lower}.{forward.name}")
         )
         if rows:
             contributions.setdefault(key, []).extend(rows)

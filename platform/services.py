@@ -96,7 +96,9 @@ def block_refusal(*, actor: Any, user: User) -> str | None:
     if user.is_superuser:
         return _("Administrator accounts cannot be blocked.")
     if is_coordination_office(user):
-        return _("Members of the coordination office cannot be blocked here; remove their role in the admin first.")
+        return _(
+            "Members of the coordination office cannot be blocked here; remove their role in the admin first."
+        )
     return None
 
 
@@ -121,7 +123,9 @@ def account_block(*, actor: Any, user: User, reason: str) -> User:
 @transaction.atomic
 def account_unblock(*, actor: Any, user: User) -> User:
     if actor is not SYSTEM and not may_block_accounts(actor):
-        raise ValidationError(_("Only the coordination office may block accounts."), code="not_allowed")
+        raise ValidationError(
+            _("Only the coordination office may block accounts."), code="not_allowed"
+        )
     User.objects.filter(pk=user.pk).update(blocked_at=None, blocked_reason="")
     user.refresh_from_db(fields=["blocked_at", "blocked_reason"])
     return user

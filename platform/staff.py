@@ -40,7 +40,9 @@ def staff_links_for(user: Any) -> list[dict[str, str]]:
 
 
 def _may_use_wagtail_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.has_perm("wagtailadmin.access_admin")
+    return bool(getattr(user, "is_authenticated", False)) and user.has_perm(
+        "wagtailadmin.access_admin"
+    )
 
 
 @hooks.register(STAFF_LINKS_HOOK)
@@ -48,6 +50,9 @@ def administration_link() -> list[StaffLink]:
     """The foundation's own staff link: the Wagtail admin, for everyone allowed into it."""
     return [
         StaffLink(
-            title=_("Administration"), url_name="wagtailadmin_home", allowed=_may_use_wagtail_admin, order=900
+            title=_("Administration"),
+            url_name="wagtailadmin_home",
+            allowed=_may_use_wagtail_admin,
+            order=900,
         )
     ]

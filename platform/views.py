@@ -74,7 +74,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": _check("broker", _broker),
     }
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -84,7 +86,9 @@ def ratelimited(request: HttpRequest, exception: Exception | None = None) -> Htt
         {
             "status": 429,
             "title": _("Too many requests"),
-            "text": _("You did this too often in a short time. Please wait a moment and try again."),
+            "text": _(
+                "You did this too often in a short time. Please wait a moment and try again."
+            ),
         },
         status=429,
     )
@@ -120,7 +124,11 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(
         request,
         "foundation/error.html",
-        {"status": 400, "title": _("Bad request"), "text": _("The request could not be understood.")},
+        {
+            "status": 400,
+            "title": _("Bad request"),
+            "text": _("The request could not be understood."),
+        },
         status=400,
     )
 

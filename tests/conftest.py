@@ -7,15 +7,20 @@ from tests import template_database
 
 @pytest.fixture(scope="session")
 def _sqlite_template(
-    django_db_modify_db_settings_parallel_suffix, django_db_createdb, django_db_use_migrations, django_db_blocker
+    django_db_modify_db_settings_parallel_suffix,
+    django_db_createdb,
+    django_db_use_migrations,
+    django_db_blocker,
 ) -> Iterator[bool]:
     """Embedded runs: this worker's in-memory test database starts as a copy of one migrated
     template (tests/template_database.py). PostgreSQL, `--create-db` and `--nomigrations`
     keep pytest-django's own behaviour."""
     from django.conf import settings
 
-    if django_db_createdb or not django_db_use_migrations or not template_database.in_memory_sqlite(
-        settings.DATABASES["default"]
+    if (
+        django_db_createdb
+        or not django_db_use_migrations
+        or not template_database.in_memory_sqlite(settings.DATABASES["default"])
     ):
         yield False
         return
@@ -61,9 +66,14 @@ def _isolated_cache(settings):
     if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
         database = 12 + int(worker[2:] or 0) if worker.startswith("gw") else 12
-        location = re.sub(r"(/\d+)?$", f"/{database}", settings.CACHES["default"]["LOCATION"], count=1)
+        location = re.sub(
+            r"(/\d+)?$", f"/{database}", settings.CACHES["default"]["LOCATION"], count=1
+        )
         if settings.CACHES["default"]["LOCATION"] != location:
-            settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": location}}
+            settings.CACHES = {
+                **settings.CACHES,
+                "default": {**settings.CACHES["default"], "LOCATION": location},
+            }
     cache.clear()
 
 
@@ -74,7 +84,6 @@ def _german_by_default(settings):
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
-
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from ..navigation import site_navigation, site_root
 
 register = template.Library()
 
+
 def _root(context: dict[str, Any]) -> Page | None:
     request = context.get("request")
     return site_root(request) if request is not None else None

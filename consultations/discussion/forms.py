@@ -19,11 +19,15 @@ class CommentForm(forms.Form):
         help_text=_("At most 5000 characters. Please stay fair and on topic."),
         error_messages={
             "required": _("Please write a comment before sending it."),
-            "max_length": _("A comment can have at most %(limit_value)d characters; yours has %(show_value)d."),
+            "max_length": _(
+                "A comment can have at most %(limit_value)d characters; yours has %(show_value)d."
+            ),
         },
     )
 
-    def __init__(self, *args: object, label: str | None = None, prefix_id: str = "", **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, label: str | None = None, prefix_id: str = "", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         if label:
             self.fields["body"].label = label

@@ -15,9 +15,19 @@ __all__ = ["Comment", "Flag", "FlagResolution", "ModerationAction", "ModerationA
 class Comment(ModeratedContent):
     """A comment on a proposal; replies go one level deep."""
 
-    proposal = models.ForeignKey("consultations.Proposal", on_delete=models.CASCADE, related_name="comments", verbose_name=_("proposal"))
+    proposal = models.ForeignKey(
+        "consultations.Proposal",
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("proposal"),
+    )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("reply to")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("reply to"),
     )
     author = person_field(_("author"), related_name="proposal_comments")
     body = models.TextField(_("text"), max_length=5000)
@@ -29,7 +39,9 @@ class Comment(ModeratedContent):
             models.Index(fields=["proposal", "parent", "created_at"], name="comment_thread_idx"),
             # The first page of a busy discussion: top-level comments in order, no sort step.
             models.Index(
-                fields=["proposal", "created_at", "id"], condition=Q(parent__isnull=True), name="comment_toplevel_idx"
+                fields=["proposal", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                name="comment_toplevel_idx",
             ),
         ]
 
@@ -72,16 +84,22 @@ class Flag(FlagBase):
                 name="flag_has_exactly_one_target",
             ),
             models.UniqueConstraint(
-                fields=["reporter", "proposal"], condition=Q(proposal__isnull=False), name="unique_flag_per_proposal"
+                fields=["reporter", "proposal"],
+                condition=Q(proposal__isnull=False),
+                name="unique_flag_per_proposal",
             ),
             models.UniqueConstraint(
-                fields=["reporter", "comment"], condition=Q(comment__isnull=False), name="unique_flag_per_comment"
+                fields=["reporter", "comment"],
+                condition=Q(comment__isnull=False),
+                name="unique_flag_per_comment",
             ),
         ]
         indexes = [models.Index(fields=["resolved_at", "created_at"], name="flag_open_idx")]
 
     def __str__(self) -> str:
-        target = f"proposal {self.proposal_id}" if self.proposal_id else f"comment {self.comment_id}"
+        target = (
+            f"proposal {self.proposal_id}" if self.proposal_id else f"comment {self.comment_id}"
+        )
         return f"{self.get_reason_display()}: {target}"
 
 

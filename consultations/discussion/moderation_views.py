@@ -63,29 +63,65 @@ def moderation_blocked(request: HttpRequest) -> HttpResponse:
 BLOCK_HELP = gettext_lazy("Recorded in the log and kept with the account. Please be specific.")
 
 PROPOSAL_ACTIONS: dict[str, kit.ActionSpec] = {
-    "hide": kit.hide_action(gettext_lazy("Hide proposal"), moderation.proposal_hide, gettext_lazy("The proposal is hidden.")),
-    "unhide": kit.unhide_action(gettext_lazy("Show proposal again"), moderation.proposal_unhide,
-                                gettext_lazy("The proposal is visible again.")),
-    "lock": kit.lock_action(gettext_lazy("Lock proposal"), moderation.proposal_lock,
-                            gettext_lazy("The proposal is locked: no new comments, supports or points."),
-                            gettext_lazy("Locking stops new comments, supports and points; everything stays visible.")),
-    "unlock": kit.unlock_action(gettext_lazy("Unlock proposal"), moderation.proposal_unlock,
-                                gettext_lazy("The proposal is unlocked.")),
-    "dismiss": kit.dismiss_action(moderation.flags_dismiss,
-                                  gettext_lazy("The reports are dismissed; the proposal stays as it is.")),
+    "hide": kit.hide_action(
+        gettext_lazy("Hide proposal"),
+        moderation.proposal_hide,
+        gettext_lazy("The proposal is hidden."),
+    ),
+    "unhide": kit.unhide_action(
+        gettext_lazy("Show proposal again"),
+        moderation.proposal_unhide,
+        gettext_lazy("The proposal is visible again."),
+    ),
+    "lock": kit.lock_action(
+        gettext_lazy("Lock proposal"),
+        moderation.proposal_lock,
+        gettext_lazy("The proposal is locked: no new comments, supports or points."),
+        gettext_lazy("Locking stops new comments, supports and points; everything stays visible."),
+    ),
+    "unlock": kit.unlock_action(
+        gettext_lazy("Unlock proposal"),
+        moderation.proposal_unlock,
+        gettext_lazy("The proposal is unlocked."),
+    ),
+    "dismiss": kit.dismiss_action(
+        moderation.flags_dismiss,
+        gettext_lazy("The reports are dismissed; the proposal stays as it is."),
+    ),
 }
 COMMENT_ACTIONS: dict[str, kit.ActionSpec] = {
-    "hide": kit.hide_action(gettext_lazy("Hide comment"), moderation.comment_hide, gettext_lazy("The comment is hidden.")),
-    "unhide": kit.unhide_action(gettext_lazy("Show comment again"), moderation.comment_unhide,
-                                gettext_lazy("The comment is visible again.")),
-    "dismiss": kit.dismiss_action(moderation.flags_dismiss,
-                                  gettext_lazy("The reports are dismissed; the comment stays as it is.")),
+    "hide": kit.hide_action(
+        gettext_lazy("Hide comment"),
+        moderation.comment_hide,
+        gettext_lazy("The comment is hidden."),
+    ),
+    "unhide": kit.unhide_action(
+        gettext_lazy("Show comment again"),
+        moderation.comment_unhide,
+        gettext_lazy("The comment is visible again."),
+    ),
+    "dismiss": kit.dismiss_action(
+        moderation.flags_dismiss,
+        gettext_lazy("The reports are dismissed; the comment stays as it is."),
+    ),
 }
 USER_ACTIONS: dict[str, kit.ActionSpec] = {
-    "block": kit.ActionSpec(gettext_lazy("Block user"), gettext_lazy("Block"), True, moderation.user_block,
-                            gettext_lazy("The user is blocked and can no longer post."), BLOCK_HELP, danger=True),
-    "unblock": kit.ActionSpec(gettext_lazy("Unblock user"), gettext_lazy("Unblock"), False, moderation.user_unblock,
-                              gettext_lazy("The user is unblocked.")),
+    "block": kit.ActionSpec(
+        gettext_lazy("Block user"),
+        gettext_lazy("Block"),
+        True,
+        moderation.user_block,
+        gettext_lazy("The user is blocked and can no longer post."),
+        BLOCK_HELP,
+        danger=True,
+    ),
+    "unblock": kit.ActionSpec(
+        gettext_lazy("Unblock user"),
+        gettext_lazy("Unblock"),
+        False,
+        moderation.user_unblock,
+        gettext_lazy("The user is unblocked."),
+    ),
 }
 
 
@@ -101,10 +137,16 @@ class ProposalAction(_ActionView):
     actions = PROPOSAL_ACTIONS
 
     def get_target(self, pk: int) -> dict[str, Any]:
-        return {"proposal": get_object_or_404(Proposal.objects.select_related("author", "consultation"), pk=pk)}
+        return {
+            "proposal": get_object_or_404(
+                Proposal.objects.select_related("author", "consultation"), pk=pk
+            )
+        }
 
     def get_context(self, *, proposal: Proposal) -> dict[str, Any]:
-        flags = Flag.objects.filter(proposal=proposal, resolved_at__isnull=True).select_related("reporter")
+        flags = Flag.objects.filter(proposal=proposal, resolved_at__isnull=True).select_related(
+            "reporter"
+        )
         return {"proposal": proposal, "flags": flags, "object_url": proposal_url(proposal)}
 
 
@@ -112,11 +154,22 @@ class CommentAction(_ActionView):
     actions = COMMENT_ACTIONS
 
     def get_target(self, pk: int) -> dict[str, Any]:
-        return {"comment": get_object_or_404(Comment.objects.select_related("author", "proposal__consultation"), pk=pk)}
+        return {
+            "comment": get_object_or_404(
+                Comment.objects.select_related("author", "proposal__consultation"), pk=pk
+            )
+        }
 
     def get_context(self, *, comment: Comment) -> dict[str, Any]:
-        flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).select_related("reporter")
-        return {"comment": comment, "proposal": comment.proposal, "flags": flags, "object_url": comment_url(comment)}
+        flags = Flag.objects.filter(comment=comment, resolved_at__isnull=True).select_related(
+            "reporter"
+        )
+        return {
+            "comment": comment,
+            "proposal": comment.proposal,
+            "flags": flags,
+            "object_url": comment_url(comment),
+        }
 
 
 class UserAction(_ActionView):
@@ -126,7 +179,10 @@ class UserAction(_ActionView):
         return {"user": get_object_or_404(User, pk=pk)}
 
     def get_context(self, *, user: User) -> dict[str, Any]:
-        return {"target_user": user, "recent_actions": selectors.moderation_log(target_user_id=user.pk)[:10]}
+        return {
+            "target_user": user,
+            "recent_actions": selectors.moderation_log(target_user_id=user.pk)[:10],
+        }
 
 
 proposal_action = ProposalAction.as_view()

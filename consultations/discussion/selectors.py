@@ -52,7 +52,11 @@ def discussion_for(*, proposal: Proposal, user: Any, page_number: Any = 1) -> Di
     if getattr(user, "is_authenticated", False) and page_obj.object_list:
         ids = [comment.pk for comment in page_obj.object_list]
         ids += [reply.pk for comment in page_obj.object_list for reply in comment.replies.all()]
-        flagged = set(Flag.objects.filter(reporter=user, comment_id__in=ids).values_list("comment_id", flat=True))
+        flagged = set(
+            Flag.objects.filter(reporter=user, comment_id__in=ids).values_list(
+                "comment_id", flat=True
+            )
+        )
     closed = discussion_closed_reason(proposal)
     refusal = closed or participation_refusal(user)
     return Discussion(
@@ -92,7 +96,9 @@ def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[ProposalOrComm
     comment_ids = [row["comment_id"] for row in rows if row["comment_id"]]
     proposals = Proposal.objects.select_related("author", "consultation").in_bulk(proposal_ids)
     comments = Comment.objects.select_related("author", "proposal").in_bulk(comment_ids)
-    flags = open_flags_by_target(Flag.objects.select_related("reporter"), rows, targets=FLAG_TARGETS)
+    flags = open_flags_by_target(
+        Flag.objects.select_related("reporter"), rows, targets=FLAG_TARGETS
+    )
     groups = []
     for row in rows:
         column = "proposal_id" if row["proposal_id"] else "comment_id"
@@ -108,7 +114,9 @@ def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[ProposalOrComm
     return page_obj, groups
 
 
-def moderation_log(*, target_user_id: int | None = None, action: str = "") -> QuerySet[ModerationAction]:
+def moderation_log(
+    *, target_user_id: int | None = None, action: str = ""
+) -> QuerySet[ModerationAction]:
     actions = ModerationAction.objects.select_related("actor", "proposal", "comment", "target_user")
     if target_user_id:
         actions = actions.filter(target_user_id=target_user_id)

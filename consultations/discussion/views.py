@@ -59,7 +59,9 @@ def comment_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     comment, status = submit_rate_limited(
         request,
         form,
-        lambda data: discussion.comment_create(proposal=proposal, author=request.user, body=data["body"], parent=parent),
+        lambda data: discussion.comment_create(
+            proposal=proposal, author=request.user, body=data["body"], parent=parent
+        ),
         limit="comment",
         limit_field="body",
     )
@@ -80,17 +82,30 @@ def comment_create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
-    form = CommentForm(request.POST or None, initial={"body": comment.body}, label=_("Your corrected comment"))
-    if submit_form(request, form, lambda data: discussion.comment_edit(comment=comment, user=request.user, body=data["body"])):
+    form = CommentForm(
+        request.POST or None, initial={"body": comment.body}, label=_("Your corrected comment")
+    )
+    if submit_form(
+        request,
+        form,
+        lambda data: discussion.comment_edit(comment=comment, user=request.user, body=data["body"]),
+    ):
         messages.success(request, _("Your comment has been changed."))
         return redirect(comment_url(comment))
     if comment.deleted_at or comment.is_hidden:
         refusal = _("This comment can no longer be changed.")
     else:
         refusal = discussion.comment_refusal(proposal=comment.proposal, user=request.user)
-    context = {"comment": comment, "proposal": comment.proposal, "form": form, "refusal": refusal,
-               "proposal_url": proposal_url(comment.proposal)}
-    return render(request, "consultations/discussion/comment_edit.html", context, status=form_status(request))
+    context = {
+        "comment": comment,
+        "proposal": comment.proposal,
+        "form": form,
+        "refusal": refusal,
+        "proposal_url": proposal_url(comment.proposal),
+    }
+    return render(
+        request, "consultations/discussion/comment_edit.html", context, status=form_status(request)
+    )
 
 
 @login_required
@@ -99,19 +114,30 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     if request.method == "POST":
         discussion.comment_delete(comment=comment, user=request.user)
-        messages.success(request, _("Your comment has been deleted. A note in its place keeps the thread readable."))
+        messages.success(
+            request,
+            _("Your comment has been deleted. A note in its place keeps the thread readable."),
+        )
         return redirect(comment_url(comment))
-    context = {"comment": comment, "proposal": comment.proposal, "proposal_url": proposal_url(comment.proposal)}
+    context = {
+        "comment": comment,
+        "proposal": comment.proposal,
+        "proposal_url": proposal_url(comment.proposal),
+    }
     return render(request, "consultations/discussion/comment_delete.html", context)
 
 
-ALREADY_FLAGGED = gettext_lazy("You have already reported this. Thank you — the moderation will look at it.")
+ALREADY_FLAGGED = gettext_lazy(
+    "You have already reported this. Thank you — the moderation will look at it."
+)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("proposal__consultation", "author"), pk=pk)
+    comment = get_object_or_404(
+        Comment.objects.select_related("proposal__consultation", "author"), pk=pk
+    )
     return flag_page(
         request,
         form=FlagForm(request.POST or None),
@@ -120,7 +146,11 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
         already_message=ALREADY_FLAGGED,
         back_url=comment_url(comment),
         template="consultations/discussion/flag_form.html",
-        context={"target_label": _("Report a comment"), "comment": comment, "proposal": comment.proposal},
+        context={
+            "target_label": _("Report a comment"),
+            "comment": comment,
+            "proposal": comment.proposal,
+        },
     )
 
 

@@ -15,7 +15,10 @@ class ExportRequestForm(forms.Form):
         label=_("Consultation"),
         queryset=Consultation.objects.order_by("-created_at"),
         empty_label=None,
-        error_messages={"required": _("Please choose a consultation."), "invalid_choice": _("Please choose a consultation.")},
+        error_messages={
+            "required": _("Please choose a consultation."),
+            "invalid_choice": _("Please choose a consultation."),
+        },
     )
     format = forms.ChoiceField(
         label=_("File format"),

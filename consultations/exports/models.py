@@ -24,13 +24,21 @@ class ExportJob(models.Model):
     """A file of all proposals of a consultation, built in the background by a Celery task."""
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("requested by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("requested by"),
     )
     consultation = models.ForeignKey(
-        "foundation.Consultation", on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("consultation")
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+        verbose_name=_("consultation"),
     )
     format = models.CharField(_("format"), max_length=10, choices=ExportFormat.choices)
-    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error = models.TextField(_("error"), blank=True)
@@ -44,7 +52,8 @@ class ExportJob(models.Model):
         verbose_name_plural = _("exports")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="done") | Q(finished_at__isnull=False), name="export_done_has_finish_time"
+                condition=~Q(status="done") | Q(finished_at__isnull=False),
+                name="export_done_has_finish_time",
             ),
         ]
 

@@ -10,4 +10,8 @@ from .models import ExportJob
 
 
 def exports_of(*, user: User) -> QuerySet[ExportJob]:
-    return ExportJob.objects.filter(requested_by=user).select_related("consultation").order_by("-created_at", "-pk")
+    return (
+        ExportJob.objects.filter(requested_by=user)
+        .select_related("consultation")
+        .order_by("-created_at", "-pk")
+    )

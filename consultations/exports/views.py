@@ -23,18 +23,29 @@ def export_list(request: HttpRequest) -> HttpResponse:
     form = ExportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         job = exports.export_request(
-            user=request.user, consultation=form.cleaned_data["consultation"], format=form.cleaned_data["format"]
+            user=request.user,
+            consultation=form.cleaned_data["consultation"],
+            format=form.cleaned_data["format"],
         )
         job.refresh_from_db()
         if job.status == ExportStatus.DONE:
             messages.success(request, _("Your export is ready for download."))
         elif job.status == ExportStatus.FAILED:
-            messages.error(request, _("The export could not be built. The error is shown in the list."))
+            messages.error(
+                request, _("The export could not be built. The error is shown in the list.")
+            )
         else:
-            messages.success(request, _("Your export is being built. Reload this page in a moment to download it."))
+            messages.success(
+                request,
+                _("Your export is being built. Reload this page in a moment to download it."),
+            )
         return redirect("consultations:export_list")
-    page_obj = Paginator(selectors.exports_of(user=request.user), 25).get_page(request.GET.get("page"))
-    pending = any(job.status in (ExportStatus.PENDING, ExportStatus.RUNNING) for job in page_obj.object_list)
+    page_obj = Paginator(selectors.exports_of(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    pending = any(
+        job.status in (ExportStatus.PENDING, ExportStatus.RUNNING) for job in page_obj.object_list
+    )
     return render(
         request,
         "consultations/moderation/exports.html",
@@ -55,6 +66,8 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     filename = job.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
     response["Cache-Control"] = "private, no-store"
     return response

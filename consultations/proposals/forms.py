@@ -48,7 +48,9 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
         choices=ProposalKind.choices,
         widget=forms.RadioSelect,
         initial=ProposalKind.MEASURE,
-        help_text=_("A goal describes what should be achieved; a measure describes a concrete step towards it."),
+        help_text=_(
+            "A goal describes what should be achieved; a measure describes a concrete step towards it."
+        ),
         error_messages={"required": _("Please choose whether you propose a goal or a measure.")},
     )
     title = forms.CharField(
@@ -58,8 +60,12 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
         help_text=_("A short, telling title (5 to 200 characters)."),
         error_messages={
             "required": _("Please enter a title."),
-            "min_length": _("The title is too short: please use at least %(limit_value)d characters."),
-            "max_length": _("The title is too long: at most %(limit_value)d characters are allowed (you entered %(show_value)d)."),
+            "min_length": _(
+                "The title is too short: please use at least %(limit_value)d characters."
+            ),
+            "max_length": _(
+                "The title is too long: at most %(limit_value)d characters are allowed (you entered %(show_value)d)."
+            ),
         },
     )
     body = forms.CharField(
@@ -68,11 +74,13 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_(
             "Describe your proposal. Blank lines start a new paragraph. You may use the HTML tags "
-            "<strong>, <em>, <ul>, <ol>, <li> and <a href=\"…\">; everything else is removed."
+            '<strong>, <em>, <ul>, <ol>, <li> and <a href="…">; everything else is removed.'
         ),
         error_messages={
             "required": _("Please describe your proposal."),
-            "max_length": _("The description is too long: at most %(limit_value)d characters are allowed (you entered %(show_value)d)."),
+            "max_length": _(
+                "The description is too long: at most %(limit_value)d characters are allowed (you entered %(show_value)d)."
+            ),
         },
     )
     handlungsfeld = forms.ModelChoiceField(
@@ -94,7 +102,10 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
     )
     scope = forms.ChoiceField(
         label=_("Where should the proposal apply?"),
-        choices=[(SCOPE_REGION, _("In the whole region")), (SCOPE_MUNICIPALITIES, _("In selected municipalities"))],
+        choices=[
+            (SCOPE_REGION, _("In the whole region")),
+            (SCOPE_MUNICIPALITIES, _("In selected municipalities")),
+        ],
         widget=forms.RadioSelect,
         initial=SCOPE_REGION,
         error_messages={"required": _("Please choose where the proposal should apply.")},
@@ -123,7 +134,13 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, consultation: Consultation, instance: Proposal | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        consultation: Consultation,
+        instance: Proposal | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.consultation = consultation
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
@@ -152,7 +169,9 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
         self.fields["municipalities"].queryset = (
             municipalities if municipalities.exists() else Municipality.objects.all()
         )
-        self.fields["source_event"].queryset = ForumEvent.objects.filter(consultation=consultation).order_by("starts_at")
+        self.fields["source_event"].queryset = ForumEvent.objects.filter(
+            consultation=consultation
+        ).order_by("starts_at")
         self.fields["source_thread"].queryset = (
             Thread.objects.filter(forum__consultation=consultation, is_hidden=False)
             .select_related("forum")

@@ -44,12 +44,20 @@ class Proposal(models.Model):
     """A goal (Ziel) or measure (Maßnahme) proposed by a resident or a forum."""
 
     consultation = models.ForeignKey(
-        "foundation.Consultation", on_delete=models.CASCADE, related_name="proposals", verbose_name=_("consultation")
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("consultation"),
     )
     handlungsfeld = models.ForeignKey(
-        "foundation.Handlungsfeld", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("Handlungsfeld")
+        "foundation.Handlungsfeld",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("Handlungsfeld"),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=ProposalKind.choices, default=ProposalKind.MEASURE)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ProposalKind.choices, default=ProposalKind.MEASURE
+    )
     goal = models.ForeignKey(
         "self",
         verbose_name=_("belongs to goal"),
@@ -71,7 +79,10 @@ class Proposal(models.Model):
     )
     is_region_wide = models.BooleanField(_("whole region"), default=True)
     municipalities = models.ManyToManyField(
-        "foundation.Municipality", blank=True, related_name="proposals", verbose_name=_("municipalities")
+        "foundation.Municipality",
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("municipalities"),
     )
     source_event = models.ForeignKey(
         "forums.ForumEvent",
@@ -90,7 +101,11 @@ class Proposal(models.Model):
         verbose_name=_("from forum thread"),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PUBLISHED, db_index=True
+        _("status"),
+        max_length=20,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PUBLISHED,
+        db_index=True,
     )
     merged_into = models.ForeignKey(
         "self",
@@ -111,21 +126,27 @@ class Proposal(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     # Idempotency key of the submit form: a second POST with the same token finds this row.
-    submission_token = models.UUIDField(_("submission token"), null=True, blank=True, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         indexes = [
-            models.Index(fields=["consultation", "handlungsfeld", "-support_count"], name="proposal_field_support_idx"),
+            models.Index(
+                fields=["consultation", "handlungsfeld", "-support_count"],
+                name="proposal_field_support_idx",
+            ),
             models.Index(fields=["consultation", "-support_count"], name="proposal_support_idx"),
             models.Index(fields=["consultation", "-comment_count"], name="proposal_comment_idx"),
             models.Index(fields=["consultation", "-created_at"], name="proposal_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(goal__isnull=True) | Q(kind=ProposalKind.MEASURE), name="only_measures_have_goal"
+                condition=Q(goal__isnull=True) | Q(kind=ProposalKind.MEASURE),
+                name="only_measures_have_goal",
             ),
         ]
 
@@ -142,13 +163,21 @@ class Proposal(models.Model):
     def support_refusal(self) -> str | None:
         """Why the proposal does not collect supports or priority points, or None."""
         if self.status == ProposalStatus.WITHDRAWN:
-            return gettext("This proposal has been withdrawn by its author and cannot be supported any more.")
+            return gettext(
+                "This proposal has been withdrawn by its author and cannot be supported any more."
+            )
         if self.status == ProposalStatus.MERGED:
-            return gettext("This proposal has been merged into another one. Please support that one instead.")
+            return gettext(
+                "This proposal has been merged into another one. Please support that one instead."
+            )
         if self.is_hidden:
-            return gettext("This proposal has been hidden by the moderation and cannot be supported.")
+            return gettext(
+                "This proposal has been hidden by the moderation and cannot be supported."
+            )
         if self.is_locked:
-            return gettext("This proposal has been locked by the moderation and cannot be supported.")
+            return gettext(
+                "This proposal has been locked by the moderation and cannot be supported."
+            )
         return None
 
     @property
@@ -162,16 +191,22 @@ class Proposal(models.Model):
         if self.status == ProposalStatus.WITHDRAWN:
             return gettext("This proposal was withdrawn by its author; the discussion is closed.")
         if self.status in CLOSED_STATUSES:
-            return gettext("This proposal was merged into another one; please continue the discussion there.")
+            return gettext(
+                "This proposal was merged into another one; please continue the discussion there."
+            )
         if self.is_locked:
-            return gettext("The moderation has locked this proposal; no new comments can be written.")
+            return gettext(
+                "The moderation has locked this proposal; no new comments can be written."
+            )
         return None
 
     def review_refusal(self) -> str | None:
         """Why the proposal cannot go through the departments' review (it no longer stands on
         its own: withdrawn, hidden or merged), or None. `REVIEWABLE` is the same rule as a filter."""
         if self.is_hidden or self.merged_into_id or self.status in CLOSED_STATUSES:
-            return gettext("“%(title)s” is withdrawn, hidden or merged and cannot be reviewed.") % {"title": self.title}
+            return gettext("“%(title)s” is withdrawn, hidden or merged and cannot be reviewed.") % {
+                "title": self.title
+            }
         return None
 
     def edit_refusal(self) -> str | None:
@@ -184,16 +219,23 @@ class Proposal(models.Model):
 class Support(models.Model):
     """One support per person and proposal; the unique constraint is the guard."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports", verbose_name=_("proposal"))
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="supports", verbose_name=_("proposal")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="supports",
+        verbose_name=_("user"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("support")
         verbose_name_plural = _("supports")
-        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="unique_support_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="unique_support_per_user")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.proposal_id}"
@@ -207,13 +249,22 @@ class PriorityBudget(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="priority_budgets", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="priority_budgets",
+        verbose_name=_("user"),
     )
     consultation = models.ForeignKey(
-        "foundation.Consultation", on_delete=models.CASCADE, related_name="priority_budgets", verbose_name=_("consultation")
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="priority_budgets",
+        verbose_name=_("consultation"),
     )
     handlungsfeld = models.ForeignKey(
-        "foundation.Handlungsfeld", on_delete=models.CASCADE, related_name="priority_budgets", verbose_name=_("Handlungsfeld")
+        "foundation.Handlungsfeld",
+        on_delete=models.CASCADE,
+        related_name="priority_budgets",
+        verbose_name=_("Handlungsfeld"),
     )
     budget = models.PositiveSmallIntegerField(_("points available"))
     spent = models.PositiveSmallIntegerField(_("points spent"), default=0)
@@ -225,7 +276,9 @@ class PriorityBudget(models.Model):
             models.UniqueConstraint(
                 fields=["user", "consultation", "handlungsfeld"], name="unique_priority_budget"
             ),
-            models.CheckConstraint(condition=Q(spent__lte=F("budget")), name="priority_spent_within_budget"),
+            models.CheckConstraint(
+                condition=Q(spent__lte=F("budget")), name="priority_spent_within_budget"
+            ),
             models.CheckConstraint(condition=Q(spent__gte=0), name="priority_spent_not_negative"),
         ]
 
@@ -241,13 +294,22 @@ class PriorityAllocation(models.Model):
     """Points one person gave to one proposal; their sum per field is bounded by PriorityBudget."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="priority_allocations", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="priority_allocations",
+        verbose_name=_("user"),
     )
     proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="priority_allocations", verbose_name=_("proposal")
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="priority_allocations",
+        verbose_name=_("proposal"),
     )
     handlungsfeld = models.ForeignKey(
-        "foundation.Handlungsfeld", on_delete=models.CASCADE, related_name="priority_allocations", verbose_name=_("Handlungsfeld")
+        "foundation.Handlungsfeld",
+        on_delete=models.CASCADE,
+        related_name="priority_allocations",
+        verbose_name=_("Handlungsfeld"),
     )
     points = models.PositiveSmallIntegerField(_("points"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -21,12 +21,23 @@ from .models import ProposalStatus
 if TYPE_CHECKING:
     from .models import Proposal
 
+
 def proposal_url(proposal: Proposal) -> str:
     """The public address of a proposal, in the active language."""
     return reverse("consultations:proposal_detail", args=[proposal.consultation.slug, proposal.pk])
 
 
-def send_notification(*, recipient: User, kind: str, title: str, body: str, url: str, inapp: bool, email: bool, key: str) -> None:
+def send_notification(
+    *,
+    recipient: User,
+    kind: str,
+    title: str,
+    body: str,
+    url: str,
+    inapp: bool,
+    email: bool,
+    key: str,
+) -> None:
     if not (inapp or email):
         return
     notify(
@@ -50,10 +61,21 @@ def notify_status_change(*, proposal: Proposal, old_status: str, new_status: str
     if not (author.notify_status_inapp or author.notify_status_email):
         return False
     with recipient_language(author):
-        old_label = str(ProposalStatus(old_status).label) if old_status in ProposalStatus.values else old_status
-        new_label = str(ProposalStatus(new_status).label) if new_status in ProposalStatus.values else new_status
+        old_label = (
+            str(ProposalStatus(old_status).label)
+            if old_status in ProposalStatus.values
+            else old_status
+        )
+        new_label = (
+            str(ProposalStatus(new_status).label)
+            if new_status in ProposalStatus.values
+            else new_status
+        )
         title = _("The status of your proposal “%(title)s” changed") % {"title": proposal.title}
-        body = _("The status changed from “%(old)s” to “%(new)s”.") % {"old": old_label, "new": new_label}
+        body = _("The status changed from “%(old)s” to “%(new)s”.") % {
+            "old": old_label,
+            "new": new_label,
+        }
         footer = _("You can switch these notifications off in your profile.")
         send_notification(
             recipient=author,

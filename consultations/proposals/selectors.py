@@ -70,7 +70,9 @@ def search_proposals(queryset: QuerySet[Proposal], text: str) -> QuerySet[Propos
 
 def filter_assessed(queryset: QuerySet[Proposal], assessed: bool) -> QuerySet[Proposal]:
     statuses = list(ASSESSED_STATUSES)
-    return queryset.filter(status__in=statuses) if assessed else queryset.exclude(status__in=statuses)
+    return (
+        queryset.filter(status__in=statuses) if assessed else queryset.exclude(status__in=statuses)
+    )
 
 
 SORTS: dict[str, list[str]] = {
@@ -81,7 +83,9 @@ SORTS: dict[str, list[str]] = {
 }
 
 
-def sort_proposals(queryset: QuerySet[Proposal], sort: str, *, searching: bool) -> QuerySet[Proposal]:
+def sort_proposals(
+    queryset: QuerySet[Proposal], sort: str, *, searching: bool
+) -> QuerySet[Proposal]:
     if sort == "relevance" and searching and connection.vendor == "postgresql":
         return queryset.order_by("-search_rank", "-support_count", "-pk")
     return queryset.order_by(*SORTS.get(sort, SORTS["newest"]))
@@ -89,15 +93,21 @@ def sort_proposals(queryset: QuerySet[Proposal], sort: str, *, searching: bool) 
 
 def with_list_relations(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """What a result row shows: field, author name, municipalities (one extra query per page)."""
-    return queryset.select_related("handlungsfeld", "author").prefetch_related("municipalities").defer(
-        "body", "hidden_reason"
+    return (
+        queryset.select_related("handlungsfeld", "author")
+        .prefetch_related("municipalities")
+        .defer("body", "hidden_reason")
     )
 
 
 def supported_ids(*, user: User, proposal_ids: list[int]) -> set[int]:
     if not getattr(user, "is_authenticated", False) or not proposal_ids:
         return set()
-    return set(Support.objects.filter(user=user, proposal_id__in=proposal_ids).values_list("proposal_id", flat=True))
+    return set(
+        Support.objects.filter(user=user, proposal_id__in=proposal_ids).values_list(
+            "proposal_id", flat=True
+        )
+    )
 
 
 # --- Detail -----------------------------------------------------------------------------------
@@ -106,7 +116,13 @@ def supported_ids(*, user: User, proposal_ids: list[int]) -> set[int]:
 def proposal_for_detail(*, consultation: Consultation, pk: int) -> Proposal:
     proposal = (
         Proposal.objects.select_related(
-            "author", "handlungsfeld", "goal", "source_event", "source_thread", "merged_into", "consultation"
+            "author",
+            "handlungsfeld",
+            "goal",
+            "source_event",
+            "source_thread",
+            "merged_into",
+            "consultation",
         )
         .prefetch_related("municipalities")
         .filter(consultation=consultation, pk=pk)
@@ -120,7 +136,9 @@ def proposal_for_detail(*, consultation: Consultation, pk: int) -> Proposal:
 def proposal_for_action(*, slug: str, pk: int, user: User) -> Proposal:
     """The proposal a support POST acts on, with its consultation, in one query."""
     proposal = (
-        Proposal.objects.select_related("consultation").filter(pk=pk, consultation__slug=slug).first()
+        Proposal.objects.select_related("consultation")
+        .filter(pk=pk, consultation__slug=slug)
+        .first()
     )
     if proposal is None or not may_see_consultation(user, proposal.consultation):
         raise Http404
@@ -133,7 +151,11 @@ def measures_of(*, goal: Proposal, user: User, limit: int = 100) -> list[Proposa
     queryset = goal.measures.all()
     if not may_see_hidden_proposals(user):
         queryset = queryset.filter(is_hidden=False)
-    return list(queryset.only("pk", "title", "status", "support_count", "consultation_id", "goal_id").order_by("-support_count", "pk")[:limit])
+    return list(
+        queryset.only(
+            "pk", "title", "status", "support_count", "consultation_id", "goal_id"
+        ).order_by("-support_count", "pk")[:limit]
+    )
 
 
 def goal_choices(*, consultation: Consultation) -> QuerySet[Proposal]:
@@ -172,7 +194,9 @@ def points_state(*, proposal: Proposal, user: User, phase: Phase | None) -> Poin
     if not getattr(user, "is_authenticated", False):
         return state
     budget = PriorityBudget.objects.filter(
-        user=user, consultation_id=proposal.consultation_id, handlungsfeld_id=proposal.handlungsfeld_id
+        user=user,
+        consultation_id=proposal.consultation_id,
+        handlungsfeld_id=proposal.handlungsfeld_id,
     ).first()
     if budget is not None:
         state.spent = budget.spent

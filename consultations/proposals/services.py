@@ -76,7 +76,9 @@ def visible_text(html: str) -> str:
 # --- Phase gating ---------------------------------------------------------------------------
 
 
-def _gate(consultation: Consultation, activity: Activity, closed_text: str, opens_text: str) -> PhaseGate:
+def _gate(
+    consultation: Consultation, activity: Activity, closed_text: str, opens_text: str
+) -> PhaseGate:
     """The consultation's gate for `activity`, with the reason worded for this page."""
     gate = consultation.gate(activity)
     if gate.is_open:
@@ -95,7 +97,9 @@ def proposal_gate(consultation: Consultation) -> PhaseGate:
         consultation,
         Activity.PROPOSALS,
         _("Proposals cannot be submitted at the moment: the phase for proposals is over."),
-        _("Proposals cannot be submitted at the moment. Submission opens with the phase “%(phase)s” on %(date)s."),
+        _(
+            "Proposals cannot be submitted at the moment. Submission opens with the phase “%(phase)s” on %(date)s."
+        ),
     )
 
 
@@ -104,7 +108,9 @@ def support_gate(consultation: Consultation) -> PhaseGate:
         consultation,
         Activity.SUPPORTS,
         _("Proposals cannot be supported at the moment: the phase for supports is over."),
-        _("Proposals cannot be supported at the moment. Supporting opens with the phase “%(phase)s” on %(date)s."),
+        _(
+            "Proposals cannot be supported at the moment. Supporting opens with the phase “%(phase)s” on %(date)s."
+        ),
     )
 
 
@@ -113,7 +119,9 @@ def points_gate(consultation: Consultation) -> PhaseGate:
         consultation,
         Activity.PRIORITY_POINTS,
         _("Priority points cannot be given in the current phase."),
-        _("Priority points cannot be given at the moment. They open with the phase “%(phase)s” on %(date)s."),
+        _(
+            "Priority points cannot be given at the moment. They open with the phase “%(phase)s” on %(date)s."
+        ),
     )
 
 
@@ -141,7 +149,9 @@ class ProposalData:
     source_thread: Thread | None = None
 
 
-def validate_proposal_data(*, consultation: Consultation, data: ProposalData, instance: Proposal | None = None) -> str:
+def validate_proposal_data(
+    *, consultation: Consultation, data: ProposalData, instance: Proposal | None = None
+) -> str:
     """Check the rules that span fields; returns the sanitised body. Raises ValidationError."""
     errors: dict[str, list[str]] = {}
     body = sanitize_body(data.body)
@@ -149,7 +159,8 @@ def validate_proposal_data(*, consultation: Consultation, data: ProposalData, in
         errors.setdefault("body", []).append(_("Please describe your proposal."))
     elif len(body) > BODY_MAX_LENGTH:
         errors.setdefault("body", []).append(
-            _("The description is too long: at most %(max)d characters are allowed.") % {"max": BODY_MAX_LENGTH}
+            _("The description is too long: at most %(max)d characters are allowed.")
+            % {"max": BODY_MAX_LENGTH}
         )
     if data.is_region_wide and data.municipalities:
         errors.setdefault("municipalities", []).append(
@@ -167,11 +178,22 @@ def validate_proposal_data(*, consultation: Consultation, data: ProposalData, in
         ):
             errors.setdefault("goal", []).append(_("Choose a goal of this consultation."))
         elif data.goal.handlungsfeld_id != data.handlungsfeld.pk:
-            errors.setdefault("goal", []).append(_("The goal belongs to another Handlungsfeld. Choose a goal of the same Handlungsfeld."))
+            errors.setdefault("goal", []).append(
+                _(
+                    "The goal belongs to another Handlungsfeld. Choose a goal of the same Handlungsfeld."
+                )
+            )
     if data.source_event is not None and data.source_event.consultation_id != consultation.pk:
-        errors.setdefault("source_event", []).append(_("Choose a forum event of this consultation."))
-    if data.source_thread is not None and data.source_thread.forum.consultation_id != consultation.pk:
-        errors.setdefault("source_thread", []).append(_("Choose a forum thread of this consultation."))
+        errors.setdefault("source_event", []).append(
+            _("Choose a forum event of this consultation.")
+        )
+    if (
+        data.source_thread is not None
+        and data.source_thread.forum.consultation_id != consultation.pk
+    ):
+        errors.setdefault("source_thread", []).append(
+            _("Choose a forum thread of this consultation.")
+        )
     if errors:
         raise ValidationError(errors)
     return body
@@ -240,7 +262,9 @@ def proposal_update(*, proposal: Proposal, user: User, data: ProposalData) -> Pr
     body = validate_proposal_data(consultation=proposal.consultation, data=data, instance=proposal)
     # The condition support_count=0 is checked by the UPDATE itself, so a support that
     # arrives between loading the page and saving wins.
-    changed = Proposal.objects.filter(pk=proposal.pk, support_count=0, status=ProposalStatus.PUBLISHED).update(
+    changed = Proposal.objects.filter(
+        pk=proposal.pk, support_count=0, status=ProposalStatus.PUBLISHED
+    ).update(
         kind=data.kind,
         title=data.title.strip(),
         body=body,
@@ -252,7 +276,9 @@ def proposal_update(*, proposal: Proposal, user: User, data: ProposalData) -> Pr
         updated_at=timezone.now(),
     )
     if not changed:
-        raise ValidationError(_("This proposal has already been supported and can no longer be edited."))
+        raise ValidationError(
+            _("This proposal has already been supported and can no longer be edited.")
+        )
     proposal.refresh_from_db()
     proposal.municipalities.set(data.municipalities)
     return proposal
@@ -266,9 +292,13 @@ def proposal_withdraw(*, proposal: Proposal, user: User) -> Proposal:
     if proposal.status == ProposalStatus.WITHDRAWN:
         return proposal
     if proposal.status == ProposalStatus.MERGED:
-        raise ValidationError(_("This proposal has been merged into another one and cannot be withdrawn."))
+        raise ValidationError(
+            _("This proposal has been merged into another one and cannot be withdrawn.")
+        )
     now = timezone.now()
-    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.WITHDRAWN, withdrawn_at=now, updated_at=now)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        status=ProposalStatus.WITHDRAWN, withdrawn_at=now, updated_at=now
+    )
     proposal.refresh_from_db()
     return proposal
 
@@ -352,7 +382,9 @@ def support_remove(*, proposal: Proposal, user: User) -> bool:
 
 
 @transaction.atomic
-def priority_points_set(*, proposal: Proposal, user: User, points: int) -> PriorityAllocation | None:
+def priority_points_set(
+    *, proposal: Proposal, user: User, points: int
+) -> PriorityAllocation | None:
     """Give `points` (0 removes them) to a proposal within the user's budget for its Handlungsfeld.
 
     The budget row is changed with one conditional UPDATE (spent + delta <= budget); the
@@ -385,7 +417,9 @@ def priority_points_set(*, proposal: Proposal, user: User, points: int) -> Prior
     if delta == 0:
         return current
     if delta > 0:
-        spent = PriorityBudget.objects.filter(pk=budget.pk, spent__lte=limit - delta).update(spent=F("spent") + delta)
+        spent = PriorityBudget.objects.filter(pk=budget.pk, spent__lte=limit - delta).update(
+            spent=F("spent") + delta
+        )
         if not spent:
             budget.refresh_from_db()
             remaining = max(budget.budget - budget.spent, 0)

@@ -55,7 +55,9 @@ def proposal_list(request: HttpRequest, slug: str, field_slug: str | None = None
         if field is None:
             raise Http404
         proposals_qs = proposals_qs.filter(handlungsfeld=field)
-    filterset = ProposalFilterSet(request.GET, queryset=proposals_qs, handlungsfelder=fields, request=request)
+    filterset = ProposalFilterSet(
+        request.GET, queryset=proposals_qs, handlungsfelder=fields, request=request
+    )
     if field is not None:  # the page is the field: no field filter in its form
         del filterset.filters["handlungsfeld"]
     queryset = selectors.with_list_relations(filterset.qs)
@@ -69,7 +71,9 @@ def proposal_list(request: HttpRequest, slug: str, field_slug: str | None = None
         "page_obj": page,
         "proposals": proposals,
         "result_count": paginator.count,
-        "supported_ids": selectors.supported_ids(user=request.user, proposal_ids=[p.pk for p in proposals]),
+        "supported_ids": selectors.supported_ids(
+            user=request.user, proposal_ids=[p.pk for p in proposals]
+        ),
         "submit_gate": services.proposal_gate(consultation),
     }
     if getattr(request, "htmx", False) and not request.htmx.boosted:
@@ -115,7 +119,9 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                     if created:
                         messages.success(request, _("Thank you! Your proposal has been published."))
                     else:
-                        messages.info(request, _("Your proposal had already been published; here it is."))
+                        messages.info(
+                            request, _("Your proposal had already been published; here it is.")
+                        )
                     return redirect(_detail_url(proposal))
             else:
                 preview_html = form.sanitized_body
@@ -124,7 +130,12 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "consultations/proposal_form.html",
-        {"consultation": consultation, "form": form, "preview_html": preview_html, "proposal": None},
+        {
+            "consultation": consultation,
+            "form": form,
+            "preview_html": preview_html,
+            "proposal": None,
+        },
         status=status,
     )
 
@@ -175,7 +186,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> d
         **_support_state(user, proposal, phase),
         "measures": selectors.measures_of(goal=proposal, user=user),
         "points": points,
-        "points_form": PriorityPointsForm(initial={"points": points.given}, maximum=points.max_for_this)
+        "points_form": PriorityPointsForm(
+            initial={"points": points.given}, maximum=points.max_for_this
+        )
         if points and user.is_authenticated
         else None,
     }
@@ -195,7 +208,10 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if proposal.author_id != request.user.pk:
         raise Http404
     if not may_edit_proposal(request.user, proposal):
-        messages.error(request, _("This proposal has already been supported or assessed and can no longer be edited."))
+        messages.error(
+            request,
+            _("This proposal has already been supported or assessed and can no longer be edited."),
+        )
         return redirect(_detail_url(proposal))
     gate = services.proposal_gate(consultation)
     if not gate.is_open:
@@ -207,7 +223,9 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if form.is_valid():
             if "publish" in request.POST:
                 try:
-                    services.proposal_update(proposal=proposal, user=request.user, data=form.proposal_data())
+                    services.proposal_update(
+                        proposal=proposal, user=request.user, data=form.proposal_data()
+                    )
                 except (ValidationError, PermissionDenied) as error:
                     form.add_error(None, _refusal_text(error))
                 else:
@@ -220,7 +238,12 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "consultations/proposal_form.html",
-        {"consultation": consultation, "form": form, "preview_html": preview_html, "proposal": proposal},
+        {
+            "consultation": consultation,
+            "form": form,
+            "preview_html": preview_html,
+            "proposal": proposal,
+        },
     )
 
 
@@ -237,9 +260,16 @@ def proposal_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _refusal_text(error))
         else:
-            messages.success(request, _("Your proposal has been withdrawn. It stays visible, marked as withdrawn."))
+            messages.success(
+                request,
+                _("Your proposal has been withdrawn. It stays visible, marked as withdrawn."),
+            )
         return redirect(_detail_url(proposal))
-    return render(request, "consultations/proposal_withdraw.html", {"consultation": consultation, "proposal": proposal})
+    return render(
+        request,
+        "consultations/proposal_withdraw.html",
+        {"consultation": consultation, "proposal": proposal},
+    )
 
 
 # --- Supports and points ---------------------------------------------------------------------------
@@ -248,9 +278,15 @@ def proposal_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _after_action(request: HttpRequest, proposal: Proposal, anchor: str) -> HttpResponse:
     if getattr(request, "htmx", False):
         if anchor == "support":
-            return render(request, "consultations/includes/support_box.html", _support_box_context(request, proposal))
+            return render(
+                request,
+                "consultations/includes/support_box.html",
+                _support_box_context(request, proposal),
+            )
         proposal = selectors.proposal_for_detail(consultation=proposal.consultation, pk=proposal.pk)
-        return render(request, "consultations/includes/points_box.html", _detail_context(request, proposal))
+        return render(
+            request, "consultations/includes/points_box.html", _detail_context(request, proposal)
+        )
     return redirect(f"{_detail_url(proposal)}#{anchor}")
 
 
@@ -312,14 +348,24 @@ def proposal_points(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = PriorityPointsForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, proposal, points_form=form)
-        template = "consultations/includes/points_box.html" if getattr(request, "htmx", False) else "consultations/proposal_detail.html"
+        template = (
+            "consultations/includes/points_box.html"
+            if getattr(request, "htmx", False)
+            else "consultations/proposal_detail.html"
+        )
         return render(request, template, context, status=400)
     try:
-        services.priority_points_set(proposal=proposal, user=request.user, points=form.cleaned_data["points"])
+        services.priority_points_set(
+            proposal=proposal, user=request.user, points=form.cleaned_data["points"]
+        )
     except (ValidationError, PermissionDenied) as error:
         form.add_error("points", _refusal_text(error))
         context = _detail_context(request, proposal, points_form=form)
-        template = "consultations/includes/points_box.html" if getattr(request, "htmx", False) else "consultations/proposal_detail.html"
+        template = (
+            "consultations/includes/points_box.html"
+            if getattr(request, "htmx", False)
+            else "consultations/proposal_detail.html"
+        )
         return render(request, template, context, status=400)
     messages.success(request, _("Your priority points have been saved."))
     return _after_action(request, proposal, "points")

@@ -44,7 +44,11 @@ def stacked_bars(rows: list[StatusCounts]) -> list[Bar]:
         segments = []
         for code, label, count in row.ordered():
             width = 100 * count / row.total if row.total else 0
-            segments.append(BarSegment(code, str(label), count, round(x, 3), round(width, 3), STATUS_COLOURS[code]))
+            segments.append(
+                BarSegment(
+                    code, str(label), count, round(x, 3), round(width, 3), STATUS_COLOURS[code]
+                )
+            )
             x += width
         bars.append(Bar(label=row.label, total=row.total, y=index, segments=segments))
     return bars
@@ -94,8 +98,16 @@ def line_chart(indicator: Indicator, *, width: int = 560, height: int = 220) -> 
 
     points = []
     for item in values:
-        x = left + (item.date.toordinal() - first) / span * (right - left) if len(values) > 1 else (left + right) / 2
-        points.append(LinePoint(x=round(x, 1), y=round(scale_y(item.value), 1), date=item.date, value=item.value))
+        x = (
+            left + (item.date.toordinal() - first) / span * (right - left)
+            if len(values) > 1
+            else (left + right) / 2
+        )
+        points.append(
+            LinePoint(
+                x=round(x, 1), y=round(scale_y(item.value), 1), date=item.date, value=item.value
+            )
+        )
     return LineChart(
         width=width,
         height=height,

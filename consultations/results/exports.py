@@ -35,7 +35,12 @@ def concept_html(consultation: Consultation, fields: list[FieldConcept]) -> str:
     """The HTML the concept PDF is printed from (kept separate so that it can be checked)."""
     return render_to_string(
         "results/pdf/concept.html",
-        {"consultation": consultation, "fields": fields, "generated_at": timezone.now(), "site_name": settings.WAGTAIL_SITE_NAME},
+        {
+            "consultation": consultation,
+            "fields": fields,
+            "generated_at": timezone.now(),
+            "site_name": settings.WAGTAIL_SITE_NAME,
+        },
     )
 
 
@@ -64,10 +69,18 @@ def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> byte
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    header = [_("Revised goals"), _("No."), _("Revised measures"), _("Implementation status"), _("Responsible department")]
+    header = [
+        _("Revised goals"),
+        _("No."),
+        _("Revised measures"),
+        _("Implementation status"),
+        _("Responsible department"),
+    ]
     wrap = Alignment(wrap_text=True, vertical="top")
     for entry in fields:
-        sheet = workbook.create_sheet(_sheet_title(f"{entry.handlungsfeld.number} {entry.handlungsfeld.name}", used))
+        sheet = workbook.create_sheet(
+            _sheet_title(f"{entry.handlungsfeld.number} {entry.handlungsfeld.name}", used)
+        )
         sheet.append(header)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -106,8 +119,13 @@ PDF_CHANGE_LIMIT = 200
 
 
 def report_html(data: ReportData, *, change_limit: int = PDF_CHANGE_LIMIT) -> str:
-    ranked = sorted(data.changes, key=lambda row: row["after"] is None)  # stable: keeps field/number order
-    shown = sorted(ranked[:change_limit], key=lambda r: (r["measure"].handlungsfeld.number, r["measure"].number))
+    ranked = sorted(
+        data.changes, key=lambda row: row["after"] is None
+    )  # stable: keeps field/number order
+    shown = sorted(
+        ranked[:change_limit],
+        key=lambda r: (r["measure"].handlungsfeld.number, r["measure"].number),
+    )
     return render_to_string(
         "results/pdf/report.html",
         {
@@ -143,15 +161,29 @@ def report_xlsx(data: ReportData) -> bytes:
 
     summary = workbook.create_sheet(_("Summary"))
     summary.append([data.consultation.title])
-    summary.append([_("Period"), timezone.localtime(data.period_start).replace(tzinfo=None), timezone.localtime(data.period_end).replace(tzinfo=None)])
+    summary.append(
+        [
+            _("Period"),
+            timezone.localtime(data.period_start).replace(tzinfo=None),
+            timezone.localtime(data.period_end).replace(tzinfo=None),
+        ]
+    )
     summary.append([])
-    header_row(summary, [_("Implementation status"), _("Measures"), _("Changed to this status in the period")])
+    header_row(
+        summary,
+        [_("Implementation status"), _("Measures"), _("Changed to this status in the period")],
+    )
     for code, label in data.statuses:
-        summary.append([str(label), data.total.counts.get(code, 0), data.changes_by_status.get(code, 0)])
+        summary.append(
+            [str(label), data.total.counts.get(code, 0), data.changes_by_status.get(code, 0)]
+        )
     summary.append([_("Total"), data.total.total, sum(data.changes_by_status.values())])
     summary.append([_("Measures adopted in the period"), data.new_measures])
 
-    for title, rows in ((_("By Handlungsfeld"), data.by_field), (_("By department"), data.by_department)):
+    for title, rows in (
+        (_("By Handlungsfeld"), data.by_field),
+        (_("By department"), data.by_department),
+    ):
         sheet = workbook.create_sheet(_sheet_title(title, set()))
         header_row(sheet, [_("Name"), *status_headers, _("Total")])
         for row in rows:
@@ -160,7 +192,15 @@ def report_xlsx(data: ReportData) -> bytes:
     changes = workbook.create_sheet(_("Changes in the period"))
     header_row(
         changes,
-        [_("Handlungsfeld"), _("No."), _("Measure"), _("Responsible department"), _("Status before"), _("Status after"), _("Progress notes")],
+        [
+            _("Handlungsfeld"),
+            _("No."),
+            _("Measure"),
+            _("Responsible department"),
+            _("Status before"),
+            _("Status after"),
+            _("Progress notes"),
+        ],
     )
     for row in data.changes:
         measure = row["measure"]
@@ -172,7 +212,9 @@ def report_xlsx(data: ReportData) -> bytes:
                 measure.department.name if measure.department else "",
                 str(STATUS_LABELS.get(row["before"], "")) if row["before"] else "",
                 str(STATUS_LABELS.get(row["after"], "")) if row["after"] else "",
-                "\n".join(f"{timezone.localtime(at):%d.%m.%Y}: {text}" for at, text in row["notes"]),
+                "\n".join(
+                    f"{timezone.localtime(at):%d.%m.%Y}: {text}" for at, text in row["notes"]
+                ),
             ]
         )
     buffer = io.BytesIO()

@@ -33,7 +33,9 @@ class AccessibleFormMixin:
 
 
 class ProgressForm(AccessibleFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("Implementation status"), choices=ImplementationStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Implementation status"), choices=ImplementationStatus.choices
+    )
     note = forms.CharField(
         label=_("Progress note"),
         required=False,
@@ -54,25 +56,43 @@ class DepartmentForm(AccessibleFormMixin, forms.Form):
 
 class IndicatorForm(AccessibleFormMixin, forms.Form):
     name = forms.CharField(label=_("Name of the indicator"), max_length=200)
-    unit = forms.CharField(label=_("Unit"), max_length=40, required=False, help_text=_("For example %, persons, courses"))
-    target = forms.DecimalField(label=_("Target value"), required=False, max_digits=14, decimal_places=2)
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=40,
+        required=False,
+        help_text=_("For example %, persons, courses"),
+    )
+    target = forms.DecimalField(
+        label=_("Target value"), required=False, max_digits=14, decimal_places=2
+    )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
 class FieldIndicatorForm(IndicatorForm):
-    handlungsfeld = forms.ModelChoiceField(label=_("Handlungsfeld"), queryset=Handlungsfeld.objects.none())
+    handlungsfeld = forms.ModelChoiceField(
+        label=_("Handlungsfeld"), queryset=Handlungsfeld.objects.none()
+    )
 
     field_order = ["handlungsfeld", "name", "unit", "target", "description"]
 
     def __init__(self, *args: Any, fields_queryset: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handlungsfeld"].queryset = fields_queryset if fields_queryset is not None else Handlungsfeld.objects.all()
+        self.fields["handlungsfeld"].queryset = (
+            fields_queryset if fields_queryset is not None else Handlungsfeld.objects.all()
+        )
 
 
 class IndicatorValueForm(AccessibleFormMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("Format: YYYY-MM-DD"))
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Format: YYYY-MM-DD"),
+    )
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -114,21 +134,32 @@ class MeasureFilterForm(forms.Form):
     """GET filters of the measure lists; invalid values are ignored rather than failing the page."""
 
     handlungsfeld = forms.ModelChoiceField(
-        label=_("Handlungsfeld"), queryset=Handlungsfeld.objects.none(), required=False, to_field_name="slug",
+        label=_("Handlungsfeld"),
+        queryset=Handlungsfeld.objects.none(),
+        required=False,
+        to_field_name="slug",
         empty_label=_("All Handlungsfelder"),
     )
     status = forms.ChoiceField(
-        label=_("Implementation status"), choices=[("", _("All statuses")), *ImplementationStatus.choices], required=False
+        label=_("Implementation status"),
+        choices=[("", _("All statuses")), *ImplementationStatus.choices],
+        required=False,
     )
     department = forms.ModelChoiceField(
-        label=_("Responsible department"), queryset=Department.objects.none(), required=False,
+        label=_("Responsible department"),
+        queryset=Department.objects.none(),
+        required=False,
         empty_label=_("All departments"),
     )
     q = forms.CharField(label=_("Search in the wording"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, fields_queryset: Any = None, departments: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, fields_queryset: Any = None, departments: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handlungsfeld"].queryset = fields_queryset if fields_queryset is not None else Handlungsfeld.objects.all()
+        self.fields["handlungsfeld"].queryset = (
+            fields_queryset if fields_queryset is not None else Handlungsfeld.objects.all()
+        )
         if departments is None:
             del self.fields["department"]
         else:

@@ -56,7 +56,8 @@ class ConceptGoal(models.Model):
         verbose_name_plural = _("concept goals")
         constraints = [
             models.UniqueConstraint(
-                fields=["consultation", "handlungsfeld", "position"], name="unique_concept_goal_position"
+                fields=["consultation", "handlungsfeld", "position"],
+                name="unique_concept_goal_position",
             ),
         ]
 
@@ -122,10 +123,12 @@ class ConceptMeasure(models.Model):
         verbose_name_plural = _("concept measures")
         constraints = [
             models.UniqueConstraint(
-                fields=["consultation", "handlungsfeld", "number"], name="unique_measure_number_per_field"
+                fields=["consultation", "handlungsfeld", "number"],
+                name="unique_measure_number_per_field",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ImplementationStatus.values), name="concept_measure_status_valid"
+                condition=Q(status__in=ImplementationStatus.values),
+                name="concept_measure_status_valid",
             ),
         ]
         indexes = [
@@ -141,10 +144,17 @@ class MeasureStatusChange(models.Model):
     """One row per change of a measure's implementation status: the report's history."""
 
     measure = models.ForeignKey(
-        ConceptMeasure, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("measure")
+        ConceptMeasure,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("measure"),
     )
-    old_status = models.CharField(_("previous status"), max_length=20, choices=ImplementationStatus.choices)
-    new_status = models.CharField(_("new status"), max_length=20, choices=ImplementationStatus.choices)
+    old_status = models.CharField(
+        _("previous status"), max_length=20, choices=ImplementationStatus.choices
+    )
+    new_status = models.CharField(
+        _("new status"), max_length=20, choices=ImplementationStatus.choices
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -160,7 +170,9 @@ class MeasureStatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         constraints = [
-            models.CheckConstraint(condition=~Q(old_status=models.F("new_status")), name="status_change_changes"),
+            models.CheckConstraint(
+                condition=~Q(old_status=models.F("new_status")), name="status_change_changes"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -171,7 +183,10 @@ class ProgressNote(models.Model):
     """A progress note (Sachstand) on a measure, optionally with the status it led to."""
 
     measure = models.ForeignKey(
-        ConceptMeasure, on_delete=models.CASCADE, related_name="progress_notes", verbose_name=_("measure")
+        ConceptMeasure,
+        on_delete=models.CASCADE,
+        related_name="progress_notes",
+        verbose_name=_("measure"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -191,7 +206,9 @@ class ProgressNote(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("progress note")
         verbose_name_plural = _("progress notes")
-        indexes = [models.Index(fields=["measure", "-created_at"], name="progress_note_measure_idx")]
+        indexes = [
+            models.Index(fields=["measure", "-created_at"], name="progress_note_measure_idx")
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -223,8 +240,12 @@ class Indicator(models.Model):
         verbose_name=_("Handlungsfeld"),
     )
     name = models.CharField(_("name"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("For example %, persons, courses"))
-    target = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(
+        _("unit"), max_length=40, blank=True, help_text=_("For example %, persons, courses")
+    )
+    target = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -264,7 +285,11 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "date"]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
-        constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="unique_indicator_value_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "date"], name="unique_indicator_value_date"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.date}: {self.value}"
@@ -319,7 +344,9 @@ class ReportRun(models.Model):
         verbose_name = _("half-yearly report")
         verbose_name_plural = _("half-yearly reports")
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="report_period_valid"),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")), name="report_period_valid"
+            ),
             models.UniqueConstraint(
                 fields=["consultation", "period_end"],
                 condition=Q(requested_by__isnull=True),
@@ -335,7 +362,10 @@ class PublicationNotice(models.Model):
     """The guard that each author and supporter hears about a published proposal once."""
 
     proposal = models.ForeignKey(
-        "consultations.Proposal", on_delete=models.CASCADE, related_name="+", verbose_name=_("proposal")
+        "consultations.Proposal",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("proposal"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")

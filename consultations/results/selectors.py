@@ -53,12 +53,18 @@ class FieldConcept:
                 rows.append({"goal": entry.goal, "rowspan": 1, "measure": None})
             for index, measure in enumerate(entry.measures):
                 rows.append(
-                    {"goal": entry.goal if index == 0 else None, "rowspan": len(entry.measures), "measure": measure}
+                    {
+                        "goal": entry.goal if index == 0 else None,
+                        "rowspan": len(entry.measures),
+                        "measure": measure,
+                    }
                 )
         return rows
 
 
-def concept(consultation: Consultation, handlungsfeld: Handlungsfeld | None = None) -> list[FieldConcept]:
+def concept(
+    consultation: Consultation, handlungsfeld: Handlungsfeld | None = None
+) -> list[FieldConcept]:
     """The adopted concept per Handlungsfeld (all fields, or one): three queries at most."""
     if handlungsfeld is not None:
         fields = [handlungsfeld]
@@ -79,7 +85,9 @@ def concept(consultation: Consultation, handlungsfeld: Handlungsfeld | None = No
         if entry is None:  # a field no longer linked to the consultation still shows its goals
             entry = by_field[goal.handlungsfeld_id] = FieldConcept(handlungsfeld=goal.handlungsfeld)
         entry.goals.append(GoalEntry(goal=goal, measures=list(goal.measures.all())))
-    return sorted(by_field.values(), key=lambda item: (item.handlungsfeld.number, item.handlungsfeld.name))
+    return sorted(
+        by_field.values(), key=lambda item: (item.handlungsfeld.number, item.handlungsfeld.name)
+    )
 
 
 def consultation_fields(consultation: Consultation) -> QuerySet[Handlungsfeld]:
@@ -137,7 +145,9 @@ def status_counts_total(rows: list[StatusCounts]) -> StatusCounts:
     return StatusCounts(label="", counts=dict(total))
 
 
-def status_counts_by_department(consultation: Consultation, *, unassigned_label: str) -> list[StatusCounts]:
+def status_counts_by_department(
+    consultation: Consultation, *, unassigned_label: str
+) -> list[StatusCounts]:
     table = _pivot(
         ConceptMeasure.objects.filter(consultation=consultation)
         .values("department_id", "status")
@@ -145,7 +155,9 @@ def status_counts_by_department(consultation: Consultation, *, unassigned_label:
         .order_by(),
         "department_id",
     )
-    names = dict(Department.objects.filter(pk__in=[k for k in table if k]).values_list("pk", "name"))
+    names = dict(
+        Department.objects.filter(pk__in=[k for k in table if k]).values_list("pk", "name")
+    )
     rows = [StatusCounts(label=names.get(k, ""), counts=v) for k, v in table.items() if k]
     rows.sort(key=lambda row: row.label)
     if None in table:
@@ -189,7 +201,9 @@ def staff_measures(
     query: str = "",
 ) -> QuerySet[ConceptMeasure]:
     """The measures a staff member may work on: all for the coordination office, else own departments'."""
-    measures = measures_editable_by(user, public_measures(consultation, handlungsfeld=handlungsfeld, status=status))
+    measures = measures_editable_by(
+        user, public_measures(consultation, handlungsfeld=handlungsfeld, status=status)
+    )
     if department is not None:
         measures = measures.filter(department=department)
     if query:
@@ -200,7 +214,12 @@ def staff_measures(
 def staff_consultations(user: Any) -> list[dict[str, Any]]:
     """Consultations with a concept, with the number of measures the user may work on."""
     measures = measures_editable_by(user, ConceptMeasure.objects.all())
-    counts = dict(measures.values("consultation_id").annotate(n=Count("pk")).order_by().values_list("consultation_id", "n"))
+    counts = dict(
+        measures.values("consultation_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("consultation_id", "n")
+    )
     if is_coordination_office(user):
         with_goals = set(ConceptGoal.objects.values_list("consultation_id", flat=True).distinct())
         counts = {pk: counts.get(pk, 0) for pk in with_goals | set(counts)}
@@ -212,7 +231,9 @@ def measure_history(measure: ConceptMeasure) -> list[dict[str, Any]]:
     """Status changes and progress notes of a measure, newest first (two queries)."""
     items: list[dict[str, Any]] = []
     for change in measure.status_changes.select_related("changed_by"):
-        items.append({"kind": "status", "at": change.changed_at, "object": change, "who": change.changed_by})
+        items.append(
+            {"kind": "status", "at": change.changed_at, "object": change, "who": change.changed_by}
+        )
     for note in measure.progress_notes.select_related("author"):
         items.append({"kind": "note", "at": note.created_at, "object": note, "who": note.author})
     items.sort(key=lambda item: item["at"], reverse=True)
@@ -237,10 +258,14 @@ class ReportData:
     changes_by_status: dict[str, int]
     new_measures: int
     changes: list[dict[str, Any]]
-    statuses: list[tuple[str, str]] = field(default_factory=lambda: list(ImplementationStatus.choices))
+    statuses: list[tuple[str, str]] = field(
+        default_factory=lambda: list(ImplementationStatus.choices)
+    )
 
 
-def report_data(*, consultation: Consultation, period_start: datetime, period_end: datetime) -> ReportData:
+def report_data(
+    *, consultation: Consultation, period_start: datetime, period_end: datetime
+) -> ReportData:
     """Everything the report shows, in a fixed number of queries whatever the size.
 
     "What changed" is one row per measure with a status change or a note in the period:
@@ -249,7 +274,9 @@ def report_data(*, consultation: Consultation, period_start: datetime, period_en
     from django.utils.translation import gettext
 
     by_field = status_counts_by_field(consultation)
-    by_department = status_counts_by_department(consultation, unassigned_label=gettext("No department assigned"))
+    by_department = status_counts_by_department(
+        consultation, unassigned_label=gettext("No department assigned")
+    )
     in_period = {"changed_at__gt": period_start, "changed_at__lte": period_end}
     changes = list(
         MeasureStatusChange.objects.filter(measure__consultation=consultation, **in_period)
@@ -258,7 +285,9 @@ def report_data(*, consultation: Consultation, period_start: datetime, period_en
     )
     notes = list(
         ProgressNote.objects.filter(
-            measure__consultation=consultation, created_at__gt=period_start, created_at__lte=period_end
+            measure__consultation=consultation,
+            created_at__gt=period_start,
+            created_at__lte=period_end,
         )
         .order_by("created_at", "pk")
         .values_list("measure_id", "text", "created_at")
@@ -269,11 +298,19 @@ def report_data(*, consultation: Consultation, period_start: datetime, period_en
         row = per_measure.setdefault(measure_id, {"before": old, "after": new, "notes": []})
         row["after"] = new
     for measure_id, text, at in notes:
-        per_measure.setdefault(measure_id, {"before": None, "after": None, "notes": []})["notes"].append((at, text))
-    measures = {
-        m.pk: m
-        for m in ConceptMeasure.objects.filter(pk__in=list(per_measure)).select_related("handlungsfeld", "department")
-    } if per_measure else {}
+        per_measure.setdefault(measure_id, {"before": None, "after": None, "notes": []})[
+            "notes"
+        ].append((at, text))
+    measures = (
+        {
+            m.pk: m
+            for m in ConceptMeasure.objects.filter(pk__in=list(per_measure)).select_related(
+                "handlungsfeld", "department"
+            )
+        }
+        if per_measure
+        else {}
+    )
     rows: list[dict[str, Any]] = []
     for measure_id, row in per_measure.items():
         measure = measures.get(measure_id)

@@ -365,7 +365,9 @@ def notify_publication(*, proposal_id: int) -> int:
 
 
 @transaction.atomic
-def renumber_field(*, actor: Actor, consultation: Consultation, handlungsfeld: Handlungsfeld) -> int:
+def renumber_field(
+    *, actor: Actor, consultation: Consultation, handlungsfeld: Handlungsfeld
+) -> int:
     """Number the field's measures 1..N again, in goal order, closing gaps. Returns N.
 
     Two passes keep the unique constraint intact: first out of the way, then into place.
@@ -642,9 +644,7 @@ def reports_schedule(*, actor: Actor, now: datetime | None = None) -> list[Repor
     consultation_ids = ConceptMeasure.objects.values_list("consultation_id", flat=True).distinct()
     runs = []
     for consultation in Consultation.objects.filter(pk__in=consultation_ids):
-        runs.append(
-            report_request(actor=actor, consultation=consultation, period_end=period_end)
-        )
+        runs.append(report_request(actor=actor, consultation=consultation, period_end=period_end))
     return runs
 
 

@@ -7,13 +7,29 @@ app_name = "results"
 urlpatterns = [
     path("verwaltung/", views.staff_index, name="staff_index"),
     path("verwaltung/<slug:slug>/massnahmen/", views.staff_measures, name="staff_measures"),
-    path("verwaltung/<slug:slug>/indikatoren/", views.staff_field_indicators, name="staff_field_indicators"),
+    path(
+        "verwaltung/<slug:slug>/indikatoren/",
+        views.staff_field_indicators,
+        name="staff_field_indicators",
+    ),
     path("verwaltung/<slug:slug>/berichte/", views.staff_reports, name="staff_reports"),
     path("verwaltung/massnahme/<int:pk>/", views.staff_measure, name="staff_measure"),
-    path("verwaltung/massnahme/<int:pk>/entfernen/", views.staff_measure_remove, name="staff_measure_remove"),
+    path(
+        "verwaltung/massnahme/<int:pk>/entfernen/",
+        views.staff_measure_remove,
+        name="staff_measure_remove",
+    ),
     path("verwaltung/indikator/<int:pk>/", views.staff_indicator, name="staff_indicator"),
-    path("verwaltung/bericht/<int:pk>/wiederholen/", views.staff_report_retry, name="staff_report_retry"),
-    re_path(r"^verwaltung/bericht/(?P<pk>[0-9]+)/(?P<fmt>pdf|xlsx)/$", views.report_download, name="report_download"),
+    path(
+        "verwaltung/bericht/<int:pk>/wiederholen/",
+        views.staff_report_retry,
+        name="staff_report_retry",
+    ),
+    re_path(
+        r"^verwaltung/bericht/(?P<pk>[0-9]+)/(?P<fmt>pdf|xlsx)/$",
+        views.report_download,
+        name="report_download",
+    ),
     path("<slug:slug>/", views.concept_view, name="concept"),
     path("<slug:slug>/konzept.pdf", views.concept_pdf, name="concept_pdf"),
     path("<slug:slug>/konzept.xlsx", views.concept_xlsx, name="concept_xlsx"),

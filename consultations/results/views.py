@@ -41,7 +41,9 @@ def _public_consultation(request: HttpRequest, slug: str) -> Consultation:
 def concept_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The concept outside Wagtail (the ConceptPage shows the same include)."""
     consultation = _public_consultation(request, slug)
-    filter_form = MeasureFilterForm(request.GET or None, fields_queryset=selectors.consultation_fields(consultation))
+    filter_form = MeasureFilterForm(
+        request.GET or None, fields_queryset=selectors.consultation_fields(consultation)
+    )
     handlungsfeld = filter_form.value("handlungsfeld") if request.GET else None
     return render(
         request,
@@ -89,7 +91,9 @@ def monitoring_view(request: HttpRequest, slug: str) -> HttpResponse:
     by_field = selectors.status_counts_by_field(consultation)
     total = selectors.status_counts_total(by_field)
     indicators = selectors.public_indicators(consultation)
-    filter_form = MeasureFilterForm(request.GET or None, fields_queryset=selectors.consultation_fields(consultation))
+    filter_form = MeasureFilterForm(
+        request.GET or None, fields_queryset=selectors.consultation_fields(consultation)
+    )
     measures = selectors.public_measures(
         consultation,
         handlungsfeld=filter_form.value("handlungsfeld") if request.GET else None,
@@ -122,7 +126,10 @@ def staff_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "results/staff/index.html",
-        {"items": selectors.staff_consultations(request.user), "may_run_reports": permissions.may_run_reports(request.user)},
+        {
+            "items": selectors.staff_consultations(request.user),
+            "may_run_reports": permissions.may_run_reports(request.user),
+        },
     )
 
 
@@ -135,7 +142,9 @@ def staff_measures(request: HttpRequest, slug: str) -> HttpResponse:
     if not coordination:
         departments = departments.filter(pk__in=department_ids(request.user))
     filter_form = MeasureFilterForm(
-        request.GET or None, fields_queryset=selectors.consultation_fields(consultation), departments=departments
+        request.GET or None,
+        fields_queryset=selectors.consultation_fields(consultation),
+        departments=departments,
     )
     measures = selectors.staff_measures(
         request.user,
@@ -149,7 +158,12 @@ def staff_measures(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "results/staff/measures.html",
-        {"consultation": consultation, "filter_form": filter_form, "page_obj": page, "is_coordination": coordination},
+        {
+            "consultation": consultation,
+            "filter_form": filter_form,
+            "page_obj": page,
+            "is_coordination": coordination,
+        },
     )
 
 
@@ -157,13 +171,17 @@ def staff_measures(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
     measure = get_object_or_404(
-        ConceptMeasure.objects.select_related("goal", "handlungsfeld", "department", "consultation", "source_proposal"),
+        ConceptMeasure.objects.select_related(
+            "goal", "handlungsfeld", "department", "consultation", "source_proposal"
+        ),
         pk=pk,
     )
     permissions.require_measure(request.user, measure)
     coordination = permissions.may_edit_concept(request.user)
     progress_form = ProgressForm(initial={"status": measure.status})
-    department_form = DepartmentForm(initial={"department": measure.department_id}) if coordination else None
+    department_form = (
+        DepartmentForm(initial={"department": measure.department_id}) if coordination else None
+    )
     indicator_form = IndicatorForm()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -183,7 +201,9 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
                 department_form = DepartmentForm(request.POST)
                 if department_form.is_valid():
                     services.measure_assign_department(
-                        actor=request.user, measure=measure, department=department_form.cleaned_data["department"]
+                        actor=request.user,
+                        measure=measure,
+                        department=department_form.cleaned_data["department"],
                     )
                     messages.success(request, _("The responsible department has been saved."))
                     return redirect("results:staff_measure", pk=measure.pk)
@@ -191,14 +211,21 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
                 indicator_form = IndicatorForm(request.POST)
                 if indicator_form.is_valid():
                     indicator = services.indicator_create(
-                        actor=request.user, consultation=measure.consultation, measure=measure, **indicator_form.cleaned_data
+                        actor=request.user,
+                        consultation=measure.consultation,
+                        measure=measure,
+                        **indicator_form.cleaned_data,
                     )
                     messages.success(request, _("The indicator has been created."))
                     return redirect("results:staff_indicator", pk=indicator.pk)
             else:
                 raise PermissionDenied
         except ValidationError as error:
-            form = {"progress": progress_form, "department": department_form, "indicator": indicator_form}[action]
+            form = {
+                "progress": progress_form,
+                "department": department_form,
+                "indicator": indicator_form,
+            }[action]
             add_service_errors(form, error)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -220,12 +247,16 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(ConceptMeasure.objects.select_related("consultation", "handlungsfeld"), pk=pk)
+    measure = get_object_or_404(
+        ConceptMeasure.objects.select_related("consultation", "handlungsfeld"), pk=pk
+    )
     permissions.require_concept_editor_for(request.user, measure)
     if request.method == "POST":
         slug = measure.consultation.slug
         services.measure_remove(actor=request.user, measure=measure)
-        messages.success(request, _("The measure has been removed and the Handlungsfeld renumbered."))
+        messages.success(
+            request, _("The measure has been removed and the Handlungsfeld renumbered.")
+        )
         return redirect("results:staff_measures", slug=slug)
     return render(request, "results/staff/measure_remove.html", {"measure": measure})
 
@@ -234,7 +265,10 @@ def staff_measure_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_indicator(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(
-        Indicator.objects.select_related("measure", "handlungsfeld", "consultation").prefetch_related("values"), pk=pk
+        Indicator.objects.select_related(
+            "measure", "handlungsfeld", "consultation"
+        ).prefetch_related("values"),
+        pk=pk,
     )
     permissions.require_indicator(request.user, indicator)
     form = IndicatorValueForm()
@@ -275,11 +309,15 @@ def staff_field_indicators(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = FieldIndicatorForm(request.POST, fields_queryset=fields_queryset)
         if form.is_valid():
-            indicator = services.indicator_create(actor=request.user, consultation=consultation, **form.cleaned_data)
+            indicator = services.indicator_create(
+                actor=request.user, consultation=consultation, **form.cleaned_data
+            )
             messages.success(request, _("The indicator has been created."))
             return redirect("results:staff_indicator", pk=indicator.pk)
         status = 400
-    indicators = Indicator.objects.filter(consultation=consultation).select_related("handlungsfeld", "measure")
+    indicators = Indicator.objects.filter(consultation=consultation).select_related(
+        "handlungsfeld", "measure"
+    )
     return render(
         request,
         "results/staff/field_indicators.html",
@@ -302,13 +340,19 @@ def staff_reports(request: HttpRequest, slug: str) -> HttpResponse:
             start, end = form.period()
             try:
                 services.report_request(
-                    actor=request.user, consultation=consultation, period_start=start, period_end=end
+                    actor=request.user,
+                    consultation=consultation,
+                    period_start=start,
+                    period_end=end,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(
-                    request, _("The report is being generated. It appears in the list below when it is ready.")
+                    request,
+                    _(
+                        "The report is being generated. It appears in the list below when it is ready."
+                    ),
                 )
                 return redirect("results:staff_reports", slug=consultation.slug)
         status = 400

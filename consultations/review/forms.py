@@ -15,11 +15,19 @@ from .selectors import CaseFilters
 
 class CaseFilterForm(forms.Form):
     handlungsfeld = forms.ModelChoiceField(
-        label=_("Handlungsfeld"), queryset=Handlungsfeld.objects.all(), required=False, empty_label=_("All")
+        label=_("Handlungsfeld"),
+        queryset=Handlungsfeld.objects.all(),
+        required=False,
+        empty_label=_("All"),
     )
-    state = forms.ChoiceField(label=_("State"), choices=[("", _("All")), *ReviewState.choices], required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("All")), *ReviewState.choices], required=False
+    )
     department = forms.ModelChoiceField(
-        label=_("Lead department"), queryset=Department.objects.all(), required=False, empty_label=_("All")
+        label=_("Lead department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("All"),
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     q = forms.CharField(label=_("Title contains"), max_length=100, required=False)
@@ -58,12 +66,20 @@ class AssignForm(forms.Form):
         help_text=_("Departments are reminded daily once this date has passed."),
         error_messages={"invalid": _("Enter a valid date, e.g. 2015-03-31.")},
     )
-    comment = forms.CharField(label=_("Note for the department"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Note for the department"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AssessmentForm(forms.ModelForm):
     feasibility = forms.ChoiceField(
-        label=_("Feasibility (Umsetzbarkeit)"), choices=Feasibility.choices, widget=forms.RadioSelect, required=False
+        label=_("Feasibility (Umsetzbarkeit)"),
+        choices=Feasibility.choices,
+        widget=forms.RadioSelect,
+        required=False,
     )
     responsibility = forms.MultipleChoiceField(
         label=_("Responsibility (Zuständigkeit)"),
@@ -93,16 +109,24 @@ class AssessmentForm(forms.ModelForm):
             "revised_body": forms.Textarea(attrs={"rows": 8}),
         }
         help_texts = {
-            "public_rationale": _("Published with the assessment. Required; explain especially why a proposal is not feasible."),
+            "public_rationale": _(
+                "Published with the assessment. Required; explain especially why a proposal is not feasible."
+            ),
             "internal_note": _("For the administration only. Never published."),
-            "revised_title": _("The reworded goal or measure (Überarbeitete Ziele / Maßnahmen). The original stays visible."),
+            "revised_title": _(
+                "The reworded goal or measure (Überarbeitete Ziele / Maßnahmen). The original stays visible."
+            ),
         }
 
 
 class ContributionForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("On behalf of"), queryset=Department.objects.none(), empty_label=None)
+    department = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Department.objects.none(), empty_label=None
+    )
     statement = forms.CharField(
-        label=_("Statement"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Statement"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write a statement.")},
     )
 
@@ -122,7 +146,12 @@ class ReturnForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (optional)"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class MergeForm(forms.Form):
@@ -136,7 +165,9 @@ class MergeForm(forms.Form):
     def __init__(self, *args: Any, candidates: list[Proposal] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if candidates is not None:
-            self.fields["duplicates"].queryset = Proposal.objects.filter(pk__in=[p.pk for p in candidates])
+            self.fields["duplicates"].queryset = Proposal.objects.filter(
+                pk__in=[p.pk for p in candidates]
+            )
 
 
 class ProposalIdsField(forms.CharField):
@@ -149,7 +180,9 @@ class ProposalIdsField(forms.CharField):
         for part in parts:
             if not part.lstrip("#").isdigit():
                 raise forms.ValidationError(
-                    _("“%(value)s” is not a proposal number."), params={"value": part}, code="invalid"
+                    _("“%(value)s” is not a proposal number."),
+                    params={"value": part},
+                    code="invalid",
                 )
             numbers.append(int(part.lstrip("#")))
         return numbers
@@ -177,7 +210,8 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["proposal_numbers"] = ", ".join(
-                str(pk) for pk in self.instance.proposals.order_by("pk").values_list("pk", flat=True)
+                str(pk)
+                for pk in self.instance.proposals.order_by("pk").values_list("pk", flat=True)
             )
 
     def clean_proposal_numbers(self) -> list[Proposal]:
@@ -186,7 +220,8 @@ class MeetingForm(forms.ModelForm):
         missing = [str(number) for number in numbers if number not in found]
         if missing:
             raise forms.ValidationError(
-                _("There is no proposal with the number(s) %(numbers)s."), params={"numbers": ", ".join(missing)}
+                _("There is no proposal with the number(s) %(numbers)s."),
+                params={"numbers": ", ".join(missing)},
             )
         return [found[number] for number in dict.fromkeys(numbers)]
 

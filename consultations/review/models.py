@@ -102,17 +102,26 @@ class ReviewCaseQuerySet(models.QuerySet):
         contributing = ReviewCase.contributing_departments.through.objects.filter(
             reviewcase_id=models.OuterRef("pk"), department_id__in=department_ids
         )
-        return self.filter(Q(lead_department_id__in=department_ids) | Q(models.Exists(contributing)))
+        return self.filter(
+            Q(lead_department_id__in=department_ids) | Q(models.Exists(contributing))
+        )
 
 
 class ReviewCase(models.Model):
     """The review of one proposal: who leads it, who contributes, by when, and where it stands."""
 
     proposal = models.OneToOneField(
-        "consultations.Proposal", on_delete=models.CASCADE, related_name="review_case", verbose_name=_("proposal")
+        "consultations.Proposal",
+        on_delete=models.CASCADE,
+        related_name="review_case",
+        verbose_name=_("proposal"),
     )
     state = models.CharField(
-        _("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.NEW, db_index=True
+        _("state"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.NEW,
+        db_index=True,
     )
     lead_department = models.ForeignKey(
         "foundation.Department",
@@ -141,7 +150,9 @@ class ReviewCase(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = _("review case")
         verbose_name_plural = _("review cases")
-        indexes = [models.Index(fields=["lead_department", "state"], name="review_case_dept_state_idx")]
+        indexes = [
+            models.Index(fields=["lead_department", "state"], name="review_case_dept_state_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state=ReviewState.NEW) | Q(lead_department__isnull=False),
@@ -160,15 +171,17 @@ class ReviewCase(models.Model):
         """Why the lead department may not edit the assessment now, or None if it may."""
         if self.state in EDITABLE_STATES:
             return None
-        return gettext("The assessment can only be edited while the case is in review (now: “%(state)s”).") % {
-            "state": ReviewState(self.state).label
-        }
+        return gettext(
+            "The assessment can only be edited while the case is in review (now: “%(state)s”)."
+        ) % {"state": ReviewState(self.state).label}
 
     def contribution_refusal(self) -> str | None:
         """Why contributing departments may not add a statement now, or None if they may."""
         if self.state in CONTRIBUTION_STATES:
             return None
-        return gettext("Statements can only be added until the lead department has submitted its assessment.")
+        return gettext(
+            "Statements can only be added until the lead department has submitted its assessment."
+        )
 
 
 class Assessment(models.Model):
@@ -178,12 +191,20 @@ class Assessment(models.Model):
     """
 
     proposal = models.OneToOneField(
-        "consultations.Proposal", on_delete=models.CASCADE, related_name="assessment", verbose_name=_("proposal")
+        "consultations.Proposal",
+        on_delete=models.CASCADE,
+        related_name="assessment",
+        verbose_name=_("proposal"),
     )
     department = models.ForeignKey(
-        "foundation.Department", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("department")
+        "foundation.Department",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("department"),
     )
-    feasibility = models.CharField(_("feasibility"), max_length=20, choices=Feasibility.choices, blank=True)
+    feasibility = models.CharField(
+        _("feasibility"), max_length=20, choices=Feasibility.choices, blank=True
+    )
     responsibility = models.JSONField(_("responsibility"), default=list, blank=True)
     cost_estimate = models.TextField(_("cost estimate"), blank=True, max_length=2000)
     time_frame = models.TextField(_("time frame"), blank=True, max_length=2000)
@@ -234,7 +255,11 @@ class AssessmentRevision(models.Model):
     revised_title = models.CharField(_("revised title"), max_length=200, blank=True)
     revised_body = models.TextField(_("revised wording"), blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -250,12 +275,21 @@ class AssessmentRevision(models.Model):
 class ReviewContribution(models.Model):
     """A statement by a contributing department, read by the lead department."""
 
-    case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("case"))
+    case = models.ForeignKey(
+        ReviewCase, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("case")
+    )
     department = models.ForeignKey(
-        "foundation.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+        "foundation.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
     statement = models.TextField(_("statement"), max_length=10000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -272,12 +306,20 @@ class ReviewContribution(models.Model):
 class ReviewEvent(models.Model):
     """One recorded change of a case: who did what, when, from which state to which."""
 
-    case = models.ForeignKey(ReviewCase, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
+    case = models.ForeignKey(
+        ReviewCase, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=30)
-    from_state = models.CharField(_("from state"), max_length=20, choices=ReviewState.choices, blank=True)
+    from_state = models.CharField(
+        _("from state"), max_length=20, choices=ReviewState.choices, blank=True
+    )
     to_state = models.CharField(_("to state"), max_length=20, choices=ReviewState.choices)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -312,10 +354,16 @@ class ReviewMeeting(models.Model):
         _("last day"), null=True, blank=True, help_text=_("Only if the meeting spans a period")
     )
     departments = models.ManyToManyField(
-        "foundation.Department", blank=True, related_name="review_meetings", verbose_name=_("departments")
+        "foundation.Department",
+        blank=True,
+        related_name="review_meetings",
+        verbose_name=_("departments"),
     )
     proposals = models.ManyToManyField(
-        "consultations.Proposal", blank=True, related_name="review_meetings", verbose_name=_("proposals discussed")
+        "consultations.Proposal",
+        blank=True,
+        related_name="review_meetings",
+        verbose_name=_("proposals discussed"),
     )
     outcome = models.TextField(_("outcome"), blank=True, max_length=20000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -330,7 +378,9 @@ class ReviewMeeting(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="review_meeting_ends_after_start",
             ),
-            models.UniqueConstraint(fields=["kind", "title", "starts_on"], name="unique_review_meeting"),
+            models.UniqueConstraint(
+                fields=["kind", "title", "starts_on"], name="unique_review_meeting"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,7 +83,9 @@ def ensure_coordination_office(user: Any) -> None:
 
 def ensure_may_contribute_for(user: Any, case: ReviewCase, department_id: int) -> None:
     if department_id not in user_contributing_department_ids(user, case):
-        raise PermissionDenied(_("You can only add statements for a contributing department you belong to."))
+        raise PermissionDenied(
+            _("You can only add statements for a contributing department you belong to.")
+        )
 
 
 def ensure_may_record_meetings(actor: Any) -> None:

@@ -65,17 +65,23 @@ def triage_proposals(filters: CaseFilters, today: date | None = None) -> QuerySe
     )
     queryset = _apply_case_filters(queryset, filters, "")
     if filters.state == ReviewState.NEW:
-        queryset = queryset.filter(Q(review_case__isnull=True) | Q(review_case__state=ReviewState.NEW))
+        queryset = queryset.filter(
+            Q(review_case__isnull=True) | Q(review_case__state=ReviewState.NEW)
+        )
     elif filters.state:
         queryset = queryset.filter(review_case__state=filters.state)
     if filters.department is not None:
         queryset = queryset.filter(review_case__lead_department=filters.department)
     if filters.overdue:
-        queryset = queryset.filter(review_case__state__in=OPEN_STATES, review_case__due_on__lt=today)
+        queryset = queryset.filter(
+            review_case__state__in=OPEN_STATES, review_case__due_on__lt=today
+        )
     return queryset.order_by("-created_at", "-pk")
 
 
-def department_queue(user: Any, filters: CaseFilters, today: date | None = None) -> QuerySet[ReviewCase]:
+def department_queue(
+    user: Any, filters: CaseFilters, today: date | None = None
+) -> QuerySet[ReviewCase]:
     """Cases of the user's departments (as lead or contributor), soonest due first."""
     from foundation.roles import department_ids
 
@@ -117,7 +123,11 @@ def case_page_data(user: Any, proposal_id: int) -> tuple[Proposal, ReviewCase | 
 
 def case_for_action(user: Any, proposal_id: int) -> ReviewCase:
     """The case a POST acts on; 404 when it does not exist or the user may not see it."""
-    case = ReviewCase.objects.select_related("proposal", "lead_department").filter(proposal_id=proposal_id).first()
+    case = (
+        ReviewCase.objects.select_related("proposal", "lead_department")
+        .filter(proposal_id=proposal_id)
+        .first()
+    )
     if case is None or not can_view_case(user, case):
         raise Http404
     return case
@@ -158,9 +168,11 @@ def published_assessment(proposal: Proposal) -> Assessment | None:
 def suggested_departments(handlungsfeld_ids: set[int]) -> dict[int, list[Department]]:
     """Active departments that usually review each Handlungsfeld (one query)."""
     through = Department.handlungsfelder.through
-    rows = through.objects.filter(
-        handlungsfeld_id__in=handlungsfeld_ids, department__is_active=True
-    ).select_related("department").order_by("department__name")
+    rows = (
+        through.objects.filter(handlungsfeld_id__in=handlungsfeld_ids, department__is_active=True)
+        .select_related("department")
+        .order_by("department__name")
+    )
     suggestions: dict[int, list[Department]] = {}
     for row in rows:
         suggestions.setdefault(row.handlungsfeld_id, []).append(row.department)
@@ -175,7 +187,11 @@ class DuplicateCandidate:
 
 def duplicate_candidates(proposal: Proposal, limit: int = 5) -> list[DuplicateCandidate]:
     """Proposals of the same consultation whose titles look alike (trigrams on PostgreSQL)."""
-    others = reviewable_proposals().filter(consultation_id=proposal.consultation_id).exclude(pk=proposal.pk)
+    others = (
+        reviewable_proposals()
+        .filter(consultation_id=proposal.consultation_id)
+        .exclude(pk=proposal.pk)
+    )
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramDistance
 
@@ -190,8 +206,12 @@ def duplicate_candidates(proposal: Proposal, limit: int = 5) -> list[DuplicateCa
             .order_by("distance")[: limit * DUPLICATE_WINDOW]
         )
         nearest = [DuplicateCandidate(row, 1.0 - float(row.distance)) for row in rows]
-        candidates = [candidate for candidate in nearest if candidate.similarity >= TRIGRAM_THRESHOLD]
-        candidates.sort(key=lambda candidate: (-candidate.similarity, -candidate.proposal.support_count))
+        candidates = [
+            candidate for candidate in nearest if candidate.similarity >= TRIGRAM_THRESHOLD
+        ]
+        candidates.sort(
+            key=lambda candidate: (-candidate.similarity, -candidate.proposal.support_count)
+        )
         return candidates[:limit]
     # Fallback: compare with the most recent titles of the same Handlungsfeld, bounded.
     titles = list(
@@ -203,7 +223,10 @@ def duplicate_candidates(proposal: Proposal, limit: int = 5) -> list[DuplicateCa
     scored: list[tuple[float, int]] = []
     for pk, title in titles:
         matcher = difflib.SequenceMatcher(None, wanted, title.casefold())
-        if matcher.real_quick_ratio() >= DIFFLIB_THRESHOLD and matcher.quick_ratio() >= DIFFLIB_THRESHOLD:
+        if (
+            matcher.real_quick_ratio() >= DIFFLIB_THRESHOLD
+            and matcher.quick_ratio() >= DIFFLIB_THRESHOLD
+        ):
             ratio = matcher.ratio()
             if ratio >= DIFFLIB_THRESHOLD:
                 scored.append((ratio, pk))
@@ -234,8 +257,12 @@ class Dashboard:
 
 def _state_aggregates(today: date, prefix: str = "") -> dict[str, Any]:
     state, due_on, pk = f"{prefix}state", f"{prefix}due_on", f"{prefix}pk"
-    aggregates: dict[str, Any] = {value.value: Count(pk, filter=Q(**{state: value})) for value in ReviewState}
-    aggregates["overdue"] = Count(pk, filter=Q(**{f"{state}__in": OPEN_STATES, f"{due_on}__lt": today}))
+    aggregates: dict[str, Any] = {
+        value.value: Count(pk, filter=Q(**{state: value})) for value in ReviewState
+    }
+    aggregates["overdue"] = Count(
+        pk, filter=Q(**{f"{state}__in": OPEN_STATES, f"{due_on}__lt": today})
+    )
     aggregates["total"] = Count(pk)
     return aggregates
 
@@ -267,7 +294,10 @@ def dashboard(today: date | None = None) -> Dashboard:
     """
     today = today or timezone.localdate()
     by_department = list(
-        ReviewCase.objects.open().order_by().values("lead_department_id").annotate(**_state_aggregates(today))
+        ReviewCase.objects.open()
+        .order_by()
+        .values("lead_department_id")
+        .annotate(**_state_aggregates(today))
     )
     field_aggregates = _state_aggregates(today, prefix="review_case__")
     field_aggregates["untriaged"] = Count("pk", filter=Q(review_case__isnull=True))
@@ -278,7 +308,9 @@ def dashboard(today: date | None = None) -> Dashboard:
         row["new"] += row["untriaged"]
     departments = Department.objects.in_bulk()
     fields = Handlungsfeld.objects.in_bulk()
-    by_state = {state.value: sum(row[state.value] for row in by_department) for state in ReviewState}
+    by_state = {
+        state.value: sum(row[state.value] for row in by_department) for state in ReviewState
+    }
     return Dashboard(
         by_state=by_state,
         by_department=_rows(by_department, "lead_department_id", departments),

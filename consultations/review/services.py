@@ -72,7 +72,12 @@ def _record(
     *, case: ReviewCase, actor: User | None, action: str, from_state: str, comment: str = ""
 ) -> ReviewEvent:
     return ReviewEvent.objects.create(
-        case=case, actor=actor, action=action, from_state=from_state, to_state=case.state, comment=comment
+        case=case,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        comment=comment,
     )
 
 
@@ -87,7 +92,11 @@ def _transition(*, case: ReviewCase, action: Action, actor: User, comment: str =
 
 def _locked_case(case: ReviewCase) -> ReviewCase:
     """Reload the case under a row lock so that two clicks cannot both pass the state check."""
-    locked = ReviewCase.objects.select_for_update(of=("self",)).select_related("lead_department").get(pk=case.pk)
+    locked = (
+        ReviewCase.objects.select_for_update(of=("self",))
+        .select_related("lead_department")
+        .get(pk=case.pk)
+    )
     locked.proposal = case.proposal
     return locked
 
@@ -116,10 +125,14 @@ def cases_assign(
     if not proposals:
         raise ValidationError(_("Select at least one proposal."))
     if not lead_department.is_active:
-        raise ValidationError(_("The department “%(name)s” is no longer active.") % {"name": lead_department.name})
+        raise ValidationError(
+            _("The department “%(name)s” is no longer active.") % {"name": lead_department.name}
+        )
     if due_on is not None and due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The due date must not be in the past.")})
-    contributors = [department for department in contributing_departments if department.pk != lead_department.pk]
+    contributors = [
+        department for department in contributing_departments if department.pk != lead_department.pk
+    ]
     cases = []
     refused = []
     for proposal in proposals:
@@ -163,7 +176,10 @@ def cases_assign(
     for department in [lead_department, *contributors]:
         # The newest event id identifies this assignment batch: one e-mail per batch and department.
         _notify_department_assigned(
-            department=department, cases=cases, lead=department == lead_department, batch_key=last_event_id
+            department=department,
+            cases=cases,
+            lead=department == lead_department,
+            batch_key=last_event_id,
         )
     return cases
 
@@ -179,17 +195,25 @@ def _proposals_enter_review(proposal_ids: list[int]) -> None:
             pk__in=proposal_ids, status=ProposalStatus.PUBLISHED
         )
     )
-    Proposal.objects.filter(pk__in=[proposal.pk for proposal in entering], status=ProposalStatus.PUBLISHED).update(
-        status=ProposalStatus.IN_REVIEW
-    )
+    Proposal.objects.filter(
+        pk__in=[proposal.pk for proposal in entering], status=ProposalStatus.PUBLISHED
+    ).update(status=ProposalStatus.IN_REVIEW)
     for proposal in entering:
-        notify_status_change(proposal=proposal, old_status=ProposalStatus.PUBLISHED, new_status=ProposalStatus.IN_REVIEW)
+        notify_status_change(
+            proposal=proposal,
+            old_status=ProposalStatus.PUBLISHED,
+            new_status=ProposalStatus.IN_REVIEW,
+        )
 
 
-def _assignment_summary(lead: Department, contributors: list[Department], due_on: date | None, comment: str) -> str:
+def _assignment_summary(
+    lead: Department, contributors: list[Department], due_on: date | None, comment: str
+) -> str:
     parts = [_("Lead: %(name)s") % {"name": lead.name}]
     if contributors:
-        parts.append(_("Contributing: %(names)s") % {"names": ", ".join(d.name for d in contributors)})
+        parts.append(
+            _("Contributing: %(names)s") % {"names": ", ".join(d.name for d in contributors)}
+        )
     if due_on:
         parts.append(_("Due on %(date)s") % {"date": due_on.strftime("%d.%m.%Y")})
     if comment:
@@ -204,7 +228,9 @@ def department_recipients(department: Department) -> list[User | str]:
     return list(User.objects.filter(department_memberships__department=department, is_active=True))
 
 
-def _send_to_department(*, department: Department, subject: str, body: str, dedupe_key: str) -> None:
+def _send_to_department(
+    *, department: Department, subject: str, body: str, dedupe_key: str
+) -> None:
     for recipient in department_recipients(department):
         if isinstance(recipient, str):
             enqueue(
@@ -236,7 +262,10 @@ def _notify_department_assigned(
         lines = [f"- {case.proposal.title}" for case in cases]
         body = "\n".join([subject + f" ({role}).", "", *lines, "", queue_url])
     _send_to_department(
-        department=department, subject=subject, body=body, dedupe_key=f"review:assigned:{department.pk}:{batch_key}"
+        department=department,
+        subject=subject,
+        body=body,
+        dedupe_key=f"review:assigned:{department.pk}:{batch_key}",
     )
 
 
@@ -249,7 +278,9 @@ def review_start(*, case: ReviewCase, actor: User) -> ReviewCase:
     case = _locked_case(case)
     action = Action.RESUME if case.state == ReviewState.RETURNED else Action.START
     case = _transition(case=case, action=action, actor=actor)
-    Assessment.objects.get_or_create(proposal_id=case.proposal_id, defaults={"department": case.lead_department})
+    Assessment.objects.get_or_create(
+        proposal_id=case.proposal_id, defaults={"department": case.lead_department}
+    )
     return case
 
 
@@ -266,7 +297,10 @@ def _apply_assessment_data(*, assessment: Assessment, data: dict[str, Any], acto
     assessment.save()
     if new_wording != old_wording and any(new_wording):
         AssessmentRevision.objects.create(
-            assessment=assessment, revised_title=assessment.revised_title, revised_body=assessment.revised_body, author=actor
+            assessment=assessment,
+            revised_title=assessment.revised_title,
+            revised_body=assessment.revised_body,
+            author=actor,
         )
 
 
@@ -280,7 +314,10 @@ def validate_assessment_complete(assessment: Assessment) -> None:
     rationale = assessment.public_rationale.strip()
     if not rationale:
         errors["public_rationale"] = _("Explain the assessment to the public.")
-    elif assessment.feasibility == Feasibility.NOT_FEASIBLE and len(rationale) < NOT_FEASIBLE_MIN_RATIONALE:
+    elif (
+        assessment.feasibility == Feasibility.NOT_FEASIBLE
+        and len(rationale) < NOT_FEASIBLE_MIN_RATIONALE
+    ):
         errors["public_rationale"] = _(
             "A proposal assessed as not feasible needs a public rationale of at least %(count)d characters "
             "that explains why."
@@ -290,7 +327,9 @@ def validate_assessment_complete(assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def assessment_save(*, case: ReviewCase, actor: User, data: dict[str, Any], submit: bool = False) -> Assessment:
+def assessment_save(
+    *, case: ReviewCase, actor: User, data: dict[str, Any], submit: bool = False
+) -> Assessment:
     """Save the lead department's draft; with `submit` validate it and move the case to assessed."""
     case = _locked_case(case)
     ensure_may_perform(actor, case, Action.SUBMIT)
@@ -312,7 +351,9 @@ def assessment_save(*, case: ReviewCase, actor: User, data: dict[str, Any], subm
 
 
 @transaction.atomic
-def contribution_add(*, case: ReviewCase, actor: User, department: Department, statement: str) -> ReviewContribution:
+def contribution_add(
+    *, case: ReviewCase, actor: User, department: Department, statement: str
+) -> ReviewContribution:
     """A contributing department's statement for the lead department."""
     statement = statement.strip()
     ensure_may_contribute_for(actor, case, department.pk)
@@ -324,7 +365,13 @@ def contribution_add(*, case: ReviewCase, actor: User, department: Department, s
     contribution = ReviewContribution.objects.create(
         case=case, department=department, author=actor, statement=statement
     )
-    _record(case=case, actor=actor, action="contribution", from_state=case.state, comment=department.name)
+    _record(
+        case=case,
+        actor=actor,
+        action="contribution",
+        from_state=case.state,
+        comment=department.name,
+    )
     return contribution
 
 
@@ -335,7 +382,9 @@ def contribution_add(*, case: ReviewCase, actor: User, department: Department, s
 def case_approve(*, case: ReviewCase, actor: User, comment: str = "") -> ReviewCase:
     case = _locked_case(case)
     case = _transition(case=case, action=Action.APPROVE, actor=actor, comment=comment.strip())
-    Assessment.objects.filter(proposal_id=case.proposal_id).update(approved_by=actor, approved_at=timezone.now())
+    Assessment.objects.filter(proposal_id=case.proposal_id).update(
+        approved_by=actor, approved_at=timezone.now()
+    )
     return case
 
 
@@ -364,7 +413,9 @@ def cases_publish(*, cases: Sequence[ReviewCase], actor: User) -> list[ReviewCas
         assessment = Assessment.objects.select_for_update().get(proposal_id=case.proposal_id)
         assessment.published_at = now
         assessment.save(update_fields=["published_at", "updated_at"])
-        Proposal.objects.filter(pk=case.proposal_id).update(status=PUBLISHED_STATUS[assessment.feasibility])
+        Proposal.objects.filter(pk=case.proposal_id).update(
+            status=PUBLISHED_STATUS[assessment.feasibility]
+        )
         case.proposal.status = PUBLISHED_STATUS[assessment.feasibility]
         for hook in hooks.get_hooks(CASE_PUBLISHED_HOOK):
             hook(case, actor=actor)
@@ -393,7 +444,8 @@ def proposals_merge(*, primary: Proposal, duplicates: Sequence[Proposal], actor:
         case = ReviewCase.objects.filter(proposal=duplicate).first()
         if case is not None and case.state == ReviewState.PUBLISHED:
             raise ValidationError(
-                _("“%(title)s” already has a published assessment and cannot be merged.") % {"title": duplicate.title}
+                _("“%(title)s” already has a published assessment and cannot be merged.")
+                % {"title": duplicate.title}
             )
     supporter_ids = (
         Support.objects.filter(proposal_id__in=duplicate_ids)
@@ -408,14 +460,24 @@ def proposals_merge(*, primary: Proposal, duplicates: Sequence[Proposal], actor:
     )
     primary.support_count = Support.objects.filter(proposal=primary).count()
     primary.save(update_fields=["support_count", "updated_at"])
-    Proposal.objects.filter(pk__in=duplicate_ids).update(merged_into=primary, status=ProposalStatus.MERGED)
+    Proposal.objects.filter(pk__in=duplicate_ids).update(
+        merged_into=primary, status=ProposalStatus.MERGED
+    )
 
     primary_case = ReviewCase.objects.filter(proposal=primary).first()
     titles = "; ".join(duplicate.title for duplicate in locked)
     if primary_case is not None:
-        _record(case=primary_case, actor=actor, action="merge_primary", from_state=primary_case.state, comment=titles)
+        _record(
+            case=primary_case,
+            actor=actor,
+            action="merge_primary",
+            from_state=primary_case.state,
+            comment=titles,
+        )
     for case in ReviewCase.objects.filter(proposal_id__in=duplicate_ids):
-        _record(case=case, actor=actor, action="merged", from_state=case.state, comment=primary.title)
+        _record(
+            case=case, actor=actor, action="merged", from_state=case.state, comment=primary.title
+        )
     ReviewCase.objects.filter(proposal_id__in=duplicate_ids).update(closed_at=timezone.now())
     for duplicate in locked:
         _notify_author_merged(duplicate=duplicate, primary=primary)

@@ -74,12 +74,16 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest) -> HttpResponse:
     filter_form = CaseFilterForm(request.GET or None)
-    assign_form = AssignForm(request.POST if request.POST.get("action") == "assign" else None, prefix="assign")
+    assign_form = AssignForm(
+        request.POST if request.POST.get("action") == "assign" else None, prefix="assign"
+    )
     selected = request.POST.getlist("proposal")
     status = 200
     if request.method == "POST":
         proposals = list(
-            selectors.reviewable_proposals().filter(pk__in=[pk for pk in selected if pk.isdigit()]).order_by("pk")
+            selectors.reviewable_proposals()
+            .filter(pk__in=[pk for pk in selected if pk.isdigit()])
+            .order_by("pk")
         )
         action = request.POST.get("action")
         try:
@@ -107,14 +111,20 @@ def triage(request: HttpRequest) -> HttpResponse:
                     )
                     return redirect(f"{reverse('review:triage')}?{request.GET.urlencode()}")
             elif action == "publish":
-                cases = list(ReviewCase.objects.filter(proposal__in=proposals).select_related("proposal"))
+                cases = list(
+                    ReviewCase.objects.filter(proposal__in=proposals).select_related("proposal")
+                )
                 if len(cases) != len(proposals):
-                    raise ValidationError(_("Only proposals with an approved assessment can be published."))
+                    raise ValidationError(
+                        _("Only proposals with an approved assessment can be published.")
+                    )
                 published = services.cases_publish(cases=cases, actor=request.user)
                 messages.success(
                     request,
                     ngettext(
-                        "%(count)d assessment published.", "%(count)d assessments published.", len(published)
+                        "%(count)d assessment published.",
+                        "%(count)d assessments published.",
+                        len(published),
                     )
                     % {"count": len(published)},
                 )
@@ -193,14 +203,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "review/dashboard.html",
-        {"dashboard": data, "states": list(ReviewState), "state_counts": [(state, data.by_state[state.value]) for state in ReviewState]},
+        {
+            "dashboard": data,
+            "states": list(ReviewState),
+            "state_counts": [(state, data.by_state[state.value]) for state in ReviewState],
+        },
     )
 
 
 # --- One proposal's case ---------------------------------------------------------------------
 
 
-def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | None, **forms: Any) -> dict[str, Any]:
+def _case_context(
+    request: HttpRequest, proposal: Proposal, case: ReviewCase | None, **forms: Any
+) -> dict[str, Any]:
     user = request.user
     coordination = is_coordination_office(user)
     state = case.state if case else ReviewState.NEW
@@ -218,7 +234,9 @@ def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | N
         "is_lead": lead,
         "timeline": selectors.case_timeline(case) if case else [],
         "contributions": selectors.case_contributions(case) if case else [],
-        "can_start": case is not None and lead and (Action.START in actions or Action.RESUME in actions),
+        "can_start": case is not None
+        and lead
+        and (Action.START in actions or Action.RESUME in actions),
         "can_edit": lead and case is not None and case.assessment_edit_refusal() is None,
         "can_assign": coordination and (case is None or Action.ASSIGN in actions) and reviewable,
         "can_approve": coordination and Action.APPROVE in actions,
@@ -234,11 +252,15 @@ def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | N
                 "due_on": case.due_on,
             }
         else:
-            suggested = selectors.suggested_departments({proposal.handlungsfeld_id}).get(proposal.handlungsfeld_id, [])
+            suggested = selectors.suggested_departments({proposal.handlungsfeld_id}).get(
+                proposal.handlungsfeld_id, []
+            )
             context["suggested"] = suggested
             if suggested:
                 initial = {"lead_department": suggested[0].pk}
-        context["assign_form"] = forms.get("assign_form") or AssignForm(prefix="assign", initial=initial)
+        context["assign_form"] = forms.get("assign_form") or AssignForm(
+            prefix="assign", initial=initial
+        )
     if case is not None and contributor_ids and case.contribution_refusal() is None:
         context["contribution_form"] = forms.get("contribution_form") or ContributionForm(
             departments=Department.objects.filter(pk__in=contributor_ids)
@@ -254,7 +276,9 @@ def _case_context(request: HttpRequest, proposal: Proposal, case: ReviewCase | N
                 candidates=[candidate.proposal for candidate in candidates]
             )
             context["merge_selected"] = (
-                context["merge_form"].data.getlist("duplicates") if context["merge_form"].is_bound else []
+                context["merge_form"].data.getlist("duplicates")
+                if context["merge_form"].is_bound
+                else []
             )
     return context
 
@@ -268,7 +292,12 @@ def case_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 def _rerender(request: HttpRequest, proposal_id: int, **forms: Any) -> HttpResponse:
     proposal, case = selectors.case_page_data(request.user, proposal_id)
-    return render(request, "review/case_detail.html", _case_context(request, proposal, case, **forms), status=400)
+    return render(
+        request,
+        "review/case_detail.html",
+        _case_context(request, proposal, case, **forms),
+        status=400,
+    )
 
 
 def _back(proposal_id: int) -> HttpResponse:
@@ -296,12 +325,18 @@ def case_assign(request: HttpRequest, proposal_id: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The proposal was assigned to %(name)s.") % {"name": data["lead_department"].name})
+            messages.success(
+                request,
+                _("The proposal was assigned to %(name)s.")
+                % {"name": data["lead_department"].name},
+            )
             return _back(proposal_id)
     return _rerender(request, proposal_id, assign_form=form)
 
 
-def _simple_action(request: HttpRequest, proposal_id: int, run: Callable[[ReviewCase], Any], success: str) -> HttpResponse:
+def _simple_action(
+    request: HttpRequest, proposal_id: int, run: Callable[[ReviewCase], Any], success: str
+) -> HttpResponse:
     case = selectors.case_for_action(request.user, proposal_id)
     try:
         run(case)
@@ -346,7 +381,9 @@ def case_return(request: HttpRequest, proposal_id: int) -> HttpResponse:
     form = ReturnForm(request.POST, prefix="return")
     if form.is_valid():
         try:
-            services.case_return(case=case, actor=request.user, comment=form.cleaned_data["comment"])
+            services.case_return(
+                case=case, actor=request.user, comment=form.cleaned_data["comment"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -373,11 +410,16 @@ def contribution_add(request: HttpRequest, proposal_id: int) -> HttpResponse:
     contributor_ids = user_contributing_department_ids(request.user, case)
     if not contributor_ids:
         raise PermissionDenied
-    form = ContributionForm(request.POST, departments=Department.objects.filter(pk__in=contributor_ids))
+    form = ContributionForm(
+        request.POST, departments=Department.objects.filter(pk__in=contributor_ids)
+    )
     if form.is_valid():
         try:
             services.contribution_add(
-                case=case, actor=request.user, department=form.cleaned_data["department"], statement=form.cleaned_data["statement"]
+                case=case,
+                actor=request.user,
+                department=form.cleaned_data["department"],
+                statement=form.cleaned_data["statement"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -397,7 +439,11 @@ def merge(request: HttpRequest, proposal_id: int) -> HttpResponse:
     form = MergeForm(request.POST, candidates=candidates)
     if form.is_valid():
         try:
-            services.proposals_merge(primary=proposal, duplicates=list(form.cleaned_data["duplicates"]), actor=request.user)
+            services.proposals_merge(
+                primary=proposal,
+                duplicates=list(form.cleaned_data["duplicates"]),
+                actor=request.user,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -428,12 +474,16 @@ def assessment_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
             submit = "submit" in request.POST
             try:
                 with transaction.atomic():
-                    services.assessment_save(case=case, actor=request.user, data=form.cleaned_data, submit=submit)
+                    services.assessment_save(
+                        case=case, actor=request.user, data=form.cleaned_data, submit=submit
+                    )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 if submit:
-                    messages.success(request, _("The assessment was submitted to the coordination office."))
+                    messages.success(
+                        request, _("The assessment was submitted to the coordination office.")
+                    )
                     return _back(proposal_id)
                 messages.success(request, _("Your draft was saved."))
                 return redirect("review:assessment", proposal_id=proposal_id)
@@ -460,7 +510,9 @@ def assessment_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.meetings(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "review/meeting_list.html", {"page_obj": page, "meetings": page.object_list})
+    return render(
+        request, "review/meeting_list.html", {"page_obj": page, "meetings": page.object_list}
+    )
 
 
 @coordination_view
@@ -487,7 +539,11 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("The meeting “%(title)s” was saved.") % {"title": saved.title})
+                messages.success(
+                    request, _("The meeting “%(title)s” was saved.") % {"title": saved.title}
+                )
                 return redirect("review:meetings")
         status = 400
-    return render(request, "review/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
+    return render(
+        request, "review/meeting_form.html", {"form": form, "meeting": meeting}, status=status
+    )

@@ -34,7 +34,19 @@ def public_assessment_context(proposal: Any, request: HttpRequest) -> dict[str, 
 @hooks.register(STAFF_LINKS_HOOK)
 def staff_links() -> list[StaffLink]:
     return [
-        StaffLink(title=_("Review triage"), url_name="review:triage", allowed=is_coordination_office, order=20),
-        StaffLink(title=_("Review dashboard"), url_name="review:dashboard", allowed=is_coordination_office, order=21),
-        StaffLink(title=_("My review queue"), url_name="review:queue", allowed=is_reviewer, order=22),
+        StaffLink(
+            title=_("Review triage"),
+            url_name="review:triage",
+            allowed=is_coordination_office,
+            order=20,
+        ),
+        StaffLink(
+            title=_("Review dashboard"),
+            url_name="review:dashboard",
+            allowed=is_coordination_office,
+            order=21,
+        ),
+        StaffLink(
+            title=_("My review queue"), url_name="review:queue", allowed=is_reviewer, order=22
+        ),
     ]

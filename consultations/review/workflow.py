@@ -1,14 +1,14 @@
 """The one place that says which state change each action may make, and who performs it.
 
-    new       --assign-->   assigned        (coordination office, triage)
-    assigned  --assign-->   assigned        (re-assignment)
-    returned  --assign-->   returned        (re-assignment after a return)
-    assigned  --start-->    in_review       (lead department)
-    returned  --resume-->   in_review       (lead department)
-    in_review --submit-->   assessed        (lead department)
-    assessed  --approve-->  approved        (coordination office)
-    assessed  --return-->   returned        (coordination office, with a comment)
-    approved  --publish-->  published       (coordination office, also in bulk)
+new       --assign-->   assigned        (coordination office, triage)
+assigned  --assign-->   assigned        (re-assignment)
+returned  --assign-->   returned        (re-assignment after a return)
+assigned  --start-->    in_review       (lead department)
+returned  --resume-->   in_review       (lead department)
+in_review --submit-->   assessed        (lead department)
+assessed  --approve-->  approved        (coordination office)
+assessed  --return-->   returned        (coordination office, with a comment)
+approved  --publish-->  published       (coordination office, also in bulk)
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ from django.utils.translation import gettext
 
 from .models import ACTION_LABELS, Action, ReviewState
 
-__all__ = ["ACTION_LABELS", "PERFORMED_BY", "TRANSITIONS", "Action", "Actor", "allowed_actions", "target_state"]
+__all__ = [
+    "ACTION_LABELS",
+    "PERFORMED_BY",
+    "TRANSITIONS",
+    "Action",
+    "Actor",
+    "allowed_actions",
+    "target_state",
+]
 
 
 class Actor(StrEnum):
@@ -51,6 +59,7 @@ PERFORMED_BY: dict[Action, Actor] = {
     Action.RETURN: Actor.COORDINATION,
     Action.PUBLISH: Actor.COORDINATION,
 }
+
 
 def target_state(state: str, action: Action) -> str:
     """The state `action` leads to from `state`, or a ValidationError saying why not."""

@@ -23,6 +23,7 @@ What it does:
 
 Prints a per-field summary and every mismatch; exits 1 on any mismatch.
 """
+
 import json
 import os
 import re
@@ -74,7 +75,7 @@ def parse_annex(text):
             problem(f"source line {lineno + 1}: row without a measure number: {stripped[:70]!r}")
             continue
         goal = " ".join(c for c in cells[:idx] if c)
-        measure = " ".join(c for c in cells[idx + 1:] if c)
+        measure = " ".join(c for c in cells[idx + 1 :] if c)
         number = int(cells[idx])
         if not measure:
             problem(f"source line {lineno + 1}: measure {number} has no text")
@@ -200,7 +201,11 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     src_path = sys.argv[1]
-    json_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "region_hannover.json")
+    json_path = (
+        sys.argv[2]
+        if len(sys.argv) > 2
+        else os.path.join(os.path.dirname(os.path.abspath(__file__)), "region_hannover.json")
+    )
     text = open(src_path, encoding="utf-8").read()
     data = json.load(open(json_path, encoding="utf-8"))
 
@@ -220,9 +225,16 @@ def main():
     by_slug = {}
     for (heading, goals), jf in zip(src_fields, json_fields):
         if heading != jf["name"].upper():
-            problem(f"annex: field heading {heading!r} does not match JSON field {jf['name']!r} (same position)")
-        if jf.get("annex_heading") is not None and jf["annex_heading"] != f"Handlungsfeld – {heading}":
-            problem(f"annex: {jf['slug']}: annex_heading {jf['annex_heading']!r} differs from the source heading")
+            problem(
+                f"annex: field heading {heading!r} does not match JSON field {jf['name']!r} (same position)"
+            )
+        if (
+            jf.get("annex_heading") is not None
+            and jf["annex_heading"] != f"Handlungsfeld – {heading}"
+        ):
+            problem(
+                f"annex: {jf['slug']}: annex_heading {jf['annex_heading']!r} differs from the source heading"
+            )
         by_slug[jf["slug"]] = goals
 
     used = 0
@@ -242,19 +254,25 @@ def main():
             g = goals[idx - 1]
             n = g["goal"].count(c["source"])
             if n != 1:
-                problem(f"correction {c['where']}: source {c['source']!r} found {n} times in the goal text")
+                problem(
+                    f"correction {c['where']}: source {c['source']!r} found {n} times in the goal text"
+                )
                 continue
             g["goal"] = g["goal"].replace(c["source"], c["corrected"])
         else:
             hit = [(g, k) for g in goals for k, (num, _) in enumerate(g["measures"]) if num == idx]
             if len(hit) != 1:
-                problem(f"correction {c['where']}: measure {idx} found {len(hit)} times in the source")
+                problem(
+                    f"correction {c['where']}: measure {idx} found {len(hit)} times in the source"
+                )
                 continue
             g, k = hit[0]
             num, t = g["measures"][k]
             n = t.count(c["source"])
             if n != 1:
-                problem(f"correction {c['where']}: source {c['source']!r} found {n} times in the measure text")
+                problem(
+                    f"correction {c['where']}: source {c['source']!r} found {n} times in the measure text"
+                )
                 continue
             g["measures"][k] = (num, t.replace(c["source"], c["corrected"]))
         used += 1
@@ -273,20 +291,29 @@ def main():
             problem(f"{slug}: source numbering is not 1..N: {s_nums}")
         if not ok_j:
             problem(f"{slug}: JSON numbering is not 1..N: {j_nums}")
-        print(f"{slug:28} {len(goals):>7}/{len(jgoals):<7} {len(s_nums):>9}/{len(j_nums):<8}  "
-              f"{'1..%d ok' % len(s_nums) if ok_s and ok_j else 'BROKEN'}")
-        tot[0] += len(goals); tot[1] += len(jgoals); tot[2] += len(s_nums); tot[3] += len(j_nums)
+        print(
+            f"{slug:28} {len(goals):>7}/{len(jgoals):<7} {len(s_nums):>9}/{len(j_nums):<8}  "
+            f"{'1..%d ok' % len(s_nums) if ok_s and ok_j else 'BROKEN'}"
+        )
+        tot[0] += len(goals)
+        tot[1] += len(jgoals)
+        tot[2] += len(s_nums)
+        tot[3] += len(j_nums)
         if len(goals) != len(jgoals):
             problem(f"{slug}: {len(goals)} goals in the source, {len(jgoals)} in the JSON")
         if len(s_nums) != len(j_nums):
             problem(f"{slug}: {len(s_nums)} measures in the source, {len(j_nums)} in the JSON")
         for gi, (sg, jg) in enumerate(zip(goals, jgoals), 1):
             if sg["goal"] != jg["goal"]:
-                problem(f"{slug} goal {gi}:\n    source: {sg['goal']!r}\n    json:   {jg['goal']!r}")
+                problem(
+                    f"{slug} goal {gi}:\n    source: {sg['goal']!r}\n    json:   {jg['goal']!r}"
+                )
             s_ms = sg["measures"]
             j_ms = [(m["number"], m["text"]) for m in jg["measures"]]
             if [n for n, _ in s_ms] != [n for n, _ in j_ms]:
-                problem(f"{slug} goal {gi}: measure numbers source {[n for n, _ in s_ms]} vs json {[n for n, _ in j_ms]}")
+                problem(
+                    f"{slug} goal {gi}: measure numbers source {[n for n, _ in s_ms]} vs json {[n for n, _ in j_ms]}"
+                )
             for (sn, st), (jn, jt) in zip(s_ms, j_ms):
                 if sn == jn and st != jt:
                     problem(f"{slug} measure {sn}:\n    source: {st!r}\n    json:   {jt!r}")
@@ -305,7 +332,9 @@ def main():
             continue
         n = text.count(c["source"])
         if n != 1:
-            problem(f"correction {c['where']}: source {c['source']!r} occurs {n} times in the text (expected 1)")
+            problem(
+                f"correction {c['where']}: source {c['source']!r} occurs {n} times in the text (expected 1)"
+            )
             continue
         node = resolve(data, c["where"])
         if node is None:
@@ -317,7 +346,9 @@ def main():
         if any(c["source"] in t for t in texts):
             problem(f"correction {c['where']}: the uncorrected source is still there")
         normalized = normalized.replace(c["source"], c["corrected"])
-    print(f"other corrections checked: {sum(1 for c in corrections if not ANNEX_WHERE_RE.match(c.get('where', '')))}")
+    print(
+        f"other corrections checked: {sum(1 for c in corrections if not ANNEX_WHERE_RE.match(c.get('where', '')))}"
+    )
 
     # ---- 5. verbatim strings
     checked = 0

@@ -12,4 +12,3 @@
 
 There is no Django admin.
 """
-

@@ -45,7 +45,12 @@ class BlockAccountAction(BaseAction):
     def execute(self, skip_permission_checks: bool = False) -> User:
         self.check(skip_permission_checks=skip_permission_checks)
         account = services.account_block(actor=self.user, user=self.instance, reason=self.reason)
-        log(instance=account, action=BLOCK_ACCOUNT, user=self.user, data={"reason": account.blocked_reason})
+        log(
+            instance=account,
+            action=BLOCK_ACCOUNT,
+            user=self.user,
+            data={"reason": account.blocked_reason},
+        )
         return account
 
 
@@ -61,7 +66,7 @@ class UnblockAccountAction(BaseAction):
 
 
 class DeleteAccountAction(BaseAction):
-    """"Delete" in the user admin: the account is anonymised (services.account_delete).
+    """ "Delete" in the user admin: the account is anonymised (services.account_delete).
 
     A real row deletion would take the person's supports and priority points with it and
     change published counts; the platform keeps contributions as "Deleted account".

@@ -44,5 +44,7 @@ class PlatformModelViewSet(ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
         if self.list_select_related:
-            kwargs.setdefault("queryset", self.model._default_manager.select_related(*self.list_select_related))
+            kwargs.setdefault(
+                "queryset", self.model._default_manager.select_related(*self.list_select_related)
+            )
         return super().get_index_view_kwargs(**kwargs)

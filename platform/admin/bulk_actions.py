@@ -37,7 +37,9 @@ from .actions import (
 
 def bulk_action_url(model: type, action_type: str, *, ids: list[Any], next_url: str) -> str:
     """The confirmation page of a bulk action for these objects (used by row buttons)."""
-    url = reverse("wagtail_bulk_action", args=(model._meta.app_label, model._meta.model_name, action_type))
+    url = reverse(
+        "wagtail_bulk_action", args=(model._meta.app_label, model._meta.model_name, action_type)
+    )
     return f"{url}?{urlencode([('id', pk) for pk in ids] + [('next', next_url)])}"
 
 
@@ -71,11 +73,15 @@ class BlockAccountsBulkAction(UserBulkAction):
         return {"request": self.request, "reason": self.cleaned_form.cleaned_data["reason"]}
 
     @classmethod
-    def execute_action(cls, objects: list[User], *, request: HttpRequest, reason: str, **kwargs: Any) -> tuple[int, int]:
+    def execute_action(
+        cls, objects: list[User], *, request: HttpRequest, reason: str, **kwargs: Any
+    ) -> tuple[int, int]:
         blocked = 0
         for account in objects:
             try:
-                BlockAccountAction(account, user=request.user, reason=reason).execute(skip_permission_checks=True)
+                BlockAccountAction(account, user=request.user, reason=reason).execute(
+                    skip_permission_checks=True
+                )
             except ValidationError as exc:
                 django_messages.warning(
                     request,
@@ -87,9 +93,9 @@ class BlockAccountsBulkAction(UserBulkAction):
         return blocked, 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
-        return ngettext("%(count)d account blocked.", "%(count)d accounts blocked.", num_parent_objects) % {
-            "count": num_parent_objects
-        }
+        return ngettext(
+            "%(count)d account blocked.", "%(count)d accounts blocked.", num_parent_objects
+        ) % {"count": num_parent_objects}
 
 
 class UnblockAccountsBulkAction(UserBulkAction):
@@ -106,15 +112,17 @@ class UnblockAccountsBulkAction(UserBulkAction):
         return {"request": self.request}
 
     @classmethod
-    def execute_action(cls, objects: list[User], *, request: HttpRequest, **kwargs: Any) -> tuple[int, int]:
+    def execute_action(
+        cls, objects: list[User], *, request: HttpRequest, **kwargs: Any
+    ) -> tuple[int, int]:
         for account in objects:
             UnblockAccountAction(account, user=request.user).execute(skip_permission_checks=True)
         return len(objects), 0
 
     def get_success_message(self, num_parent_objects: int, num_child_objects: int) -> str:
-        return ngettext("%(count)d account unblocked.", "%(count)d accounts unblocked.", num_parent_objects) % {
-            "count": num_parent_objects
-        }
+        return ngettext(
+            "%(count)d account unblocked.", "%(count)d accounts unblocked.", num_parent_objects
+        ) % {"count": num_parent_objects}
 
 
 class DeleteAccountsBulkAction(DeleteBulkAction):
@@ -129,7 +137,9 @@ class DeleteAccountsBulkAction(DeleteBulkAction):
         return {**super().get_execution_context(), "request": self.request}
 
     @classmethod
-    def execute_action(cls, objects: list[User], *, request: HttpRequest, **kwargs: Any) -> tuple[int, int]:
+    def execute_action(
+        cls, objects: list[User], *, request: HttpRequest, **kwargs: Any
+    ) -> tuple[int, int]:
         for account in objects:
             DeleteAccountAction(account, user=request.user).execute(skip_permission_checks=True)
         return len(objects), 0
@@ -162,7 +172,9 @@ class RelayOutboxMessagesBulkAction(PermissionCheckedMixin, BulkAction):
 
     def get_actionable_objects(self) -> tuple[list[OutboxMessage], dict[str, list[OutboxMessage]]]:
         objects, without_access = super().get_actionable_objects()
-        without_access["delivered"] = [message for message in objects if message.dispatched_at is not None]
+        without_access["delivered"] = [
+            message for message in objects if message.dispatched_at is not None
+        ]
         return [message for message in objects if message.dispatched_at is None], without_access
 
     def get_execution_context(self) -> dict[str, Any]:

@@ -58,7 +58,12 @@ class InlineFormsetsMixin:
         if user is None:
             return True
         opts = formset_class.model._meta
-        return user.has_perms([f"{opts.app_label}.{action}_{opts.model_name}" for action in ("add", "change", "delete")])
+        return user.has_perms(
+            [
+                f"{opts.app_label}.{action}_{opts.model_name}"
+                for action in ("add", "change", "delete")
+            ]
+        )
 
     def get_inline_formset_kwargs(self, name: str) -> dict[str, Any]:
         return {}
@@ -87,7 +92,12 @@ class InlineFormsetPanel(Panel):
     """Renders one of the form's inline formsets (see InlineFormsetsMixin)."""
 
     def __init__(
-        self, formset_name: str, *, child_fields: list[str], read_only_related: tuple[str, ...] = (), **kwargs: Any
+        self,
+        formset_name: str,
+        *,
+        child_fields: list[str],
+        read_only_related: tuple[str, ...] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.formset_name = formset_name
@@ -120,13 +130,17 @@ class InlineFormsetPanel(Panel):
             """The rows as they are, for someone who may not edit them."""
             formset_class = self.form.inline_formset_classes[self.panel.formset_name]
             opts = formset_class.model._meta
-            headers = [capfirst(opts.get_field(name).verbose_name) for name in self.panel.child_fields]
+            headers = [
+                capfirst(opts.get_field(name).verbose_name) for name in self.panel.child_fields
+            ]
             if not self.instance.pk:
                 return headers, []
             children = formset_class.model._default_manager.filter(
                 **{formset_class.fk.name: self.instance}
             ).select_related(*self.panel.read_only_related)
-            return headers, [[_display(child, name) for name in self.panel.child_fields] for child in children]
+            return headers, [
+                [_display(child, name) for name in self.panel.child_fields] for child in children
+            ]
 
 
 def _display(obj: Any, name: str) -> str:
@@ -183,7 +197,9 @@ class ConsultationAdminForm(InlineFormsetsMixin, WagtailAdminModelForm):
 
     def get_inline_formset_kwargs(self, name: str) -> dict[str, Any]:
         """Offer one empty row for each kind of phase the consultation does not have yet."""
-        existing = set(self.instance.phases.values_list("kind", flat=True)) if self.instance.pk else set()
+        existing = (
+            set(self.instance.phases.values_list("kind", flat=True)) if self.instance.pk else set()
+        )
         missing = [(kind, label) for kind, label in PhaseKind.choices if kind not in existing]
         return {
             "extra": len(missing),
@@ -221,7 +237,11 @@ class UserByEmailField(forms.ModelChoiceField):
         if isinstance(value, str):
             value = value.strip()
             if value:
-                match = self.queryset.filter(email__iexact=value).values_list("email", flat=True).first()
+                match = (
+                    self.queryset.filter(email__iexact=value)
+                    .values_list("email", flat=True)
+                    .first()
+                )
                 value = match or value
         return super().to_python(value)
 
@@ -272,7 +292,16 @@ class DepartmentAdminForm(InlineFormsetsMixin, WagtailAdminModelForm):
 
     class Meta:
         model = Department
-        fields = ["name", "slug", "kind", "parent", "email", "description", "handlungsfelder", "is_active"]
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "parent",
+            "email",
+            "description",
+            "handlungsfelder",
+            "is_active",
+        ]
 
     def clean_parent(self) -> Department | None:
         parent = self.cleaned_data.get("parent")

@@ -42,7 +42,11 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 
     @staticmethod
     def _model_actions(actions: Any) -> set[str]:
-        return {"change" if action == "relay" else action for action in actions if action not in {"add", "change"}}
+        return {
+            "change" if action == "relay" else action
+            for action in actions
+            if action not in {"add", "change"}
+        }
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         model_actions = self._model_actions([action])
@@ -150,7 +154,9 @@ class OutboxInspectView(InspectView):
     def header_more_buttons(self) -> list[Any]:
         buttons = super().header_more_buttons
         if self.object.dispatched_at is None and may_act(self.request.user, "relay", self.object):
-            url = bulk_action_url(OutboxMessage, "relay", ids=[self.object.pk], next_url=self.request.path)
+            url = bulk_action_url(
+                OutboxMessage, "relay", ids=[self.object.pk], next_url=self.request.path
+            )
             buttons.append(Button(_("Relay again"), url=url, icon_name="resubmit", priority=15))
         return buttons
 
@@ -168,7 +174,11 @@ class OutboxMessageViewSet(ReadOnlyViewSet):
         DateColumn("created_at", label=capfirst(_("created")), sort_key="created_at"),
         DateColumn("dispatched_at", label=capfirst(_("dispatched")), sort_key="dispatched_at"),
         Column("attempts", label=capfirst(_("attempts")), sort_key="attempts"),
-        Column("short_error", label=capfirst(_("last error")), accessor=lambda message: message.last_error[:80]),
+        Column(
+            "short_error",
+            label=capfirst(_("last error")),
+            accessor=lambda message: message.last_error[:80],
+        ),
     ]
     filterset_class = OutboxFilterSet
     search_fields = ["task", "dedupe_key", "last_error"]

@@ -44,10 +44,18 @@ class AccountFilterSet(wagtail_users.UserFilterSet):
         label=capfirst(_("municipality")), queryset=Municipality.objects.all()
     )
     blocked = django_filters.BooleanFilter(
-        label=_("Blocked"), field_name="blocked_at", lookup_expr="isnull", exclude=True, widget=BooleanRadioSelect
+        label=_("Blocked"),
+        field_name="blocked_at",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=BooleanRadioSelect,
     )
     deleted = django_filters.BooleanFilter(
-        label=_("Deleted"), field_name="deleted_at", lookup_expr="isnull", exclude=True, widget=BooleanRadioSelect
+        label=_("Deleted"),
+        field_name="deleted_at",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=BooleanRadioSelect,
     )
 
     class Meta(wagtail_users.UserFilterSet.Meta):
@@ -56,7 +64,7 @@ class AccountFilterSet(wagtail_users.UserFilterSet):
 
 
 def _block_buttons(account: User, *, request_user: User, next_url: str) -> list[MenuItem]:
-    """"Block" or "Unblock" for someone who may change accounts (the bulk action's page)."""
+    """ "Block" or "Unblock" for someone who may change accounts (the bulk action's page)."""
     if account.is_deleted or not may_act(request_user, "change", account):
         return []
     if account.is_blocked:
@@ -76,7 +84,9 @@ class AccountIndexView(wagtail_users.IndexView):
         title_column = self._get_title_column_class(TitleColumn)
         # The bulk actions (block, delete, roles) need a write permission; viewers get none.
         may_write = self.user_has_any_permission({"add", "change", "delete"})
-        checkboxes = [BulkActionsCheckboxColumn("bulk_actions", obj_type="user")] if may_write else []
+        checkboxes = (
+            [BulkActionsCheckboxColumn("bulk_actions", obj_type="user")] if may_write else []
+        )
         return [
             *checkboxes,
             title_column(
@@ -86,9 +96,17 @@ class AccountIndexView(wagtail_users.IndexView):
                 get_url=lambda account: self.get_edit_url(account) or self.get_inspect_url(account),
                 width="30%",
             ),
-            Column("display_name", label=capfirst(_("display name")), sort_key="display_name", width="15%"),
             Column(
-                "municipality", label=capfirst(_("municipality")), sort_key="municipality__name", width="14%"
+                "display_name",
+                label=capfirst(_("display name")),
+                sort_key="display_name",
+                width="15%",
+            ),
+            Column(
+                "municipality",
+                label=capfirst(_("municipality")),
+                sort_key="municipality__name",
+                width="14%",
             ),
             BooleanColumn("email_verified", label=_("E-mail confirmed"), width="8%"),
             BooleanColumn("is_active", label=_("Active"), sort_key="is_active", width="7%"),
@@ -107,7 +125,9 @@ class AccountIndexView(wagtail_users.IndexView):
 
     def get_list_more_buttons(self, instance: User) -> list[Any]:
         buttons = super().get_list_more_buttons(instance)
-        buttons += _block_buttons(instance, request_user=self.request.user, next_url=self.request.get_full_path())
+        buttons += _block_buttons(
+            instance, request_user=self.request.user, next_url=self.request.get_full_path()
+        )
         return buttons
 
 
@@ -115,8 +135,12 @@ class AccountEditView(wagtail_users.EditView):
     @cached_property
     def header_more_buttons(self) -> list[Button]:
         buttons = super().header_more_buttons
-        for item in _block_buttons(self.object, request_user=self.request.user, next_url=self.request.path):
-            buttons.append(Button(item.label, url=item.url, icon_name=item.icon_name, priority=item.priority))
+        for item in _block_buttons(
+            self.object, request_user=self.request.user, next_url=self.request.path
+        ):
+            buttons.append(
+                Button(item.label, url=item.url, icon_name=item.icon_name, priority=item.priority)
+            )
         return buttons
 
 

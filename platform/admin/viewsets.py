@@ -43,7 +43,15 @@ from .forms import (
 # the slug field itself only accepts ASCII.
 GERMAN_SLUG_INPUT = SlugInput(
     attrs={"data-w-slug-allow-unicode-value": "false"},
-    formatters=[("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"), ("ß", "ss")],
+    formatters=[
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("Ä", "Ae"),
+        ("Ö", "Oe"),
+        ("Ü", "Ue"),
+        ("ß", "ss"),
+    ],
 )
 
 
@@ -78,7 +86,12 @@ class ConsultationViewSet(PlatformModelViewSet):
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
-                [NamePanel("title"), slug_panel(), FieldPanel("organiser"), FieldPanel("is_published")],
+                [
+                    NamePanel("title"),
+                    slug_panel(),
+                    FieldPanel("organiser"),
+                    FieldPanel("is_published"),
+                ],
                 heading=_("Consultation"),
             ),
             FieldPanel("summary"),

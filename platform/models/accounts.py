@@ -28,8 +28,12 @@ class User(AbstractUser):
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
-    notify_comments_inapp = models.BooleanField(_("comments on my proposals in the app"), default=True)
-    notify_comments_email = models.BooleanField(_("comments on my proposals by e-mail"), default=True)
+    notify_comments_inapp = models.BooleanField(
+        _("comments on my proposals in the app"), default=True
+    )
+    notify_comments_email = models.BooleanField(
+        _("comments on my proposals by e-mail"), default=True
+    )
     notify_status_inapp = models.BooleanField(_("status changes in the app"), default=True)
     notify_status_email = models.BooleanField(_("status changes by e-mail"), default=True)
     blocked_at = models.DateTimeField(_("blocked since"), null=True, blank=True)

@@ -118,7 +118,12 @@ class Consultation(models.Model):
         if phase is not None and phase.allows(activity):
             return PhaseGate(is_open=True, phase=phase)
         upcoming = next(
-            (later for later in self.cached_phases() if later.starts_at > moment and later.allows(activity)), None
+            (
+                later
+                for later in self.cached_phases()
+                if later.starts_at > moment and later.allows(activity)
+            ),
+            None,
         )
         return PhaseGate(is_open=False, phase=phase, opens_with=upcoming)
 
@@ -131,7 +136,10 @@ class Phase(models.Model):
     """A dated step of a consultation and what participants may do during it."""
 
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, related_name="phases", verbose_name=_("consultation")
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="phases",
+        verbose_name=_("consultation"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=PhaseKind.choices)
     title = models.CharField(_("title"), max_length=200)

@@ -39,7 +39,9 @@ class OutboxMessage(models.Model):
 
     task = models.CharField(_("task"), max_length=200)
     payload = models.JSONField(_("arguments"), default=dict)
-    dedupe_key = models.CharField(_("deduplication key"), max_length=255, null=True, blank=True, unique=True)
+    dedupe_key = models.CharField(
+        _("deduplication key"), max_length=255, null=True, blank=True, unique=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

@@ -61,7 +61,10 @@ class DepartmentMembership(models.Model):
         LEAD = "lead", _("Head of unit")
 
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("department")
+        Department,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("department"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,7 +79,9 @@ class DepartmentMembership(models.Model):
         verbose_name = _("department membership")
         verbose_name_plural = _("department memberships")
         constraints = [
-            models.UniqueConstraint(fields=["department", "user"], name="unique_department_membership")
+            models.UniqueConstraint(
+                fields=["department", "user"], name="unique_department_membership"
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,13 +10,21 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install chromium)"
+    ),
 ]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself
@@ -65,7 +73,9 @@ def test_home_page_for_keyboard_users_and_assistive_technology(page):
         }"""
     )
     assert focused["tag"] == "A" and focused["href"].startswith("#"), focused
-    assert (focused["outline"] != "none" and focused["outlineWidth"] > 0) or focused["boxShadow"] != "none", focused
+    assert (focused["outline"] != "none" and focused["outlineWidth"] > 0) or focused[
+        "boxShadow"
+    ] != "none", focused
 
     page.keyboard.press("Enter")
     target = focused["href"][1:]
@@ -87,7 +97,10 @@ def test_home_page_for_keyboard_users_and_assistive_technology(page):
     results = Axe().run(page)
     serious = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} – "
-        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:3])
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:3]
+        )
         for violation in results.response["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]

@@ -5,7 +5,15 @@ import pytest
 from demo.loader import load_demo, read_data
 
 # The loader's own steps; the steps of other apps are tested in their areas.
-CORE_STEPS = ["municipalities", "handlungsfelder", "departments", "consultations", "forum_events", "forums", "pages"]
+CORE_STEPS = [
+    "municipalities",
+    "handlungsfelder",
+    "departments",
+    "consultations",
+    "forum_events",
+    "forums",
+    "pages",
+]
 SMALL_DATA = Path(__file__).resolve().parents[1] / "demo" / "region_hannover_small.json"
 
 

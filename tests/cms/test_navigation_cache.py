@@ -44,7 +44,9 @@ def test_published_new_page_appears_and_unpublished_page_disappears(client, demo
 
     root = root or HomePage.objects.get()
     assert "Neue Seite im Menü" not in _menu_titles(client)
-    page = root.add_child(instance=StandardPage(title="Neue Seite im Menü", slug="neu-im-menue", show_in_menus=True))
+    page = root.add_child(
+        instance=StandardPage(title="Neue Seite im Menü", slug="neu-im-menue", show_in_menus=True)
+    )
     page.save_revision().publish()
     assert "Neue Seite im Menü" in _menu_titles(client)
     page.unpublish()
@@ -55,7 +57,9 @@ def test_private_page_leaves_the_menu(client, demo_site):
     from cms.models import HomePage
 
     root = HomePage.objects.get()
-    page = root.add_child(instance=StandardPage(title="Intern geplant", slug="intern-geplant", show_in_menus=True))
+    page = root.add_child(
+        instance=StandardPage(title="Intern geplant", slug="intern-geplant", show_in_menus=True)
+    )
     page.save_revision().publish()
     assert "Intern geplant" in _menu_titles(client)
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)

@@ -28,7 +28,9 @@ def test_main_menu_lists_the_root_children_shown_in_menus(client, demo_site):
 def test_main_menu_marks_the_current_page_and_section(client, demo_site):
     on_index = nav(client.get("/en/handlungsfelder/").content.decode(), "Main navigation")
     assert re.search(r'href="/en/handlungsfelder/" aria-current="page"', on_index)
-    on_field = nav(client.get("/en/handlungsfelder/gefluechtete/").content.decode(), "Main navigation")
+    on_field = nav(
+        client.get("/en/handlungsfelder/gefluechtete/").content.decode(), "Main navigation"
+    )
     assert re.search(r'href="/en/handlungsfelder/" aria-current="true"', on_field)
 
 
@@ -59,7 +61,9 @@ def test_header_works_without_javascript(client, demo_site):
     html = client.get("/en/").content.decode()
     assert html.index('class="skip-link" href="#main"') < html.index('<header class="site-header"')
     header = html[html.index('<header class="site-header"') : html.index("</header>")]
-    assert "<noscript" not in header and "hidden" not in re.sub(r"visually-hidden|type=\"hidden\"", "", header)
+    assert "<noscript" not in header and "hidden" not in re.sub(
+        r"visually-hidden|type=\"hidden\"", "", header
+    )
 
 
 def test_search_finds_a_handlungsfeld_page_by_a_word_of_its_text(client, demo_site):
@@ -80,13 +84,21 @@ def test_search_without_results_gives_advice(client, demo_site):
 
 def test_search_without_query_shows_only_the_form(client, demo_site):
     html = client.get("/en/suche/").content.decode()
-    assert 'id="search-q"' in html and "result" not in html.split("<main", 1)[1].split("</form>", 1)[1]
+    assert (
+        'id="search-q"' in html and "result" not in html.split("<main", 1)[1].split("</form>", 1)[1]
+    )
 
 
-def test_search_paginates_and_skips_unpublished_pages(client, demo_site, django_assert_max_num_queries):
+def test_search_paginates_and_skips_unpublished_pages(
+    client, demo_site, django_assert_max_num_queries
+):
     home = HomePage.objects.get()
     for number in range(25):
-        page = StandardPage(title=f"Infoblatt {number}", slug=f"infoblatt-{number}", intro=paragraphs("Zebrastreifen"))
+        page = StandardPage(
+            title=f"Infoblatt {number}",
+            slug=f"infoblatt-{number}",
+            intro=paragraphs("Zebrastreifen"),
+        )
         home.add_child(instance=page)
         page.save_revision().publish()
     hidden = StandardPage.objects.get(slug="infoblatt-0")

@@ -67,7 +67,11 @@ def test_historic_consultation_shows_real_dates_and_monitoring_as_current(client
     current = re.search(r'<li class="phase--current"(.*?)</li>', html, re.S).group(1)
     assert "Umsetzung und Integrationsmonitoring" in current
     # The one-day result phase (Stand 27.09.2016) shows its date once, not "from X to X".
-    result = re.search(r'<li class="phase--past"[^>]*>\s*<h3 class="cms-phase-title">Ergebnis(.*?)</li>', html, re.S).group(1)
+    result = re.search(
+        r'<li class="phase--past"[^>]*>\s*<h3 class="cms-phase-title">Ergebnis(.*?)</li>',
+        html,
+        re.S,
+    ).group(1)
     assert result.count('<time datetime="2016-09-27">') == 1 and " to " not in result
 
 
@@ -109,7 +113,10 @@ def test_consultation_page_lists_forum_events_with_date_place_and_participants(c
 
 def test_handlungsfeld_page_shows_the_concept_sections(client, demo_site):
     html = main_of(client.get("/en/handlungsfelder/willkommenskultur/").content.decode())
-    assert '<h2 id="was-bedeutet-willkommenskultur-fur-uns">Was bedeutet Willkommenskultur für uns?</h2>' in html
+    assert (
+        '<h2 id="was-bedeutet-willkommenskultur-fur-uns">Was bedeutet Willkommenskultur für uns?</h2>'
+        in html
+    )
     assert "Diskriminierung und Rassismus wirkungsvoll zu bekämpfen." in html
     assert "<blockquote><p>Wir wollen, dass sich Neuzuwanderer" in html
     assert '<h2 id="wo-wollen-wir-hin">Wo wollen wir hin?</h2>' in html
@@ -139,7 +146,9 @@ def test_handlungsfeld_page_links_its_neighbours_and_its_forum_events(client, de
 
 def test_index_lists_the_fields_in_concept_order(client, demo_site):
     html = main_of(client.get("/en/handlungsfelder/").content.decode())
-    positions = [html.index(name) for name in ("Willkommenskultur", "Geflüchtete", "Bildung und Sprache")]
+    positions = [
+        html.index(name) for name in ("Willkommenskultur", "Geflüchtete", "Bildung und Sprache")
+    ]
     assert positions == sorted(positions)
 
 
@@ -179,20 +188,28 @@ def test_standard_pages_render_their_legal_texts(client, demo_site):
         ("/en/impressum/", 11),
     ],
 )
-def test_query_counts_are_pinned(client, demo_site, django_assert_max_num_queries, url, max_queries):
+def test_query_counts_are_pinned(
+    client, demo_site, django_assert_max_num_queries, url, max_queries
+):
     client.get(url)  # warm caches that are per process (site lookup, content types)
     with django_assert_max_num_queries(max_queries):
         assert client.get(url).status_code == 200
 
 
-def test_consultation_page_query_count_does_not_grow_with_events(client, demo_site, django_assert_max_num_queries):
+def test_consultation_page_query_count_does_not_grow_with_events(
+    client, demo_site, django_assert_max_num_queries
+):
     from forums.models import ForumEvent
 
     consultation = demo_site.historic_consultation
     for number in range(10, 40):
         ForumEvent.objects.create(
-            consultation=consultation, number=number, title=f"Extra {number}", slug=f"extra-{number}",
-            starts_at=timezone.now(), municipality=demo_site.municipalities["hannover"],
+            consultation=consultation,
+            number=number,
+            title=f"Extra {number}",
+            slug=f"extra-{number}",
+            starts_at=timezone.now(),
+            municipality=demo_site.municipalities["hannover"],
             handlungsfeld=demo_site.handlungsfelder["gefluechtete"],
         )
     client.get("/en/integrationskonzept-2016/")

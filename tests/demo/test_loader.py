@@ -120,11 +120,18 @@ def test_the_home_page_is_the_site_root_and_features_the_demo(loaded):
 def test_running_twice_changes_and_duplicates_nothing(loaded):
     before = count_every_model()
     phases_before = list(Phase.objects.order_by("pk").values())
-    pages_before = list(Page.objects.order_by("pk").values("pk", "path", "title", "latest_revision_id", "live"))
+    pages_before = list(
+        Page.objects.order_by("pk").values("pk", "path", "title", "latest_revision_id", "live")
+    )
     load_demo(log=quiet)
     assert count_every_model() == before
     assert list(Phase.objects.order_by("pk").values()) == phases_before
-    assert list(Page.objects.order_by("pk").values("pk", "path", "title", "latest_revision_id", "live")) == pages_before
+    assert (
+        list(
+            Page.objects.order_by("pk").values("pk", "path", "title", "latest_revision_id", "live")
+        )
+        == pages_before
+    )
 
 
 def test_an_edited_page_is_restored_with_a_new_revision(loaded):
@@ -146,5 +153,7 @@ def test_the_demo_consultation_has_example_proposals_with_exact_counters(loaded,
         assert proposal.support_count == Support.objects.filter(proposal=proposal).count()
         assert proposal.comment_count == Comment.objects.filter(proposal=proposal).count()
     assert proposals.filter(kind="goal").get().measures.count() == 2
-    listing = client.get(f"/beteiligung/{loaded.demo_consultation.slug}/vorschlaege/").content.decode()
+    listing = client.get(
+        f"/beteiligung/{loaded.demo_consultation.slug}/vorschlaege/"
+    ).content.decode()
     assert "Abendsprachkurse mit Kinderbetreuung (Demo)" in listing

@@ -36,9 +36,15 @@ def test_each_login_has_its_role(settings):
     run_command()
     resident = User.objects.get(email="bewohnerin@demo.mitreden.invalid")
     assert EmailAddress.objects.filter(user=resident, verified=True, primary=True).exists()
-    assert is_active_participant(resident) and not is_reviewer(resident) and not is_coordination_office(resident)
+    assert (
+        is_active_participant(resident)
+        and not is_reviewer(resident)
+        and not is_coordination_office(resident)
+    )
     reviewer = User.objects.get(email="fachbereich-soziales@demo.mitreden.invalid")
-    assert DepartmentMembership.objects.filter(user=reviewer, department__slug="fachbereich-soziales").exists()
+    assert DepartmentMembership.objects.filter(
+        user=reviewer, department__slug="fachbereich-soziales"
+    ).exists()
     assert is_reviewer(reviewer) and not is_coordination_office(reviewer)
     coordination = User.objects.get(email="koordination@demo.mitreden.invalid")
     assert is_coordination_office(coordination) and not coordination.is_superuser

@@ -59,7 +59,9 @@ class ThreadFactory(DjangoModelFactory):
     @factory.post_generation
     def opening_post(obj, create, extracted, **kwargs):
         if create:
-            Post.objects.create(thread=obj, author=obj.author, body=extracted or "Wer hat Erfahrungen damit?")
+            Post.objects.create(
+                thread=obj, author=obj.author, body=extracted or "Wer hat Erfahrungen damit?"
+            )
             Forum.objects.filter(pk=obj.forum_id).update(
                 thread_count=F("thread_count") + 1,
                 post_count=F("post_count") + 1,
@@ -107,16 +109,24 @@ def en(name: str, *args) -> str:
 
 def forum_url(forum: Forum, lang: str = "en") -> str:
     with translation.override(lang):
-        return reverse("forums:forum_detail", args=[forum.consultation.slug, forum.handlungsfeld.slug])
+        return reverse(
+            "forums:forum_detail", args=[forum.consultation.slug, forum.handlungsfeld.slug]
+        )
 
 
 def thread_url(thread: Thread, lang: str = "en") -> str:
     forum = thread.forum
     with translation.override(lang):
-        return reverse("forums:thread_detail", args=[forum.consultation.slug, forum.handlungsfeld.slug, thread.pk])
+        return reverse(
+            "forums:thread_detail",
+            args=[forum.consultation.slug, forum.handlungsfeld.slug, thread.pk],
+        )
 
 
 def reply_url(thread: Thread, lang: str = "en") -> str:
     forum = thread.forum
     with translation.override(lang):
-        return reverse("forums:post_create", args=[forum.consultation.slug, forum.handlungsfeld.slug, thread.pk])
+        return reverse(
+            "forums:post_create",
+            args=[forum.consultation.slug, forum.handlungsfeld.slug, thread.pk],
+        )

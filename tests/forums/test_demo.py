@@ -13,7 +13,15 @@ from forums.models import Forum, ForumEvent, Post, Thread
 pytestmark = pytest.mark.django_db
 
 SMALL = Path(__file__).resolve().parents[1] / "demo" / "region_hannover_small.json"
-STEPS = ["municipalities", "handlungsfelder", "departments", "consultations", "forum_events", "forums", "forums.discussion"]
+STEPS = [
+    "municipalities",
+    "handlungsfelder",
+    "departments",
+    "consultations",
+    "forum_events",
+    "forums",
+    "forums.discussion",
+]
 
 
 def test_demo_forums_are_filled_once_and_counted():
@@ -30,5 +38,7 @@ def test_demo_forums_are_filled_once_and_counted():
     upcoming = ForumEvent.objects.filter(
         consultation=ctx.demo_consultation, starts_at__gt=timezone.now(), registration_open=True
     )
-    assert upcoming.exists()  # two with the full data; the small extract has only one of their fields
+    assert (
+        upcoming.exists()
+    )  # two with the full data; the small extract has only one of their fields
     assert all("(Demo)" in event.title and event.municipality for event in upcoming)

@@ -34,15 +34,29 @@ def url(name, event):
 def test_list_separates_upcoming_and_past(client):
     upcoming = ForumEventFactory(title="Forum 1: Bildung (Demo)")
     past = ForumEventFactory(
-        consultation=upcoming.consultation, title="Forum 3: Geflüchtete",
-        starts_at=timezone.now() - timedelta(days=700), ends_at=None, participants=120,
-        documentation="Protokoll der Arbeitsgruppen.", registration_open=False,
+        consultation=upcoming.consultation,
+        title="Forum 3: Geflüchtete",
+        starts_at=timezone.now() - timedelta(days=700),
+        ends_at=None,
+        participants=120,
+        documentation="Protokoll der Arbeitsgruppen.",
+        registration_open=False,
     )
     with translation.override("en"):
-        page = client.get(reverse("forums:event_list", args=[upcoming.consultation.slug])).content.decode()
-    assert page.index("Upcoming events") < page.index(upcoming.title) < page.index("Past events") < page.index(past.title)
+        page = client.get(
+            reverse("forums:event_list", args=[upcoming.consultation.slug])
+        ).content.decode()
+    assert (
+        page.index("Upcoming events")
+        < page.index(upcoming.title)
+        < page.index("Past events")
+        < page.index(past.title)
+    )
     assert "about 120 people" in page
-    assert f'datetime="{timezone.localtime(past.starts_at).isoformat()}"' in page or "<time datetime=" in page
+    assert (
+        f'datetime="{timezone.localtime(past.starts_at).isoformat()}"' in page
+        or "<time datetime=" in page
+    )
     detail = client.get(url("forums:event_detail", past)).content.decode()
     assert "Protokoll der Arbeitsgruppen." in detail
     assert "registration is closed" not in detail  # past events show no registration box
@@ -119,7 +133,12 @@ def test_database_refuses_overbooking():
 def test_participant_list_and_csv_for_the_coordination_office(client):
     event = ForumEventFactory()
     laatzen = MunicipalityFactory(name="Laatzen", slug="laatzen")
-    events.register(event=event, user=ResidentFactory(display_name="=Aylin K.", municipality=laatzen, email="aylin@example.org"))
+    events.register(
+        event=event,
+        user=ResidentFactory(
+            display_name="=Aylin K.", municipality=laatzen, email="aylin@example.org"
+        ),
+    )
     events.register(event=event, user=ResidentFactory(display_name="Jonas"))
 
     client.force_login(ResidentFactory())

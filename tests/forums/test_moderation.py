@@ -40,7 +40,9 @@ def flagged():
     Thread.objects.filter(pk=thread.pk).update(post_count=2)
     Forum.objects.filter(pk=forum.pk).update(post_count=2)
     for _ in range(2):
-        PostFlag.objects.create(post=post, reporter=ResidentFactory(), reason="offensive", note="beleidigend")
+        PostFlag.objects.create(
+            post=post, reporter=ResidentFactory(), reason="offensive", note="beleidigend"
+        )
     return forum, thread, post
 
 
@@ -112,7 +114,9 @@ def test_lock_stops_replies_and_is_logged(client, flagged):
     _forum, thread, _post = flagged
     moderator = coordination_office_user()
     client.force_login(moderator)
-    client.post(moderation_thread_url(thread, "lock"), {"reason": "Diskussion dreht sich im Kreis."})
+    client.post(
+        moderation_thread_url(thread, "lock"), {"reason": "Diskussion dreht sich im Kreis."}
+    )
     thread.refresh_from_db()
     assert thread.is_locked
     client.force_login(thread.author)
@@ -134,7 +138,9 @@ def test_hidden_thread_leaves_the_list_and_shows_its_reason(client, flagged):
     forum.refresh_from_db()
     assert forum.thread_count == 0 and forum.post_count == 0
     client.logout()
-    forum_page = client.get(en("forums:forum_detail", forum.consultation.slug, forum.handlungsfeld.slug)).content.decode()
+    forum_page = client.get(
+        en("forums:forum_detail", forum.consultation.slug, forum.handlungsfeld.slug)
+    ).content.decode()
     assert thread.title not in forum_page
     page = client.get(thread_url(thread)).content.decode()
     assert "This thread was hidden by the moderation: Werbung." in page

@@ -103,7 +103,9 @@ def test_thread_list_is_paginated_newest_activity_first_with_markers(client):
     quiet = ThreadFactory(forum=forum, title="Ruhiges Thema")
     busy = ThreadFactory(forum=forum, title="Belebtes Thema", is_locked=True)
     client.force_login(ResidentFactory())
-    client.post(thread_url(busy).replace(f"/{busy.pk}/", f"/{busy.pk}/antworten/"), {"body": "x"})  # locked: refused
+    client.post(
+        thread_url(busy).replace(f"/{busy.pk}/", f"/{busy.pk}/antworten/"), {"body": "x"}
+    )  # locked: refused
     Thread.objects.filter(pk=quiet.pk).update(last_post_at=quiet.last_post_at.replace(year=2020))
     page = client.get(forum_url(forum)).content.decode()
     assert page.index("Belebtes Thema") < page.index("Ruhiges Thema")
@@ -125,15 +127,22 @@ def test_turn_a_thread_into_a_proposal_prefills_field_and_source(client):
     assert link in page
     with translation.override("en"):
         create = reverse("consultations:proposal_create", args=[forum.consultation.slug])
-    form_page = client.get(f"{create}?handlungsfeld={forum.handlungsfeld.slug}&thread={thread.pk}").content.decode()
+    form_page = client.get(
+        f"{create}?handlungsfeld={forum.handlungsfeld.slug}&thread={thread.pk}"
+    ).content.decode()
     assert f'<option value="{thread.pk}" selected>' in form_page
     assert f'<option value="{forum.handlungsfeld.pk}" selected>' in form_page
 
     response = client.post(
         create,
         {
-            "kind": "goal", "title": "Sprachcafés in allen Kommunen", "body": "Offene Treffen zum Deutschlernen.",
-            "handlungsfeld": forum.handlungsfeld.pk, "scope": "region", "source_thread": thread.pk, "publish": "1",
+            "kind": "goal",
+            "title": "Sprachcafés in allen Kommunen",
+            "body": "Offene Treffen zum Deutschlernen.",
+            "handlungsfeld": forum.handlungsfeld.pk,
+            "scope": "region",
+            "source_thread": thread.pk,
+            "publish": "1",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -145,8 +154,17 @@ def test_consultation_and_home_pages_link_to_the_forums(client):
 
     small = Path(__file__).resolve().parents[1] / "demo" / "region_hannover_small.json"
     ctx = load_demo(
-        data=read_data(small), log=lambda message: None,
-        only=["municipalities", "handlungsfelder", "departments", "consultations", "forum_events", "forums", "pages"],
+        data=read_data(small),
+        log=lambda message: None,
+        only=[
+            "municipalities",
+            "handlungsfelder",
+            "departments",
+            "consultations",
+            "forum_events",
+            "forums",
+            "pages",
+        ],
     )
     forums_link = f'href="{overview_url(ctx.demo_consultation)}"'
     consultation_page = client.get("/en/fortschreibung-2027/").content.decode()
@@ -155,5 +173,8 @@ def test_consultation_and_home_pages_link_to_the_forums(client):
     assert forums_link in home
     event = ctx.demo_consultation.forum_events.first()
     with translation.override("en"):
-        assert reverse("forums:event_detail", args=[event.consultation.slug, event.slug]) in consultation_page
+        assert (
+            reverse("forums:event_detail", args=[event.consultation.slug, event.slug])
+            in consultation_page
+        )
     assert Forum.objects.filter(consultation=ctx.demo_consultation).exists()

@@ -38,7 +38,9 @@ def link_in_last_mail() -> str:
     return re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
 
 
-def test_sign_up_confirm_the_address_and_arrive_signed_in(client, django_capture_on_commit_callbacks):
+def test_sign_up_confirm_the_address_and_arrive_signed_in(
+    client, django_capture_on_commit_callbacks
+):
     municipality = MunicipalityFactory(name="Garbsen")
     page = client.get(reverse("account_signup"))
     assert page.status_code == 200
@@ -223,9 +225,13 @@ def test_password_change_and_email_management_pages(client, django_capture_on_co
     page = client.get(reverse("account_email"))
     assert page.status_code == 200 and user.email in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("account_email"), {"action_add": "", "email": "zweite@example.org"})
+        response = client.post(
+            reverse("account_email"), {"action_add": "", "email": "zweite@example.org"}
+        )
     assert response.status_code == 302
-    assert EmailAddress.objects.filter(user=user, email="zweite@example.org", verified=False).exists()
+    assert EmailAddress.objects.filter(
+        user=user, email="zweite@example.org", verified=False
+    ).exists()
     assert mail.outbox[-1].to == ["zweite@example.org"]
 
 

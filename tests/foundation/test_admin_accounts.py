@@ -43,7 +43,9 @@ def block(client, users, reason="Beleidigungen im Forum"):
 
 
 # --- Blocking ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("number", "expected"), [(1, "1 Konto gesperrt."), (2, "2 Konten gesperrt.")])
+@pytest.mark.parametrize(
+    ("number", "expected"), [(1, "1 Konto gesperrt."), (2, "2 Konten gesperrt.")]
+)
 def test_blocking_accounts_reports_the_number_in_german(admin_client, number, expected):
     residents = ResidentFactory.create_batch(number)
 
@@ -93,7 +95,9 @@ def test_a_blocked_account_shows_it_on_its_edit_page_and_can_be_unblocked_from_t
     assert bulk_url("unblock", [resident]).split("&next")[0] in unescape(page.content.decode())
 
 
-@pytest.mark.parametrize(("number", "expected"), [(1, "1 Konto entsperrt."), (3, "3 Konten entsperrt.")])
+@pytest.mark.parametrize(
+    ("number", "expected"), [(1, "1 Konto entsperrt."), (3, "3 Konten entsperrt.")]
+)
 def test_unblocking_accounts_reports_the_number_in_german(admin_client, number, expected):
     residents = ResidentFactory.create_batch(number)
     block(admin_client, residents)
@@ -155,7 +159,9 @@ def test_deleting_an_account_wipes_the_person_but_keeps_the_row(admin_client):
     assert response.status_code == 200
     resident.refresh_from_db()
     assert resident.deleted_at is not None and not resident.is_active
-    assert resident.email == f"deleted-{resident.pk}@deleted.invalid" and resident.display_name == ""
+    assert (
+        resident.email == f"deleted-{resident.pk}@deleted.invalid" and resident.display_name == ""
+    )
     assert not DepartmentMembership.objects.filter(user=resident).exists()
     assert not Notification.objects.filter(recipient=resident).exists()
 
@@ -166,7 +172,9 @@ def test_deleting_accounts_in_bulk_anonymises_them_too(admin_client):
     response = admin_client.post(bulk_url("delete", residents), follow=True)
 
     assert response.status_code == 200
-    assert User.objects.filter(pk__in=[r.pk for r in residents], deleted_at__isnull=False).count() == 2
+    assert (
+        User.objects.filter(pk__in=[r.pk for r in residents], deleted_at__isnull=False).count() == 2
+    )
 
 
 # --- The list and the form -----------------------------------------------------------------------
@@ -188,7 +196,10 @@ def test_the_list_filters_by_municipality_and_blocked_and_searches_the_display_n
     assert "gesperrt@example.org" in found and "Person 3 " not in found
 
     only_blocked = text_of(admin_client.get(USERS, {"blocked": "true"}))
-    assert "gesperrt@example.org" in only_blocked and "person" not in only_blocked.split("gesperrt@")[0][-30:]
+    assert (
+        "gesperrt@example.org" in only_blocked
+        and "person" not in only_blocked.split("gesperrt@")[0][-30:]
+    )
     assert User.objects.filter(blocked_at__isnull=False).count() == 1
 
     in_garbsen = admin_client.get(USERS, {"municipality": garbsen.pk})
@@ -216,5 +227,9 @@ def test_an_administrator_corrects_the_profile_of_a_resident_without_a_real_name
 
     assert response.status_code == 302, text_of(response)[:1500]
     resident.refresh_from_db()
-    assert (resident.display_name, resident.municipality, resident.language) == ("Neu", laatzen, "de")
+    assert (resident.display_name, resident.municipality, resident.language) == (
+        "Neu",
+        laatzen,
+        "de",
+    )
     assert resident.notify_comments_email and not resident.notify_status_email

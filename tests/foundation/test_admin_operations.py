@@ -30,7 +30,9 @@ OUTBOX = "/admin/operations/outbox/"
 
 def mail_message(to: str, **fields) -> OutboxMessage:
     payload = {"to": [to], "subject": "Ihr Vorschlag", "body": "Guten Tag"}
-    return OutboxMessage.objects.create(task="foundation.tasks.send_email", payload=payload, **fields)
+    return OutboxMessage.objects.create(
+        task="foundation.tasks.send_email", payload=payload, **fields
+    )
 
 
 @pytest.fixture
@@ -40,14 +42,18 @@ def operator(client):
 
 
 def test_the_outbox_shows_what_waits_and_why(operator):
-    stuck = mail_message("wartet@example.org", attempts=outbox.MAX_ATTEMPTS, last_error="OperationalError: refused")
+    stuck = mail_message(
+        "wartet@example.org", attempts=outbox.MAX_ATTEMPTS, last_error="OperationalError: refused"
+    )
     mail_message("ok@example.org", attempts=1, dispatched_at=timezone.now())
 
     given_up = operator.get(OUTBOX, {"status": "given_up"})
     assert given_up.status_code == 200
     assert given_up.context["page_obj"].paginator.count == 1
     assert "OperationalError: refused" in text_of(given_up)
-    assert relay_url([stuck], next_url="").split("&next")[0] in given_up.content.decode().replace("&amp;", "&")
+    assert relay_url([stuck], next_url="").split("&next")[0] in given_up.content.decode().replace(
+        "&amp;", "&"
+    )
 
     details = operator.get(f"{OUTBOX}inspect/{stuck.pk}/")
     assert details.status_code == 200
@@ -62,7 +68,9 @@ def test_nobody_adds_or_edits_an_outbox_message_by_hand(operator):
 
 
 def test_relaying_again_delivers_a_message_the_relay_gave_up_on_and_never_a_delivered_one(operator):
-    stuck = mail_message("wartet@example.org", attempts=outbox.MAX_ATTEMPTS, last_error="OperationalError")
+    stuck = mail_message(
+        "wartet@example.org", attempts=outbox.MAX_ATTEMPTS, last_error="OperationalError"
+    )
     delivered = mail_message("schon@example.org", attempts=1, dispatched_at=timezone.now())
 
     page = operator.get(relay_url([stuck, delivered]))
@@ -77,7 +85,9 @@ def test_relaying_again_delivers_a_message_the_relay_gave_up_on_and_never_a_deli
 
 
 def test_a_message_that_fails_again_is_reported_and_kept(operator):
-    broken = OutboxMessage.objects.create(task="foundation.tasks.no_such_task", payload={}, attempts=3)
+    broken = OutboxMessage.objects.create(
+        task="foundation.tasks.no_such_task", payload={}, attempts=3
+    )
 
     response = operator.post(relay_url([broken]), follow=True)
 
@@ -91,7 +101,12 @@ def test_a_message_that_fails_again_is_reported_and_kept(operator):
 def test_staff_roles_do_not_see_the_operations(client, role):
     message = mail_message("a@example.org")
     client.force_login(user_with_role(role))
-    for url in (OUTBOX, "/admin/operations/notifications/", "/admin/operations/periodic-tasks/", relay_url([message])):
+    for url in (
+        OUTBOX,
+        "/admin/operations/notifications/",
+        "/admin/operations/periodic-tasks/",
+        relay_url([message]),
+    ):
         assert_denied(client.get(url), url)
     assert_denied(client.post(relay_url([message])), "relay")
     message.refresh_from_db()
@@ -99,7 +114,9 @@ def test_staff_roles_do_not_see_the_operations(client, role):
     assert "/admin/operations/" not in client.get("/admin/").content.decode()
 
 
-def test_notifications_are_found_by_recipient_and_filtered_by_unread(operator, django_assert_max_num_queries):
+def test_notifications_are_found_by_recipient_and_filtered_by_unread(
+    operator, django_assert_max_num_queries
+):
     anna = ResidentFactory(email="anna@example.org")
     NotificationFactory(recipient=anna, title="Ihr Vorschlag wird geprüft")
     NotificationFactory(recipient=anna, title="Schon angesehen", read_at=timezone.now())
@@ -111,12 +128,18 @@ def test_notifications_are_found_by_recipient_and_filtered_by_unread(operator, d
 
     found = operator.get("/admin/operations/notifications/", {"q": "anna@example.org"})
     assert found.context["page_obj"].paginator.count == 2
-    unread = operator.get("/admin/operations/notifications/", {"q": "anna@example.org", "unread": "true"})
-    assert "Ihr Vorschlag wird geprüft" in text_of(unread) and "Schon angesehen" not in text_of(unread)
+    unread = operator.get(
+        "/admin/operations/notifications/", {"q": "anna@example.org", "unread": "true"}
+    )
+    assert "Ihr Vorschlag wird geprüft" in text_of(unread) and "Schon angesehen" not in text_of(
+        unread
+    )
 
 
 def test_the_periodic_tasks_show_what_beat_runs(operator):
-    every_minute, _created = IntervalSchedule.objects.get_or_create(every=60, period=IntervalSchedule.SECONDS)
+    every_minute, _created = IntervalSchedule.objects.get_or_create(
+        every=60, period=IntervalSchedule.SECONDS
+    )
     task = PeriodicTask.objects.create(
         name="foundation-outbox-relay", task="foundation.tasks.relay_outbox", interval=every_minute
     )
@@ -129,7 +152,13 @@ def test_the_periodic_tasks_show_what_beat_runs(operator):
 
 
 @pytest.mark.parametrize(
-    "url", [OUTBOX, "/admin/operations/notifications/", "/admin/operations/periodic-tasks/", "/admin/users/"]
+    "url",
+    [
+        OUTBOX,
+        "/admin/operations/notifications/",
+        "/admin/operations/periodic-tasks/",
+        "/admin/users/",
+    ],
 )
 def test_every_list_costs_the_same_for_5_and_50_rows(operator, url):
     def rows(start, count):
@@ -140,7 +169,9 @@ def test_every_list_costs_the_same_for_5_and_50_rows(operator, url):
             PeriodicTask.objects.create(
                 name=f"task-{n}",
                 task="foundation.tasks.relay_outbox",
-                interval=IntervalSchedule.objects.get_or_create(every=n + 1, period=IntervalSchedule.SECONDS)[0],
+                interval=IntervalSchedule.objects.get_or_create(
+                    every=n + 1, period=IntervalSchedule.SECONDS
+                )[0],
             )
 
     rows(0, 5)

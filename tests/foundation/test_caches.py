@@ -29,7 +29,9 @@ def _phase(consultation, kind, starts, ends=None, **switches):
 def test_the_current_phase_is_read_once_and_follows_saves_and_deletes(django_assert_num_queries):
     now = timezone.now()
     consultation = ConsultationFactory()
-    forums = _phase(consultation, PhaseKind.FORUMS, now - timedelta(days=3), now + timedelta(days=3))
+    forums = _phase(
+        consultation, PhaseKind.FORUMS, now - timedelta(days=3), now + timedelta(days=3)
+    )
     assessment = _phase(consultation, PhaseKind.ASSESSMENT, now + timedelta(days=3))
 
     fresh = Consultation.objects.get(pk=consultation.pk)
@@ -48,7 +50,9 @@ def test_the_current_phase_is_read_once_and_follows_saves_and_deletes(django_ass
     assert Consultation.objects.get(pk=consultation.pk).phase_at() is None
 
 
-def test_verification_is_remembered_and_a_confirmed_address_counts_at_once(django_assert_num_queries):
+def test_verification_is_remembered_and_a_confirmed_address_counts_at_once(
+    django_assert_num_queries,
+):
     user = UserFactory()
     address = EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
     assert not is_active_participant(User.objects.get(pk=user.pk))

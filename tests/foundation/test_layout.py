@@ -38,7 +38,15 @@ def test_python_from_project_root_imports_stdlib_platform():
 
 
 def test_manage_py_runs_with_the_foundation_app():
-    result = run([sys.executable, "manage.py", "shell", "-c", PROBE + "; from foundation.models import User; print(User._meta.app_label)"])
+    result = run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            PROBE + "; from foundation.models import User; print(User._meta.app_label)",
+        ]
+    )
     assert result.returncode == 0, result.stderr
     assert "foundation" in result.stdout.splitlines()[-1]
 
@@ -47,8 +55,14 @@ def test_celery_worker_loads_the_app_and_its_tasks():
     celery = str(Path(sys.executable).with_name("celery"))
     result = run([celery, "-A", "config", "inspect", "registered", "--help"])
     assert result.returncode == 0, result.stderr
-    result = run([sys.executable, "-c", "from config.celery import app; import platform; app.loader.import_default_modules(); "
-                  "assert 'foundation.tasks.ping' in app.tasks; print(platform.system())"])
+    result = run(
+        [
+            sys.executable,
+            "-c",
+            "from config.celery import app; import platform; app.loader.import_default_modules(); "
+            "assert 'foundation.tasks.ping' in app.tasks; print(platform.system())",
+        ]
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -35,7 +35,12 @@ def profile_data(user, **overrides):
 
 
 def test_visitors_are_sent_to_sign_in(client):
-    for name in ["foundation:profile", "foundation:notifications", "foundation:data_export", "foundation:account_delete"]:
+    for name in [
+        "foundation:profile",
+        "foundation:notifications",
+        "foundation:data_export",
+        "foundation:account_delete",
+    ]:
         response = client.get(reverse(name))
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("account_login"))
@@ -50,7 +55,9 @@ def test_resident_changes_name_municipality_and_notification_switches(client):
     assert page.content.decode().count("<h1") == 1
     response = client.post(
         reverse("foundation:profile"),
-        profile_data(user, display_name="Amira K.", municipality=garbsen.pk, notify_status_inapp=None),
+        profile_data(
+            user, display_name="Amira K.", municipality=garbsen.pk, notify_status_inapp=None
+        ),
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -75,7 +82,8 @@ def test_bad_profile_input_is_explained_in_german_and_kept(client):
     client.force_login(user)
     too_long = "A" * 81
     response = client.post(
-        reverse("foundation:profile"), profile_data(user, display_name=too_long, municipality="999999")
+        reverse("foundation:profile"),
+        profile_data(user, display_name=too_long, municipality="999999"),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -128,21 +136,29 @@ def test_delete_account_needs_the_password_and_keeps_contributions(client):
 
     page = client.get(reverse("foundation:account_delete"))
     assert 'autocomplete="current-password"' in page.content.decode()
-    response = client.post(reverse("foundation:account_delete"), {"password": "falsch", "confirm": "on"})
+    response = client.post(
+        reverse("foundation:account_delete"), {"password": "falsch", "confirm": "on"}
+    )
     assert response.status_code == 200
-    assert "nicht korrekt" in response.content.decode() or "not correct" in response.content.decode()
+    assert (
+        "nicht korrekt" in response.content.decode() or "not correct" in response.content.decode()
+    )
     response = client.post(reverse("foundation:account_delete"), {"password": PASSWORD})
     assert response.status_code == 200  # the tick is required
     assert User.objects.get(pk=user.pk).deleted_at is None
 
-    response = client.post(reverse("foundation:account_delete"), {"password": PASSWORD, "confirm": "on"})
+    response = client.post(
+        reverse("foundation:account_delete"), {"password": PASSWORD, "confirm": "on"}
+    )
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
 
     user.refresh_from_db()
     assert user.deleted_at is not None and not user.is_active
     assert user.public_name in {"Deleted account", "Gelöschtes Konto"}
-    assert "amira" not in user.email.lower() and user.display_name == "" and user.municipality is None
+    assert (
+        "amira" not in user.email.lower() and user.display_name == "" and user.municipality is None
+    )
     assert not user.has_usable_password()
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not Notification.objects.filter(recipient=user).exists()
@@ -152,7 +168,9 @@ def test_delete_account_needs_the_password_and_keeps_contributions(client):
     assert type(support).objects.filter(pk=support.pk).exists()
     # The address is free again, and the old credentials no longer work.
     assert not client.login(username=f"person{user.pk}", password=PASSWORD)
-    response = client.post(reverse("account_login"), {"login": "amira@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "amira@example.org", "password": PASSWORD}
+    )
     assert "_auth_user_id" not in client.session
 
 
@@ -203,9 +221,9 @@ def test_mark_all_read(client):
 def test_notification_list_query_count_does_not_grow(client, django_assert_max_num_queries):
     user = ResidentFactory()
     NotificationFactory.create_batch(40, recipient=user)
-    Notification.objects.filter(pk__in=Notification.objects.filter(recipient=user).values("pk")[:10]).update(
-        read_at=timezone.now()
-    )
+    Notification.objects.filter(
+        pk__in=Notification.objects.filter(recipient=user).values("pk")[:10]
+    ).update(read_at=timezone.now())
     client.force_login(user)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("foundation:notifications"))

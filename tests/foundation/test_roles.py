@@ -40,58 +40,133 @@ OK, LOGIN, DENIED = "ok", "login", "denied"
 
 # persona -> expected outcome per page
 MATRIX = {
-    "profile": ("/profil/", {"visitor": LOGIN, "resident": OK, "reviewer": OK, "coordination": OK, "editor": OK}),
+    "profile": (
+        "/profil/",
+        {"visitor": LOGIN, "resident": OK, "reviewer": OK, "coordination": OK, "editor": OK},
+    ),
     "notifications": (
         "/profil/benachrichtigungen/",
         {"visitor": LOGIN, "resident": OK, "reviewer": OK, "coordination": OK, "editor": OK},
     ),
     "wagtail admin": (
         "/admin/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": OK,
+        },
     ),
     "consultations admin": (
         "/admin/platform/consultations/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": OK,
+        },
     ),
     "new consultation": (
         "/admin/platform/consultations/new/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": OK,
+        },
     ),
     "departments admin": (
         "/admin/platform/departments/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": OK,
+        },
     ),
     "department members admin": (
         "/admin/platform/department-members/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": DENIED},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": DENIED,
+        },
     ),
     "new municipality": (
         "/admin/platform/municipalities/new/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": DENIED, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": DENIED,
+            "editor": OK,
+        },
     ),
     "municipalities admin": (
         "/admin/platform/municipalities/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": OK,
+        },
     ),
     "organisations admin": (
         "/admin/platform/organisations/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": OK,
+        },
     ),
     "accounts admin": (
         "/admin/users/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": OK, "editor": DENIED},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": OK,
+            "editor": DENIED,
+        },
     ),
     "new account": (
         "/admin/users/new/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": DENIED, "editor": DENIED},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": DENIED,
+            "editor": DENIED,
+        },
     ),
     "new Handlungsfeld": (
         "/admin/platform/handlungsfelder/new/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": DENIED, "editor": OK},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": DENIED,
+            "editor": OK,
+        },
     ),
     "outbox": (
         "/admin/operations/outbox/",
-        {"visitor": LOGIN, "resident": DENIED, "reviewer": DENIED, "coordination": DENIED, "editor": DENIED},
+        {
+            "visitor": LOGIN,
+            "resident": DENIED,
+            "reviewer": DENIED,
+            "coordination": DENIED,
+            "editor": DENIED,
+        },
     ),
 }
 
@@ -102,7 +177,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("page", "persona", "expected"), CASES, ids=[f"{p}-{r}" for p, r, _ in CASES])
+@pytest.mark.parametrize(
+    ("page", "persona", "expected"), CASES, ids=[f"{p}-{r}" for p, r, _ in CASES]
+)
 def test_permission_matrix(client, page, persona, expected):
     url = MATRIX[page][0]
     user = make(persona)
@@ -145,7 +222,9 @@ def test_predicates_follow_the_roles():
     editor = make("editor")
     assert is_active_participant(resident) and not is_active_participant(unverified)
     assert is_reviewer(reviewer) and not is_reviewer(resident)
-    assert department_ids(reviewer) == set(reviewer.department_memberships.values_list("department_id", flat=True))
+    assert department_ids(reviewer) == set(
+        reviewer.department_memberships.values_list("department_id", flat=True)
+    )
     assert is_coordination_office(coordination) and not is_coordination_office(editor)
     assert is_editor(editor) and not is_editor(coordination)
 
@@ -163,7 +242,9 @@ def test_ensure_roles_command_is_idempotent(capsys):
     call_command("ensure_roles")
     out = capsys.readouterr().out
     assert "Koordinierungsstelle" in out
-    groups = {group.name: group for group in Group.objects.filter(name__in=[role.value for role in Role])}
+    groups = {
+        group.name: group for group in Group.objects.filter(name__in=[role.value for role in Role])
+    }
     assert set(groups) == {role.value for role in Role}
     coordination = groups[Role.COORDINATION.value]
     assert coordination.permissions.filter(codename="change_consultation").exists()

@@ -36,13 +36,18 @@ def test_the_author_may_edit_until_the_first_support_and_the_site_says_so():
 
 def test_a_withdrawn_proposal_is_not_editable_and_says_why():
     author = ResidentFactory()
-    proposal = ProposalFactory(consultation=open_consultation(), author=author, status=ProposalStatus.WITHDRAWN)
+    proposal = ProposalFactory(
+        consultation=open_consultation(), author=author, status=ProposalStatus.WITHDRAWN
+    )
     assert not author.has_perm("consultations.edit_proposal", proposal)
     refusal = proposal.edit_refusal()
     assert refusal
     data = services.ProposalData(
-        kind=proposal.kind, title="Ein neuer Titel für den Vorschlag", body="<p>Neuer Text des Vorschlags</p>",
-        handlungsfeld=proposal.handlungsfeld, is_region_wide=True,
+        kind=proposal.kind,
+        title="Ein neuer Titel für den Vorschlag",
+        body="<p>Neuer Text des Vorschlags</p>",
+        handlungsfeld=proposal.handlungsfeld,
+        is_region_wide=True,
     )
     with pytest.raises(ValidationError) as refused:
         services.proposal_update(proposal=proposal, user=author, data=data)
@@ -65,11 +70,22 @@ def test_taking_part_needs_a_verified_address():
 def test_the_gate_names_the_phase_that_opens_an_activity_next():
     consultation = ConsultationFactory()
     now = timezone.now()
-    PhaseFactory(consultation=consultation, kind="analysis", starts_at=now - timedelta(days=2),
-                 ends_at=now + timedelta(days=1), allows_comments=False, allows_supports=False,
-                 allows_proposals=False)
-    later = PhaseFactory(consultation=consultation, kind="forums", starts_at=now + timedelta(days=1),
-                         ends_at=None, allows_comments=True)
+    PhaseFactory(
+        consultation=consultation,
+        kind="analysis",
+        starts_at=now - timedelta(days=2),
+        ends_at=now + timedelta(days=1),
+        allows_comments=False,
+        allows_supports=False,
+        allows_proposals=False,
+    )
+    later = PhaseFactory(
+        consultation=consultation,
+        kind="forums",
+        starts_at=now + timedelta(days=1),
+        ends_at=None,
+        allows_comments=True,
+    )
     gate = consultation.gate(Activity.COMMENTS)
     assert not gate.is_open and gate.opens_with == later
     assert consultation.gate(Activity.COMMENTS, now + timedelta(days=2)).is_open

@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 KINDS = [kind for kind, _label in PhaseKind.choices]
 
 
-def consultation_post(*, title="Integrationskonzept", slug="integrationskonzept", phases=None, initial=0, **extra):
+def consultation_post(
+    *, title="Integrationskonzept", slug="integrationskonzept", phases=None, initial=0, **extra
+):
     data = {
         "title": title,
         "slug": slug,
@@ -52,7 +54,14 @@ def consultation_post(*, title="Integrationskonzept", slug="integrationskonzept"
 
 
 def phase_row(kind, starts, ends="", **switches):
-    row = {"kind": kind, "title": kind.title(), "starts_at": starts, "ends_at": ends, "priority_points": "0", "description": ""}
+    row = {
+        "kind": kind,
+        "title": kind.title(),
+        "starts_at": starts,
+        "ends_at": ends,
+        "priority_points": "0",
+        "description": "",
+    }
     row.update({key: "on" for key, value in switches.items() if value})
     return row
 
@@ -73,7 +82,13 @@ def test_create_a_consultation_with_its_phases(client, coordination):
     data = consultation_post(
         phases=[
             phase_row("analysis", "2016-01-01 00:00", "2016-03-01 00:00"),
-            phase_row("forums", "2016-03-01 00:00", "2016-06-30 00:00", allows_proposals=True, allows_comments=True),
+            phase_row(
+                "forums",
+                "2016-03-01 00:00",
+                "2016-06-30 00:00",
+                allows_proposals=True,
+                allows_comments=True,
+            ),
         ],
         handlungsfelder=[str(field.pk)],
     )
@@ -83,7 +98,9 @@ def test_create_a_consultation_with_its_phases(client, coordination):
     assert list(consultation.handlungsfelder.all()) == [field]
     phases = list(consultation.phases.order_by("starts_at"))
     assert [phase.kind for phase in phases] == ["analysis", "forums"]
-    assert phases[1].allows_proposals and phases[1].allows_comments and not phases[1].allows_supports
+    assert (
+        phases[1].allows_proposals and phases[1].allows_comments and not phases[1].allows_supports
+    )
 
 
 def test_phase_errors_are_shown_and_nothing_is_saved(client, coordination):
@@ -102,16 +119,25 @@ def test_phase_errors_are_shown_and_nothing_is_saved(client, coordination):
 
 def test_edit_phases_inline_and_delete_one(client, coordination):
     consultation = ConsultationFactory()
-    forums = Phase.objects.create(consultation=consultation, kind="forums", title="Foren", starts_at="2016-03-01T00:00:00Z")
-    result = Phase.objects.create(consultation=consultation, kind="result", title="Ergebnis", starts_at="2016-09-01T00:00:00Z")
+    forums = Phase.objects.create(
+        consultation=consultation, kind="forums", title="Foren", starts_at="2016-03-01T00:00:00Z"
+    )
+    result = Phase.objects.create(
+        consultation=consultation, kind="result", title="Ergebnis", starts_at="2016-09-01T00:00:00Z"
+    )
     url = f"/admin/platform/consultations/edit/{consultation.pk}/"
     page = client.get(url)
     assert page.status_code == 200
     rows = [
-        {"id": str(forums.pk), **phase_row("forums", "2016-03-01 00:00", "2016-07-01 00:00", allows_supports=True)},
+        {
+            "id": str(forums.pk),
+            **phase_row("forums", "2016-03-01 00:00", "2016-07-01 00:00", allows_supports=True),
+        },
         {"id": str(result.pk), **phase_row("result", "2016-09-01 00:00"), "DELETE": "on"},
     ]
-    data = consultation_post(title=consultation.title, slug=consultation.slug, phases=rows, initial=2)
+    data = consultation_post(
+        title=consultation.title, slug=consultation.slug, phases=rows, initial=2
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     forums.refresh_from_db()
@@ -167,7 +193,13 @@ def test_lists_search_and_filter(client, coordination, django_assert_max_num_que
     response = client.get("/admin/platform/organisations/", {"municipality": garbsen.pk})
     assert response.status_code == 200
     assert "Moscheegemeinde Laatzen" not in response.content.decode()
-    for url in ["/admin/platform/departments/", "/admin/platform/department-members/", "/admin/platform/municipalities/", "/admin/platform/handlungsfelder/", "/admin/platform/consultations/"]:
+    for url in [
+        "/admin/platform/departments/",
+        "/admin/platform/department-members/",
+        "/admin/platform/municipalities/",
+        "/admin/platform/handlungsfelder/",
+        "/admin/platform/consultations/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 
@@ -196,7 +228,9 @@ def department_post(department, **extra):
 
 def test_an_editor_edits_a_department_and_sees_its_members_but_cannot_change_them(client):
     department = DepartmentFactory(name="Team Integration")
-    member = DepartmentMembershipFactory(department=department, user=ResidentFactory(email="pruefer@example.org"))
+    member = DepartmentMembershipFactory(
+        department=department, user=ResidentFactory(email="pruefer@example.org")
+    )
     client.force_login(user_with_role(Role.EDITOR))
     url = f"/admin/platform/departments/edit/{department.pk}/"
 
@@ -304,7 +338,9 @@ def test_what_a_role_may_not_create_it_cannot_open_or_post(client, role, url):
         "/admin/platform/consultations/",
     ],
 )
-def test_every_list_costs_the_same_for_5_and_50_rows(client, coordination, url, django_assert_max_num_queries):
+def test_every_list_costs_the_same_for_5_and_50_rows(
+    client, coordination, url, django_assert_max_num_queries
+):
     garbsen = MunicipalityFactory(name="Garbsen", slug="garbsen")
 
     def rows(count):
@@ -328,7 +364,9 @@ def test_every_list_costs_the_same_for_5_and_50_rows(client, coordination, url, 
 
 def test_a_department_with_members_shows_their_addresses_and_saves_unchanged(client, coordination):
     department = DepartmentFactory(name="Team Integration")
-    member = DepartmentMembershipFactory(department=department, user=ResidentFactory(email="da@example.org"))
+    member = DepartmentMembershipFactory(
+        department=department, user=ResidentFactory(email="da@example.org")
+    )
     url = f"/admin/platform/departments/edit/{department.pk}/"
 
     html = client.get(url).content.decode()

@@ -177,7 +177,9 @@ def test_an_unknown_handlungsfeld_in_an_annex_is_refused_in_german():
 
     with pytest.raises(ValidationError) as refused:
         results_services.concept_import_annex(
-            actor=coordination_office_user(), consultation=consultation, fields=[{"slug": "gibt-es-nicht"}]
+            actor=coordination_office_user(),
+            consultation=consultation,
+            fields=[{"slug": "gibt-es-nicht"}],
         )
 
     assert refused.value.messages == ["Unbekanntes Handlungsfeld „gibt-es-nicht“."]

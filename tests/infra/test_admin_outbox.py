@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_relaying_with_the_broker_down_stops_at_the_first_failure(client, broker_down):
     client.force_login(UserFactory(is_superuser=True))
     messages = [
-        OutboxMessage.objects.create(task="foundation.tasks.send_email", payload={"to": [f"{n}@example.org"]})
+        OutboxMessage.objects.create(
+            task="foundation.tasks.send_email", payload={"to": [f"{n}@example.org"]}
+        )
         for n in range(5)
     ]
 

@@ -24,7 +24,11 @@ def test_embedded_setup_is_healthy(client, settings):
 
     assert response.status_code == 200
     assert body["status"] == "ok"
-    assert body["checks"]["database"] == {"ok": True, "ms": body["checks"]["database"]["ms"], "vendor": "sqlite"}
+    assert body["checks"]["database"] == {
+        "ok": True,
+        "ms": body["checks"]["database"]["ms"],
+        "vendor": "sqlite",
+    }
     assert body["checks"]["cache"]["backend"] == "LocMemCache"
     assert body["checks"]["broker"]["mode"] == "eager"
     assert response["Cache-Control"].startswith("max-age=0")

@@ -29,7 +29,9 @@ def sign_up(client, email: str = "neu@example.org"):
 
 
 def age(message: OutboxMessage, *, seconds: int = 60) -> None:
-    OutboxMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(seconds=seconds))
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(seconds=seconds)
+    )
 
 
 def test_sign_up_with_the_broker_down_answers_at_once_and_keeps_the_mail(
@@ -108,12 +110,21 @@ def test_a_real_broker_receives_the_message_under_the_outbox_task_id(
     assert mail.outbox == []  # handed to the broker, not run here
 
 
-def test_nothing_leaves_when_the_transaction_rolls_back(embedded_celery, django_capture_on_commit_callbacks):
+def test_nothing_leaves_when_the_transaction_rolls_back(
+    embedded_celery, django_capture_on_commit_callbacks
+):
     class Abort(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Abort), transaction.atomic():
-        outbox.enqueue("foundation.tasks.send_email", payload={"to": ["x@example.org"], "subject": "s", "body": "b"})
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Abort),
+        transaction.atomic(),
+    ):
+        outbox.enqueue(
+            "foundation.tasks.send_email",
+            payload={"to": ["x@example.org"], "subject": "s", "body": "b"},
+        )
         raise Abort
 
     assert callbacks == []
@@ -121,12 +132,18 @@ def test_nothing_leaves_when_the_transaction_rolls_back(embedded_celery, django_
     assert mail.outbox == []
 
 
-def test_a_dedupe_key_sends_once_however_often_it_is_enqueued(embedded_celery, django_capture_on_commit_callbacks):
+def test_a_dedupe_key_sends_once_however_often_it_is_enqueued(
+    embedded_celery, django_capture_on_commit_callbacks
+):
     payload = {"to": ["einmal@example.org"], "subject": "Ihr Vorschlag wurde bewertet", "body": "…"}
     with django_capture_on_commit_callbacks(execute=True):
-        first = outbox.enqueue("foundation.tasks.send_email", payload=payload, dedupe_key="assessment:7")
+        first = outbox.enqueue(
+            "foundation.tasks.send_email", payload=payload, dedupe_key="assessment:7"
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        second = outbox.enqueue("foundation.tasks.send_email", payload=payload, dedupe_key="assessment:7")
+        second = outbox.enqueue(
+            "foundation.tasks.send_email", payload=payload, dedupe_key="assessment:7"
+        )
     outbox.relay_pending(older_than=timedelta(0))
 
     assert first is not None
@@ -164,7 +181,10 @@ def test_a_failing_task_in_embedded_mode_keeps_the_row_for_the_next_relay(
 ):
     settings.EMAIL_BACKEND = "tests.infra.failing_mail.Backend"
     with django_capture_on_commit_callbacks(execute=True):
-        message = outbox.enqueue("foundation.tasks.send_email", payload={"to": ["y@example.org"], "subject": "s", "body": "b"})
+        message = outbox.enqueue(
+            "foundation.tasks.send_email",
+            payload={"to": ["y@example.org"], "subject": "s", "body": "b"},
+        )
     message.refresh_from_db()
     assert message.dispatched_at is None
     assert "SMTP" in message.last_error

@@ -22,7 +22,11 @@ BIN = Path(sys.executable).parent
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST_", "DJANGO_"))
+    }
     env.update(
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(64),
@@ -37,7 +41,11 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def test_check_deploy_passes_without_a_single_warning(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=production_env(tmp_path), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -48,7 +56,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     del env["SECRET_KEY"]
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
@@ -71,9 +83,20 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
 def test_gunicorn_serves_healthz_with_production_settings(tmp_path):
     port = closed_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--timeout", "30"],
-        cwd=ROOT, env=production_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "30",
+        ],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -84,7 +107,9 @@ def test_gunicorn_serves_healthz_with_production_settings(tmp_path):
                 break
             except (ConnectionError, urllib.error.URLError):
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not start:\n" + server.stdout.read().decode(errors="replace"))
+                    pytest.fail(
+                        "gunicorn did not start:\n" + server.stdout.read().decode(errors="replace")
+                    )
                 time.sleep(0.2)
 
         assert status == 200, body
@@ -93,7 +118,9 @@ def test_gunicorn_serves_healthz_with_production_settings(tmp_path):
         assert "Set-Cookie" not in headers
 
         # Behind the TLS-terminating proxy the same answer carries HSTS.
-        status, headers, _ = fetch(f"http://127.0.0.1:{port}/healthz", {"X-Forwarded-Proto": "https"})
+        status, headers, _ = fetch(
+            f"http://127.0.0.1:{port}/healthz", {"X-Forwarded-Proto": "https"}
+        )
         assert status == 200
         assert headers["Strict-Transport-Security"].startswith("max-age=")
 
@@ -134,12 +161,18 @@ def test_gunicorn_configuration_preloads_and_the_fork_hook_freezes_the_loaded_ap
 def test_gunicorn_reads_the_configuration_file():
     result = subprocess.run(
         [str(BIN / "gunicorn"), "--print-config", "config.wsgi:application"],
-        cwd=ROOT, env={**os.environ, "WEB_CONCURRENCY": "5"}, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "WEB_CONCURRENCY": "5"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     printed = {
         key.strip(): value.strip()
-        for key, value in (line.split(" = ", 1) for line in result.stdout.splitlines() if " = " in line)
+        for key, value in (
+            line.split(" = ", 1) for line in result.stdout.splitlines() if " = " in line
+        )
     }
     assert printed["preload_app"] == "True"
     assert printed["workers"] == "5"

@@ -52,9 +52,15 @@ def support(proposal: Proposal, user: User) -> Support:
     return Support.objects.create(proposal=proposal, user=user)
 
 
-def concept_goal(consultation: Consultation, handlungsfeld: Handlungsfeld, title: str = "Ziel") -> ConceptGoal:
-    return services.goal_create(actor=SYSTEM, consultation=consultation, handlungsfeld=handlungsfeld, title=title)
+def concept_goal(
+    consultation: Consultation, handlungsfeld: Handlungsfeld, title: str = "Ziel"
+) -> ConceptGoal:
+    return services.goal_create(
+        actor=SYSTEM, consultation=consultation, handlungsfeld=handlungsfeld, title=title
+    )
 
 
-def concept_measure(goal: ConceptGoal, text: str = "Maßnahme", department: Department | None = None) -> ConceptMeasure:
+def concept_measure(
+    goal: ConceptGoal, text: str = "Maßnahme", department: Department | None = None
+) -> ConceptMeasure:
     return services.measure_create(actor=SYSTEM, goal=goal, text=text, department=department)

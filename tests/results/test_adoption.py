@@ -30,15 +30,21 @@ pytestmark = pytest.mark.django_db
 
 def adopt(proposal, feasibility="feasible", **kwargs):
     return services.adopt_proposal(
-        actor=coordination_office_user(), proposal=proposal, adoption=AdoptionInput(feasibility=feasibility, **kwargs)
+        actor=coordination_office_user(),
+        proposal=proposal,
+        adoption=AdoptionInput(feasibility=feasibility, **kwargs),
     )
 
 
 def test_goal_and_measures_are_numbered_continuously_per_field_across_goals():
     consultation = ConsultationFactory()
     field, other_field = HandlungsfeldFactory(), HandlungsfeldFactory()
-    goal_a = ProposalFactory(consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title="Ziel A")
-    goal_b = ProposalFactory(consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title="Ziel B")
+    goal_a = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title="Ziel A"
+    )
+    goal_b = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title="Ziel B"
+    )
     adopt(goal_a, revised_title="Überarbeitetes Ziel A")
     adopt(goal_b)
     a1 = ProposalFactory(consultation=consultation, handlungsfeld=field, goal=goal_a)
@@ -82,10 +88,14 @@ def test_not_feasible_proposals_are_not_adopted():
 def test_a_measure_whose_goal_was_not_published_yet_creates_the_goal_from_its_proposal():
     consultation = ConsultationFactory()
     field = HandlungsfeldFactory()
-    goal = ProposalFactory(consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title="Ziel")
+    goal = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title="Ziel"
+    )
     measure = adopt(ProposalFactory(consultation=consultation, handlungsfeld=field, goal=goal))
     assert measure.goal.source_proposal == goal
-    adopt(goal, revised_title="Ziel, überarbeitet")  # publishing the goal later updates the same entry
+    adopt(
+        goal, revised_title="Ziel, überarbeitet"
+    )  # publishing the goal later updates the same entry
     assert ConceptGoal.objects.get().title == "Ziel, überarbeitet"
 
 
@@ -94,19 +104,28 @@ def test_the_database_refuses_two_measures_with_one_number_in_a_field():
     goal = concept_goal(consultation, HandlungsfeldFactory())
     concept_measure(goal)
     with pytest.raises(IntegrityError), transaction.atomic():
-        services.measure_create(actor=coordination_office_user(), goal=goal, text="Doppelt", number=1)
+        services.measure_create(
+            actor=coordination_office_user(), goal=goal, text="Doppelt", number=1
+        )
 
 
 def test_removing_a_measure_renumbers_the_field_in_goal_order():
     consultation = ConsultationFactory()
     field = HandlungsfeldFactory()
-    goal_one, goal_two = concept_goal(consultation, field, "Eins"), concept_goal(consultation, field, "Zwei")
+    goal_one, goal_two = (
+        concept_goal(consultation, field, "Eins"),
+        concept_goal(consultation, field, "Zwei"),
+    )
     first = concept_measure(goal_one, "a")
     concept_measure(goal_two, "c")
     late = concept_measure(goal_one, "b")  # adopted late: number 3 although it belongs to goal one
     services.measure_remove(actor=coordination_office_user(), measure=first)
 
-    numbers = list(ConceptMeasure.objects.filter(handlungsfeld=field).order_by("number").values_list("text", "number"))
+    numbers = list(
+        ConceptMeasure.objects.filter(handlungsfeld=field)
+        .order_by("number")
+        .values_list("text", "number")
+    )
     assert numbers == [("b", 1), ("c", 2)]
     late.refresh_from_db()
     assert late.number == 1
@@ -122,14 +141,22 @@ def test_renumber_command_closes_gaps(capsys):
         concept_measure(goal, text)
     ConceptMeasure.objects.filter(text="b").delete()
     call_command("renumber_concept", consultation.slug)
-    assert list(ConceptMeasure.objects.order_by("number").values_list("text", "number")) == [("a", 1), ("c", 2)]
+    assert list(ConceptMeasure.objects.order_by("number").values_list("text", "number")) == [
+        ("a", 1),
+        ("c", 2),
+    ]
     assert "2" in capsys.readouterr().out
 
 
-def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(django_capture_on_commit_callbacks):
+def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(
+    django_capture_on_commit_callbacks,
+):
     proposal = ProposalFactory()
     author = proposal.author
-    supporter, quiet = UserFactory(), UserFactory(notify_status_email=False, notify_status_inapp=False)
+    supporter, quiet = (
+        UserFactory(),
+        UserFactory(notify_status_email=False, notify_status_inapp=False),
+    )
     office = coordination_office_user()
     support(proposal, author)
     support(proposal, supporter)
@@ -138,7 +165,9 @@ def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(
     with django_capture_on_commit_callbacks(execute=True):
         services.publication_announce(actor=office, proposal=proposal)
     with django_capture_on_commit_callbacks(execute=True):
-        services.publication_announce(actor=office, proposal=proposal)  # published twice: nobody hears twice
+        services.publication_announce(
+            actor=office, proposal=proposal
+        )  # published twice: nobody hears twice
     assert services.notify_publication(proposal_id=proposal.pk) == 0
 
     recipients = sorted(address for message in mail.outbox for address in message.to)
@@ -149,7 +178,9 @@ def test_authors_and_supporters_are_notified_once_even_when_the_author_supports(
     assert PublicationNotice.objects.filter(proposal=proposal).count() == 3
 
 
-def test_publishing_through_the_review_workflow_adopts_and_notifies(client, django_capture_on_commit_callbacks):
+def test_publishing_through_the_review_workflow_adopts_and_notifies(
+    client, django_capture_on_commit_callbacks
+):
     review_models = pytest.importorskip("consultations.review.models")
     review_services = pytest.importorskip("consultations.review.services")
     from wagtail import hooks

@@ -36,7 +36,10 @@ def expected(annex_data):
     return [
         (
             row["name"],
-            [(goal["goal"], [(m["number"], m["text"]) for m in goal["measures"]]) for goal in row["annex"]],
+            [
+                (goal["goal"], [(m["number"], m["text"]) for m in goal["measures"]])
+                for goal in row["annex"]
+            ],
         )
         for row in annex_data["handlungsfelder"]
         if row.get("annex")
@@ -60,7 +63,9 @@ def test_the_demo_loader_reproduces_the_annex_numbers_exactly_and_is_idempotent(
     ]
     assert loaded == expected(annex_data)
     counts = ConceptGoal.objects.count(), ConceptMeasure.objects.count()
-    assert counts[1] == sum(len(g["measures"]) for row in annex_data["handlungsfelder"] for g in row.get("annex", []))
+    assert counts[1] == sum(
+        len(g["measures"]) for row in annex_data["handlungsfelder"] for g in row.get("annex", [])
+    )
 
     load_demo(data=annex_data, log=lambda _line: None)
     assert (ConceptGoal.objects.count(), ConceptMeasure.objects.count()) == counts
@@ -111,7 +116,9 @@ def test_the_xlsx_has_one_sheet_per_field_with_every_measure(client, demo, annex
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
-    for (field_name, goals), sheet_name in zip(expected(annex_data), workbook.sheetnames, strict=True):
+    for (field_name, goals), sheet_name in zip(
+        expected(annex_data), workbook.sheetnames, strict=True
+    ):
         assert field_name[:20] in sheet_name
         rows = list(workbook[sheet_name].iter_rows(min_row=2, values_only=True))
         wanted = [(goal, number, text) for goal, measures in goals for number, text in measures]
@@ -123,7 +130,11 @@ def test_the_pdf_contains_every_goal_and_measure_in_order(client, demo, annex_da
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     # The HTML the PDF is printed from holds the annex table per field, in order.
-    html = normalise(exports.concept_html(demo.historic_consultation, selectors.concept(demo.historic_consultation)))
+    html = normalise(
+        exports.concept_html(
+            demo.historic_consultation, selectors.concept(demo.historic_consultation)
+        )
+    )
     position = 0
     for _field_name, goals in expected(annex_data):
         for goal, measures in goals:
@@ -133,7 +144,10 @@ def test_the_pdf_contains_every_goal_and_measure_in_order(client, demo, annex_da
                 position = html.index(normalise(escape_html(text)), position)
     if shutil.which("pdftotext"):
         text = subprocess.run(
-            ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
+            ["pdftotext", "-layout", "-", "-"],
+            input=response.content,
+            capture_output=True,
+            check=True,
         ).stdout.decode()
         flat = normalise(text)
         words_in_order = 0
@@ -141,7 +155,9 @@ def test_the_pdf_contains_every_goal_and_measure_in_order(client, demo, annex_da
             for _goal, measures in goals:
                 for _number, measure_text in measures:
                     first_words = " ".join(measure_text.split()[:3])
-                    assert first_words in flat or first_words.replace("-", "") in flat.replace("-", ""), first_words
+                    assert first_words in flat or first_words.replace("-", "") in flat.replace(
+                        "-", ""
+                    ), first_words
                     words_in_order += 1
         assert words_in_order > 100
 

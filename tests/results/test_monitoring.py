@@ -59,7 +59,13 @@ def progress(client, measure, **data):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("coordination", 302), ("reviewer", 302), ("other_reviewer", 404), ("resident", 403), (None, 302)],
+    [
+        ("coordination", 302),
+        ("reviewer", 302),
+        ("other_reviewer", 404),
+        ("resident", 403),
+        (None, 302),
+    ],
 )
 def test_who_may_update_a_measure(client, world, who, expected):
     if who:
@@ -84,13 +90,22 @@ def test_who_may_update_a_measure(client, world, who, expected):
 )
 def test_who_sees_the_measure_page_and_indicator_pages(client, world, who, expected):
     indicator = services.indicator_create(
-        actor=world["coordination"], consultation=world["consultation"], measure=world["measure"], name="Teilnehmende Eltern"
+        actor=world["coordination"],
+        consultation=world["consultation"],
+        measure=world["measure"],
+        name="Teilnehmende Eltern",
     )
     client.force_login(world[who])
-    assert client.get(reverse("results:staff_measure", args=[world["measure"].pk])).status_code == expected
-    assert client.get(reverse("results:staff_indicator", args=[indicator.pk])).status_code == expected
+    assert (
+        client.get(reverse("results:staff_measure", args=[world["measure"].pk])).status_code
+        == expected
+    )
+    assert (
+        client.get(reverse("results:staff_indicator", args=[indicator.pk])).status_code == expected
+    )
     response = client.post(
-        reverse("results:staff_indicator", args=[indicator.pk]), {"date": "2024-01-31", "value": "12"}
+        reverse("results:staff_indicator", args=[indicator.pk]),
+        {"date": "2024-01-31", "value": "12"},
     )
     assert response.status_code == (302 if expected == 200 else expected)
     assert IndicatorValue.objects.exists() == (expected == 200)
@@ -108,12 +123,28 @@ def test_only_the_coordination_office_assigns_departments_and_removes_measures(c
     client.force_login(world["reviewer"])
     url = reverse("results:staff_measure", args=[world["measure"].pk])
     assert client.post(url, {"action": "department", "department": ""}).status_code == 403
-    assert client.post(reverse("results:staff_measure_remove", args=[world["measure"].pk])).status_code == 403
+    assert (
+        client.post(reverse("results:staff_measure_remove", args=[world["measure"].pk])).status_code
+        == 403
+    )
     client.force_login(world["coordination"])
-    assert client.post(url, {"action": "department", "department": world["foreign"].department_id}).status_code == 302
-    assert ConceptMeasure.objects.get(pk=world["measure"].pk).department_id == world["foreign"].department_id
-    assert client.post(reverse("results:staff_measure_remove", args=[world["measure"].pk])).status_code == 302
-    assert list(ConceptMeasure.objects.values_list("text", "number")) == [("Lernpatenschaften vermitteln", 1)]
+    assert (
+        client.post(
+            url, {"action": "department", "department": world["foreign"].department_id}
+        ).status_code
+        == 302
+    )
+    assert (
+        ConceptMeasure.objects.get(pk=world["measure"].pk).department_id
+        == world["foreign"].department_id
+    )
+    assert (
+        client.post(reverse("results:staff_measure_remove", args=[world["measure"].pk])).status_code
+        == 302
+    )
+    assert list(ConceptMeasure.objects.values_list("text", "number")) == [
+        ("Lernpatenschaften vermitteln", 1)
+    ]
 
 
 def test_bad_input_is_explained_and_kept(client, world):
@@ -126,11 +157,15 @@ def test_bad_input_is_explained_and_kept(client, world):
     assert 'aria-invalid="true"' in html and 'aria-describedby="id_status_error' in html
 
     indicator = services.indicator_create(
-        actor=world["reviewer"], consultation=world["consultation"], measure=world["measure"], name="Kurse"
+        actor=world["reviewer"],
+        consultation=world["consultation"],
+        measure=world["measure"],
+        name="Kurse",
     )
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = client.post(
-        reverse("results:staff_indicator", args=[indicator.pk]), {"date": future, "value": "7", "note": "geplant"}
+        reverse("results:staff_indicator", args=[indicator.pk]),
+        {"date": future, "value": "7", "note": "geplant"},
     )
     assert response.status_code == 400
     assert "geplant" in response.content.decode() and future in response.content.decode()
@@ -141,16 +176,31 @@ def test_nothing_changed_is_refused(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.measure_record_progress(measure=world["measure"], actor=world["coordination"], status="planned", note="  ")
+        services.measure_record_progress(
+            measure=world["measure"], actor=world["coordination"], status="planned", note="  "
+        )
 
 
-def test_public_monitoring_page_shows_counts_chart_table_and_indicators(client, world, django_assert_max_num_queries):
-    services.measure_record_progress(measure=world["measure"], actor=world["coordination"], status="done")
-    indicator = services.indicator_create(
-        actor=world["coordination"], consultation=world["consultation"], handlungsfeld=world["field"], name="Kita-Quote", unit="%", target=80
+def test_public_monitoring_page_shows_counts_chart_table_and_indicators(
+    client, world, django_assert_max_num_queries
+):
+    services.measure_record_progress(
+        measure=world["measure"], actor=world["coordination"], status="done"
     )
-    services.indicator_value_set(actor=world["coordination"], indicator=indicator, on=date(2023, 1, 1), value=61)
-    services.indicator_value_set(actor=world["coordination"], indicator=indicator, on=date(2024, 1, 1), value=68)
+    indicator = services.indicator_create(
+        actor=world["coordination"],
+        consultation=world["consultation"],
+        handlungsfeld=world["field"],
+        name="Kita-Quote",
+        unit="%",
+        target=80,
+    )
+    services.indicator_value_set(
+        actor=world["coordination"], indicator=indicator, on=date(2023, 1, 1), value=61
+    )
+    services.indicator_value_set(
+        actor=world["coordination"], indicator=indicator, on=date(2024, 1, 1), value=68
+    )
     url = reverse("results:monitoring", args=[world["consultation"].slug])
     with django_assert_max_num_queries(12):
         response = client.get(url)
@@ -163,17 +213,29 @@ def test_public_monitoring_page_shows_counts_chart_table_and_indicators(client, 
     assert "50&nbsp;%" in html  # one of two measures implemented
 
 
-def test_public_monitoring_query_count_does_not_grow_with_measures(client, world, django_assert_max_num_queries):
+def test_public_monitoring_query_count_does_not_grow_with_measures(
+    client, world, django_assert_max_num_queries
+):
     goal = world["measure"].goal
     for index in range(60):
         concept_measure(goal, f"Maßnahme {index}", department=world["measure"].department)
     for index in range(5):
         indicator = services.indicator_create(
-            actor=world["coordination"], consultation=world["consultation"], handlungsfeld=world["field"], name=f"Indikator {index}"
+            actor=world["coordination"],
+            consultation=world["consultation"],
+            handlungsfeld=world["field"],
+            name=f"Indikator {index}",
         )
-        services.indicator_value_set(actor=world["coordination"], indicator=indicator, on=date(2024, 1, index + 1), value=index)
+        services.indicator_value_set(
+            actor=world["coordination"],
+            indicator=indicator,
+            on=date(2024, 1, index + 1),
+            value=index,
+        )
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("results:monitoring", args=[world["consultation"].slug]), {"status": "planned"})
+        response = client.get(
+            reverse("results:monitoring", args=[world["consultation"].slug]), {"status": "planned"}
+        )
     assert response.status_code == 200
 
 

@@ -88,14 +88,18 @@ WRITES = {
     "assign the department": lambda w, actor: services.measure_assign_department(
         actor=actor, measure=w["measure"], department=None
     ),
-    "remove the measure": lambda w, actor: services.measure_remove(actor=actor, measure=w["measure"]),
+    "remove the measure": lambda w, actor: services.measure_remove(
+        actor=actor, measure=w["measure"]
+    ),
     "add a field indicator": lambda w, actor: services.indicator_create(
         actor=actor, consultation=w["consultation"], handlungsfeld=w["field"], name="Kita-Quote"
     ),
     "create a goal": lambda w, actor: services.goal_create(
         actor=actor, consultation=w["consultation"], handlungsfeld=w["field"], title="Neu"
     ),
-    "create a measure": lambda w, actor: services.measure_create(actor=actor, goal=w["goal"], text="Neu"),
+    "create a measure": lambda w, actor: services.measure_create(
+        actor=actor, goal=w["goal"], text="Neu"
+    ),
     "adopt a proposal": lambda w, actor: services.adopt_proposal(
         actor=actor,
         proposal=ProposalFactory(consultation=w["consultation"], handlungsfeld=w["field"]),
@@ -107,7 +111,9 @@ WRITES = {
     "renumber": lambda w, actor: services.renumber_field(
         actor=actor, consultation=w["consultation"], handlungsfeld=w["field"]
     ),
-    "request a report": lambda w, actor: services.report_request(actor=actor, consultation=w["consultation"]),
+    "request a report": lambda w, actor: services.report_request(
+        actor=actor, consultation=w["consultation"]
+    ),
     "schedule the reports": lambda w, actor: services.reports_schedule(actor=actor),
 }
 
@@ -116,7 +122,12 @@ REFUSED = {
     "record progress": {"nobody": 403, "resident": 403, "other_reviewer": 404},
     "add an indicator to the measure": {"nobody": 403, "resident": 403, "other_reviewer": 404},
     "record an indicator value": {"nobody": 403, "resident": 403, "other_reviewer": 404},
-    "assign the department": {"nobody": 403, "resident": 403, "reviewer": 403, "other_reviewer": 404},
+    "assign the department": {
+        "nobody": 403,
+        "resident": 403,
+        "reviewer": 403,
+        "other_reviewer": 404,
+    },
     "remove the measure": {"nobody": 403, "resident": 403, "reviewer": 403, "other_reviewer": 404},
 }
 COORDINATION_ONLY = {"nobody": 403, "resident": 403, "reviewer": 403, "other_reviewer": 403}
@@ -144,13 +155,16 @@ def test_the_coordination_office_may_do_every_write(world, write):
 
 
 @pytest.mark.parametrize(
-    "write", ["import the annex", "renumber", "request a report", "schedule the reports", "create a goal"]
+    "write",
+    ["import the annex", "renumber", "request a report", "schedule the reports", "create a goal"],
 )
 def test_the_system_may_do_what_tasks_commands_and_the_demo_do(world, write):
     WRITES[write](world, SYSTEM)
 
 
-@pytest.mark.parametrize("write", ["record progress", "record an indicator value", "add a field indicator"])
+@pytest.mark.parametrize(
+    "write", ["record progress", "record an indicator value", "add a field indicator"]
+)
 def test_the_system_does_not_speak_for_a_department(world, write):
     before = snapshot()
     with pytest.raises((PermissionDenied, Http404)):
@@ -175,7 +189,13 @@ def test_the_rules_are_registered_as_permissions(world):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("editor", 200), ("coordination", 200), ("reviewer", 404), ("resident", 404), ("visitor", 404)],
+    [
+        ("editor", 200),
+        ("coordination", 200),
+        ("reviewer", 404),
+        ("resident", 404),
+        ("visitor", 404),
+    ],
 )
 def test_an_unpublished_consultations_concept_is_shown_to_editors_and_the_coordination_office(
     client, world, who, expected

@@ -50,7 +50,9 @@ class ProposalFactory(DjangoModelFactory):
 
 def support(proposal: Proposal, user: User) -> Support:
     created = Support.objects.create(proposal=proposal, user=user)
-    Proposal.objects.filter(pk=proposal.pk).update(support_count=Support.objects.filter(proposal=proposal).count())
+    Proposal.objects.filter(pk=proposal.pk).update(
+        support_count=Support.objects.filter(proposal=proposal).count()
+    )
     return created
 
 

@@ -37,7 +37,11 @@ def save_meeting(actor, title="Workshop Fachbereich Soziales"):
 
 @pytest.mark.parametrize("who", ["nobody", "resident", "reviewer"])
 def test_a_meeting_is_not_recorded_without_a_permitted_actor(who):
-    actor = {"nobody": None, "resident": UserFactory(), "reviewer": reviewer_of(DepartmentFactory())}[who]
+    actor = {
+        "nobody": None,
+        "resident": UserFactory(),
+        "reviewer": reviewer_of(DepartmentFactory()),
+    }[who]
     with pytest.raises(PermissionDenied) as refused:
         save_meeting(actor)
     assert str(refused.value)  # a user-facing message
@@ -47,7 +51,10 @@ def test_a_meeting_is_not_recorded_without_a_permitted_actor(who):
 def test_the_coordination_office_and_the_system_record_meetings():
     save_meeting(coordination_office_user(), title="Fachgespräch Bildung")
     save_meeting(SYSTEM, title="Rücksprache Jobcenter")
-    assert set(ReviewMeeting.objects.values_list("title", flat=True)) == {"Fachgespräch Bildung", "Rücksprache Jobcenter"}
+    assert set(ReviewMeeting.objects.values_list("title", flat=True)) == {
+        "Fachgespräch Bildung",
+        "Rücksprache Jobcenter",
+    }
 
 
 def test_system_is_no_reviewer_and_no_coordination_office():
@@ -62,11 +69,20 @@ def test_the_rules_are_registered_as_permissions():
     own, other, helper = DepartmentFactory(), DepartmentFactory(), DepartmentFactory()
     case = ReviewCaseFactory(lead_department=own, state=ReviewState.ASSIGNED)
     case.contributing_departments.add(helper)
-    lead, stranger, contributor, office = reviewer_of(own), reviewer_of(other), reviewer_of(helper), coordination_office_user()
+    lead, stranger, contributor, office = (
+        reviewer_of(own),
+        reviewer_of(other),
+        reviewer_of(helper),
+        coordination_office_user(),
+    )
 
     assert lead.has_perm("review.view_case", case) and lead.has_perm("review.start_case", case)
     assert not lead.has_perm("review.publish_case", case)
-    assert contributor.has_perm("review.contribute_to_case", case) and not contributor.has_perm("review.start_case", case)
+    assert contributor.has_perm("review.contribute_to_case", case) and not contributor.has_perm(
+        "review.start_case", case
+    )
     assert not stranger.has_perm("review.view_case", case)
-    assert office.has_perm("review.view_case", case) and office.has_perm("review.approve_case", case)
+    assert office.has_perm("review.view_case", case) and office.has_perm(
+        "review.approve_case", case
+    )
     assert office.has_perm("review.record_meetings") and not lead.has_perm("review.record_meetings")

@@ -36,11 +36,16 @@ def test_the_author_of_a_merged_proposal_gets_a_link_to_the_proposal_it_was_merg
     office = coordination_office_user()
     primary = ProposalFactory(title="Sprachkurse mit Kinderbetreuung")
     duplicate = ProposalFactory(
-        title="Sprachkurse mit Kinderbetreuung anbieten", consultation=primary.consultation, handlungsfeld=primary.handlungsfeld
+        title="Sprachkurse mit Kinderbetreuung anbieten",
+        consultation=primary.consultation,
+        handlungsfeld=primary.handlungsfeld,
     )
     client.force_login(office)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("review:merge", kwargs={"proposal_id": primary.pk}), {"duplicates": [duplicate.pk]})
+        response = client.post(
+            reverse("review:merge", kwargs={"proposal_id": primary.pk}),
+            {"duplicates": [duplicate.pk]},
+        )
     assert response.status_code == 302
     client.logout()
 
@@ -54,7 +59,9 @@ def test_the_author_of_a_merged_proposal_gets_a_link_to_the_proposal_it_was_merg
     assert notification.url == path
 
 
-def test_the_author_is_told_once_when_the_proposal_enters_review(client, django_capture_on_commit_callbacks):
+def test_the_author_is_told_once_when_the_proposal_enters_review(
+    client, django_capture_on_commit_callbacks
+):
     office = coordination_office_user()
     proposal = ProposalFactory(title="Lotsinnen für Behördengänge")
     author = proposal.author
@@ -88,13 +95,18 @@ def test_the_author_is_told_once_when_the_proposal_enters_review(client, django_
     assert Notification.objects.filter(recipient=author, kind="proposal_status").count() == 1
 
 
-def test_an_author_who_switched_status_notifications_off_is_not_told(django_capture_on_commit_callbacks):
+def test_an_author_who_switched_status_notifications_off_is_not_told(
+    django_capture_on_commit_callbacks,
+):
     proposal = ProposalFactory()
     proposal.author.notify_status_email = proposal.author.notify_status_inapp = False
     proposal.author.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.cases_assign(
-            proposals=[proposal], lead_department=DepartmentFactory(), due_on=None, actor=coordination_office_user()
+            proposals=[proposal],
+            lead_department=DepartmentFactory(),
+            due_on=None,
+            actor=coordination_office_user(),
         )
     assert not [message for message in mail.outbox if message.to == [proposal.author.email]]
     assert not Notification.objects.filter(recipient=proposal.author).exists()

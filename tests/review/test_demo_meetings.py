@@ -14,7 +14,11 @@ from demo.review_meetings import load_review_meetings
 from demo.steps import DemoContext
 from foundation.models import Department
 
-DATA = json.loads((Path(__file__).resolve().parents[2] / "demo" / "data" / "region_hannover.json").read_text("utf-8"))
+DATA = json.loads(
+    (Path(__file__).resolve().parents[2] / "demo" / "data" / "region_hannover.json").read_text(
+        "utf-8"
+    )
+)
 
 
 @pytest.mark.django_db

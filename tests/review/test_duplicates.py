@@ -11,11 +11,15 @@ from consultations.review.selectors import TRIGRAM_THRESHOLD, duplicate_candidat
 from .factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (pg_trgm)")
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (pg_trgm)"
+)
 
 
 def _in_same_field(primary: Proposal, title: str, **extra) -> Proposal:
-    return ProposalFactory(title=title, consultation=primary.consultation, handlungsfeld=primary.handlungsfeld, **extra)
+    return ProposalFactory(
+        title=title, consultation=primary.consultation, handlungsfeld=primary.handlungsfeld, **extra
+    )
 
 
 def test_nearest_first_equal_titles_by_supports_and_unrelated_titles_left_out():
@@ -24,7 +28,9 @@ def test_nearest_first_equal_titles_by_supports_and_unrelated_titles_left_out():
     farther_less = _in_same_field(primary, "Sprachkurse für Eltern am Abend", support_count=1)
     farther_more = _in_same_field(primary, "Sprachkurse für Eltern am Abend", support_count=9)
     _in_same_field(primary, "Radwege ausbauen")
-    _in_same_field(primary, "Sprachkurse für Eltern mit Kinderbetreuung", status=ProposalStatus.WITHDRAWN)
+    _in_same_field(
+        primary, "Sprachkurse für Eltern mit Kinderbetreuung", status=ProposalStatus.WITHDRAWN
+    )
     ProposalFactory(title="Sprachkurse für Eltern mit Kinderbetreuung")  # another consultation
 
     found = duplicate_candidates(primary)

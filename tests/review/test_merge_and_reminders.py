@@ -40,12 +40,18 @@ def test_similar_titles_are_suggested_as_duplicates():
         consultation=primary.consultation,
         handlungsfeld=primary.handlungsfeld,
     )
-    ProposalFactory(title="Radwege ausbauen", consultation=primary.consultation, handlungsfeld=primary.handlungsfeld)
+    ProposalFactory(
+        title="Radwege ausbauen",
+        consultation=primary.consultation,
+        handlungsfeld=primary.handlungsfeld,
+    )
     found = [candidate.proposal for candidate in duplicate_candidates(primary)]
     assert found == [twin]
 
 
-def test_merge_combines_supports_without_counting_anyone_twice(office, django_capture_on_commit_callbacks):
+def test_merge_combines_supports_without_counting_anyone_twice(
+    office, django_capture_on_commit_callbacks
+):
     primary = ProposalFactory()
     first = ProposalFactory(consultation=primary.consultation, handlungsfeld=primary.handlungsfeld)
     second = ProposalFactory(consultation=primary.consultation, handlungsfeld=primary.handlungsfeld)
@@ -62,14 +68,19 @@ def test_merge_combines_supports_without_counting_anyone_twice(office, django_ca
     primary.refresh_from_db()
     assert primary.support_count == 4 == Support.objects.filter(proposal=primary).count()
     assert set(Support.objects.filter(proposal=primary).values_list("user_id", flat=True)) == {
-        both.pk, only_primary.pk, only_first.pk, first_and_second.pk
+        both.pk,
+        only_primary.pk,
+        only_first.pk,
+        first_and_second.pk,
     }
     for duplicate in (first, second):
         duplicate.refresh_from_db()
         assert duplicate.merged_into == primary and duplicate.status == ProposalStatus.MERGED
 
     # Each author of a merged proposal is told exactly once, in the app and by e-mail.
-    assert sorted(message.to[0] for message in mail.outbox) == sorted([first.author.email, second.author.email])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [first.author.email, second.author.email]
+    )
     assert Notification.objects.filter(kind="proposal_merged").count() == 2
 
     # Merging again is refused and sends nothing more.
@@ -78,7 +89,9 @@ def test_merge_combines_supports_without_counting_anyone_twice(office, django_ca
     assert len(mail.outbox) == 2
 
 
-def test_merge_through_the_page_and_merged_proposals_leave_the_inbox(client, office, django_capture_on_commit_callbacks):
+def test_merge_through_the_page_and_merged_proposals_leave_the_inbox(
+    client, office, django_capture_on_commit_callbacks
+):
     primary = ProposalFactory(title="Interkulturelle Schulungen für Verwaltung")
     twin = ProposalFactory(
         title="Interkulturelle Schulungen für die Verwaltung",
@@ -90,7 +103,9 @@ def test_merge_through_the_page_and_merged_proposals_leave_the_inbox(client, off
     page = client.get(reverse("review:case", kwargs={"proposal_id": primary.pk})).content.decode()
     assert twin.title in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("review:merge", kwargs={"proposal_id": primary.pk}), {"duplicates": [twin.pk]})
+        response = client.post(
+            reverse("review:merge", kwargs={"proposal_id": primary.pk}), {"duplicates": [twin.pk]}
+        )
     assert response.status_code == 302
     assert ReviewEvent.objects.filter(case__proposal=twin, action="merged").exists()
     inbox = client.get(reverse("review:triage")).content.decode()
@@ -99,11 +114,18 @@ def test_merge_through_the_page_and_merged_proposals_leave_the_inbox(client, off
 
 def test_merge_without_selection_keeps_the_page_and_says_why(client, office):
     primary = ProposalFactory(title="Beratung für Geflüchtete ausbauen")
-    ProposalFactory(title="Beratung für Geflüchtete ausbauen!", consultation=primary.consultation, handlungsfeld=primary.handlungsfeld)
+    ProposalFactory(
+        title="Beratung für Geflüchtete ausbauen!",
+        consultation=primary.consultation,
+        handlungsfeld=primary.handlungsfeld,
+    )
     client.force_login(office)
     response = client.post(reverse("review:merge", kwargs={"proposal_id": primary.pk}), {})
     assert response.status_code == 400
-    assert "Wählen Sie" in response.content.decode() or "Select at least one" in response.content.decode()
+    assert (
+        "Wählen Sie" in response.content.decode()
+        or "Select at least one" in response.content.decode()
+    )
 
 
 def test_overdue_reminders_go_to_the_department_once_per_day(django_capture_on_commit_callbacks):
@@ -112,17 +134,31 @@ def test_overdue_reminders_go_to_the_department_once_per_day(django_capture_on_c
     member = reviewer_of(member_department)
     yesterday = date.today() - timedelta(days=1)
     ReviewCaseFactory(lead_department=mailbox_department, due_on=yesterday)
-    ReviewCaseFactory(lead_department=mailbox_department, due_on=yesterday, state=ReviewState.IN_REVIEW)
-    ReviewCaseFactory(lead_department=member_department, due_on=yesterday, state=ReviewState.RETURNED)
-    ReviewCaseFactory(lead_department=member_department, due_on=date.today() + timedelta(days=3))  # not yet due
-    ReviewCaseFactory(lead_department=DepartmentFactory(email="x@example.org"), due_on=yesterday, state=ReviewState.ASSESSED)
+    ReviewCaseFactory(
+        lead_department=mailbox_department, due_on=yesterday, state=ReviewState.IN_REVIEW
+    )
+    ReviewCaseFactory(
+        lead_department=member_department, due_on=yesterday, state=ReviewState.RETURNED
+    )
+    ReviewCaseFactory(
+        lead_department=member_department, due_on=date.today() + timedelta(days=3)
+    )  # not yet due
+    ReviewCaseFactory(
+        lead_department=DepartmentFactory(email="x@example.org"),
+        due_on=yesterday,
+        state=ReviewState.ASSESSED,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_overdue_reminders() == 2
     with django_capture_on_commit_callbacks(execute=True):
         services.send_overdue_reminders()  # the beat may fire twice: nothing more is sent
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(["fb-soziales@example.org", member.email])
-    mailbox_mail = next(message for message in mail.outbox if message.to == ["fb-soziales@example.org"])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        ["fb-soziales@example.org", member.email]
+    )
+    mailbox_mail = next(
+        message for message in mail.outbox if message.to == ["fb-soziales@example.org"]
+    )
     assert "2" in mailbox_mail.subject
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -143,13 +179,15 @@ def test_assignment_tells_the_department_once(office, django_capture_on_commit_c
     department = DepartmentFactory(email="fb-jugend@example.org")
     proposals = [ProposalFactory(), ProposalFactory()]
     with django_capture_on_commit_callbacks(execute=True):
-        services.cases_assign(proposals=proposals, lead_department=department, due_on=None, actor=office)
+        services.cases_assign(
+            proposals=proposals, lead_department=department, due_on=None, actor=office
+        )
     to_department = [message for message in mail.outbox if message.to == ["fb-jugend@example.org"]]
     assert len(to_department) == 1
     assert all(proposal.title in to_department[0].body for proposal in proposals)
     # Besides, each author is told once that the proposal is now in review.
-    assert sorted(message.to[0] for message in mail.outbox if message not in to_department) == sorted(
-        proposal.author.email for proposal in proposals
-    )
+    assert sorted(
+        message.to[0] for message in mail.outbox if message not in to_department
+    ) == sorted(proposal.author.email for proposal in proposals)
     assert Proposal.objects.filter(status=ProposalStatus.IN_REVIEW).count() == 2
     assert ReviewCase.objects.filter(state=ReviewState.ASSIGNED).count() == 2

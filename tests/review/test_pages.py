@@ -33,16 +33,24 @@ def seed(count: int, department, field) -> None:
     for index in range(count):
         proposal = ProposalFactory(handlungsfeld=field)
         if index % 2:
-            ReviewCaseFactory(proposal=proposal, lead_department=department, due_on=date.today() - timedelta(days=index))
+            ReviewCaseFactory(
+                proposal=proposal,
+                lead_department=department,
+                due_on=date.today() - timedelta(days=index),
+            )
 
 
 @pytest.mark.parametrize("count", [4, 40])
-def test_triage_queue_dashboard_and_meetings_have_fixed_query_counts(client, office, django_assert_max_num_queries, count):
+def test_triage_queue_dashboard_and_meetings_have_fixed_query_counts(
+    client, office, django_assert_max_num_queries, count
+):
     department, field = DepartmentFactory(), HandlungsfeldFactory()
     department.handlungsfelder.add(field)
     seed(count, department, field)
     reviewer = reviewer_of(department)
-    meeting = ReviewMeeting.objects.create(kind=MeetingKind.WORKSHOP, title="Workshop", starts_on=date(2015, 2, 1))
+    meeting = ReviewMeeting.objects.create(
+        kind=MeetingKind.WORKSHOP, title="Workshop", starts_on=date(2015, 2, 1)
+    )
     meeting.departments.add(department)
 
     client.force_login(office)
@@ -50,7 +58,12 @@ def test_triage_queue_dashboard_and_meetings_have_fixed_query_counts(client, off
         response = client.get(reverse("review:triage"))
     assert response.status_code == 200
     with django_assert_max_num_queries(18):
-        assert client.get(reverse("review:triage"), {"state": "assigned", "overdue": "on", "q": "Vorschlag"}).status_code == 200
+        assert (
+            client.get(
+                reverse("review:triage"), {"state": "assigned", "overdue": "on", "q": "Vorschlag"}
+            ).status_code
+            == 200
+        )
     with django_assert_max_num_queries(16):
         assert client.get(reverse("review:dashboard")).status_code == 200
     with django_assert_max_num_queries(16):
@@ -97,7 +110,12 @@ def test_bulk_assignment_without_a_department_keeps_the_selection(client, office
     due = (date.today() + timedelta(days=7)).isoformat()
     response = client.post(
         reverse("review:triage"),
-        {"action": "assign", "proposal": [proposals[0].pk], "assign-due_on": due, "assign-comment": "Bitte bis Ende März"},
+        {
+            "action": "assign",
+            "proposal": [proposals[0].pk],
+            "assign-due_on": due,
+            "assign-comment": "Bitte bis Ende März",
+        },
     )
     assert response.status_code == 400
     content = response.content.decode()
@@ -111,12 +129,22 @@ def test_bulk_assignment_without_a_department_keeps_the_selection(client, office
 def test_incomplete_submission_keeps_everything_typed(client, office):
     department = DepartmentFactory()
     reviewer = reviewer_of(department)
-    (case,) = services.cases_assign(proposals=[ProposalFactory()], lead_department=department, due_on=None, actor=office)
+    (case,) = services.cases_assign(
+        proposals=[ProposalFactory()], lead_department=department, due_on=None, actor=office
+    )
     client.force_login(reviewer)
-    assert client.post(reverse("review:start", kwargs={"proposal_id": case.proposal_id})).status_code == 302
+    assert (
+        client.post(reverse("review:start", kwargs={"proposal_id": case.proposal_id})).status_code
+        == 302
+    )
     response = client.post(
         reverse("review:assessment", kwargs={"proposal_id": case.proposal_id}),
-        {"feasibility": "not_feasible", "internal_note": "Nur intern", "revised_title": "Neue Fassung", "submit": "1"},
+        {
+            "feasibility": "not_feasible",
+            "internal_note": "Nur intern",
+            "revised_title": "Neue Fassung",
+            "submit": "1",
+        },
     )
     assert response.status_code == 400
     content = response.content.decode()
@@ -131,23 +159,36 @@ def test_case_page_shows_original_next_to_revision_and_the_timeline(client, offi
     department = DepartmentFactory()
     reviewer = reviewer_of(department)
     proposal = ProposalFactory(title="Ursprünglicher Titel")
-    (case,) = services.cases_assign(proposals=[proposal], lead_department=department, due_on=None, actor=office)
+    (case,) = services.cases_assign(
+        proposals=[proposal], lead_department=department, due_on=None, actor=office
+    )
     services.review_start(case=case, actor=reviewer)
-    services.assessment_save(case=case, actor=reviewer, data={**COMPLETE, "revised_title": "Überarbeiteter Titel"}, submit=True)
+    services.assessment_save(
+        case=case,
+        actor=reviewer,
+        data={**COMPLETE, "revised_title": "Überarbeiteter Titel"},
+        submit=True,
+    )
     client.force_login(office)
-    content = client.get(reverse("review:case", kwargs={"proposal_id": proposal.pk})).content.decode()
+    content = client.get(
+        reverse("review:case", kwargs={"proposal_id": proposal.pk})
+    ).content.decode()
     assert "Ursprünglicher Titel" in content and "Überarbeiteter Titel" in content
     assert content.count("<li>") >= 1 and 'class="timeline"' in content
     assert COMPLETE["internal_note"] in content  # staff view shows the internal note
 
 
-def test_public_proposal_page_shows_the_published_assessment_but_never_the_internal_note(client, office):
+def test_public_proposal_page_shows_the_published_assessment_but_never_the_internal_note(
+    client, office
+):
     department = DepartmentFactory()
     reviewer = reviewer_of(department)
     proposal = ProposalFactory()
     proposal.consultation.is_published = True
     proposal.consultation.save(update_fields=["is_published"])
-    (case,) = services.cases_assign(proposals=[proposal], lead_department=department, due_on=None, actor=office)
+    (case,) = services.cases_assign(
+        proposals=[proposal], lead_department=department, due_on=None, actor=office
+    )
     services.review_start(case=case, actor=reviewer)
     services.assessment_save(case=case, actor=reviewer, data=COMPLETE, submit=True)
     services.case_approve(case=case, actor=office)
@@ -174,14 +215,20 @@ def test_bulk_publish_from_the_inbox(client, office):
     department = DepartmentFactory()
     reviewer = reviewer_of(department)
     cases = services.cases_assign(
-        proposals=[ProposalFactory(), ProposalFactory()], lead_department=department, due_on=None, actor=office
+        proposals=[ProposalFactory(), ProposalFactory()],
+        lead_department=department,
+        due_on=None,
+        actor=office,
     )
     for case in cases:
         services.review_start(case=case, actor=reviewer)
         services.assessment_save(case=case, actor=reviewer, data=COMPLETE, submit=True)
         services.case_approve(case=case, actor=office)
     client.force_login(office)
-    response = client.post(reverse("review:triage"), {"action": "publish", "proposal": [case.proposal_id for case in cases]})
+    response = client.post(
+        reverse("review:triage"),
+        {"action": "publish", "proposal": [case.proposal_id for case in cases]},
+    )
     assert response.status_code == 302
     assert ReviewCase.objects.filter(state=ReviewState.PUBLISHED).count() == 2
 

@@ -42,7 +42,11 @@ def world():
     def case_in(state: str) -> ReviewCase:
         proposal = ProposalFactory()
         (case,) = services.cases_assign(
-            proposals=[proposal], lead_department=own, contributing_departments=[helper], due_on=None, actor=office
+            proposals=[proposal],
+            lead_department=own,
+            contributing_departments=[helper],
+            due_on=None,
+            actor=office,
         )
         lead = people["reviewer_own"]
         if state in (ReviewState.IN_REVIEW, ReviewState.ASSESSED, ReviewState.APPROVED):
@@ -65,11 +69,46 @@ def client_for(client, user):
 
 LIST_PAGES = {
     # page: expected status per role
-    "review:triage": {"visitor": 302, "resident": 403, "reviewer_own": 403, "reviewer_other": 403, "contributor": 403, "office": 200},
-    "review:dashboard": {"visitor": 302, "resident": 403, "reviewer_own": 403, "reviewer_other": 403, "contributor": 403, "office": 200},
-    "review:meetings": {"visitor": 302, "resident": 403, "reviewer_own": 403, "reviewer_other": 403, "contributor": 403, "office": 200},
-    "review:meeting_create": {"visitor": 302, "resident": 403, "reviewer_own": 403, "reviewer_other": 403, "contributor": 403, "office": 200},
-    "review:queue": {"visitor": 302, "resident": 403, "reviewer_own": 200, "reviewer_other": 200, "contributor": 200, "office": 403},
+    "review:triage": {
+        "visitor": 302,
+        "resident": 403,
+        "reviewer_own": 403,
+        "reviewer_other": 403,
+        "contributor": 403,
+        "office": 200,
+    },
+    "review:dashboard": {
+        "visitor": 302,
+        "resident": 403,
+        "reviewer_own": 403,
+        "reviewer_other": 403,
+        "contributor": 403,
+        "office": 200,
+    },
+    "review:meetings": {
+        "visitor": 302,
+        "resident": 403,
+        "reviewer_own": 403,
+        "reviewer_other": 403,
+        "contributor": 403,
+        "office": 200,
+    },
+    "review:meeting_create": {
+        "visitor": 302,
+        "resident": 403,
+        "reviewer_own": 403,
+        "reviewer_other": 403,
+        "contributor": 403,
+        "office": 200,
+    },
+    "review:queue": {
+        "visitor": 302,
+        "resident": 403,
+        "reviewer_own": 200,
+        "reviewer_other": 200,
+        "contributor": 200,
+        "office": 403,
+    },
 }
 
 
@@ -84,29 +123,81 @@ def test_list_pages(client, world, role, page):
 
 # action: (state the case is in, method, url name, POST data, expected per role)
 ACTIONS = {
-    "view": (ReviewState.ASSIGNED, "get", "review:case", {}, {"reviewer_own": 200, "contributor": 200, "office": 200}),
-    "start": (ReviewState.ASSIGNED, "post", "review:start", {}, {"reviewer_own": 302, "contributor": 403, "office": 403}),
-    "edit_assessment": (ReviewState.IN_REVIEW, "get", "review:assessment", {}, {"reviewer_own": 200, "contributor": 403, "office": 403}),
+    "view": (
+        ReviewState.ASSIGNED,
+        "get",
+        "review:case",
+        {},
+        {"reviewer_own": 200, "contributor": 200, "office": 200},
+    ),
+    "start": (
+        ReviewState.ASSIGNED,
+        "post",
+        "review:start",
+        {},
+        {"reviewer_own": 302, "contributor": 403, "office": 403},
+    ),
+    "edit_assessment": (
+        ReviewState.IN_REVIEW,
+        "get",
+        "review:assessment",
+        {},
+        {"reviewer_own": 200, "contributor": 403, "office": 403},
+    ),
     "submit_assessment": (
-        ReviewState.IN_REVIEW, "post", "review:assessment",
-        {"feasibility": "feasible", "responsibility": ["region"], "public_rationale": "Gut begründet.", "submit": "1"},
+        ReviewState.IN_REVIEW,
+        "post",
+        "review:assessment",
+        {
+            "feasibility": "feasible",
+            "responsibility": ["region"],
+            "public_rationale": "Gut begründet.",
+            "submit": "1",
+        },
         {"reviewer_own": 302, "contributor": 403, "office": 403},
     ),
     "contribute": (
-        ReviewState.IN_REVIEW, "post", "review:contribute", {"department": "HELPER", "statement": "Stellungnahme"},
+        ReviewState.IN_REVIEW,
+        "post",
+        "review:contribute",
+        {"department": "HELPER", "statement": "Stellungnahme"},
         {"reviewer_own": 403, "contributor": 302, "office": 403},
     ),
     "assign": (
-        ReviewState.ASSIGNED, "post", "review:assign", {"assign-lead_department": "OTHER"},
+        ReviewState.ASSIGNED,
+        "post",
+        "review:assign",
+        {"assign-lead_department": "OTHER"},
         {"reviewer_own": 403, "contributor": 403, "office": 302},
     ),
-    "approve": (ReviewState.ASSESSED, "post", "review:approve", {}, {"reviewer_own": 403, "contributor": 403, "office": 302}),
+    "approve": (
+        ReviewState.ASSESSED,
+        "post",
+        "review:approve",
+        {},
+        {"reviewer_own": 403, "contributor": 403, "office": 302},
+    ),
     "return": (
-        ReviewState.ASSESSED, "post", "review:return", {"return-comment": "Bitte ergänzen."},
+        ReviewState.ASSESSED,
+        "post",
+        "review:return",
+        {"return-comment": "Bitte ergänzen."},
         {"reviewer_own": 403, "contributor": 403, "office": 302},
     ),
-    "publish": (ReviewState.APPROVED, "post", "review:publish", {}, {"reviewer_own": 403, "contributor": 403, "office": 302}),
-    "merge": (ReviewState.ASSIGNED, "post", "review:merge", {"duplicates": "DUP"}, {"reviewer_own": 403, "contributor": 403, "office": 302}),
+    "publish": (
+        ReviewState.APPROVED,
+        "post",
+        "review:publish",
+        {},
+        {"reviewer_own": 403, "contributor": 403, "office": 302},
+    ),
+    "merge": (
+        ReviewState.ASSIGNED,
+        "post",
+        "review:merge",
+        {"duplicates": "DUP"},
+        {"reviewer_own": 403, "contributor": 403, "office": 302},
+    ),
 }
 
 
@@ -122,7 +213,11 @@ def test_case_actions(client, world, role, action):
         if value == "OTHER":
             data[key] = str(world["other"].pk)
         if value == "DUP":
-            twin = ProposalFactory(consultation=case.proposal.consultation, handlungsfeld=case.proposal.handlungsfeld, title=case.proposal.title + "!")
+            twin = ProposalFactory(
+                consultation=case.proposal.consultation,
+                handlungsfeld=case.proposal.handlungsfeld,
+                title=case.proposal.title + "!",
+            )
             data[key] = str(twin.pk)
     state_before = case.state
     response = getattr(client_for(client, world["people"][role]), method)(
@@ -142,14 +237,27 @@ def test_reviewer_cannot_reach_a_case_of_another_department_by_guessing_ids(clie
     untriaged = ProposalFactory()
     client.force_login(world["people"]["reviewer_other"])
     for proposal_id in (case.proposal_id, untriaged.pk, 999999):
-        assert client.get(reverse("review:case", kwargs={"proposal_id": proposal_id})).status_code == 404
-        assert client.get(reverse("review:assessment", kwargs={"proposal_id": proposal_id})).status_code == 404
+        assert (
+            client.get(reverse("review:case", kwargs={"proposal_id": proposal_id})).status_code
+            == 404
+        )
+        assert (
+            client.get(
+                reverse("review:assessment", kwargs={"proposal_id": proposal_id})
+            ).status_code
+            == 404
+        )
 
 
 def test_queue_lists_only_own_departments_cases(client, world):
     mine = world["case_in"](ReviewState.ASSIGNED)
     theirs = ProposalFactory(title="Fremder Vorschlag")
-    services.cases_assign(proposals=[theirs], lead_department=world["other"], due_on=None, actor=world["people"]["office"])
+    services.cases_assign(
+        proposals=[theirs],
+        lead_department=world["other"],
+        due_on=None,
+        actor=world["people"]["office"],
+    )
     client.force_login(world["people"]["reviewer_own"])
     content = client.get(reverse("review:queue")).content.decode()
     assert mine.proposal.title in content

@@ -49,7 +49,9 @@ def test_a_withdrawn_proposal_cannot_be_assigned_and_its_page_offers_no_assignme
     withdrawn = ProposalFactory(status=ProposalStatus.WITHDRAWN, title="Zurückgezogener Vorschlag")
 
     with pytest.raises(ValidationError) as refused:
-        services.cases_assign(proposals=[withdrawn], lead_department=DepartmentFactory(), due_on=None, actor=office)
+        services.cases_assign(
+            proposals=[withdrawn], lead_department=DepartmentFactory(), due_on=None, actor=office
+        )
     assert refused.value.messages == [withdrawn.review_refusal()]
 
     client.force_login(office)
@@ -67,7 +69,9 @@ def test_the_assessment_page_and_the_service_refuse_editing_with_the_same_reason
     assert reason
 
     client.force_login(reviewer)
-    response = client.get(reverse("review:assessment", kwargs={"proposal_id": case.proposal_id}), follow=True)
+    response = client.get(
+        reverse("review:assessment", kwargs={"proposal_id": case.proposal_id}), follow=True
+    )
     assert reason in [str(message) for message in response.context["messages"]]
 
     with pytest.raises(ValidationError) as refused:
@@ -77,7 +81,12 @@ def test_the_assessment_page_and_the_service_refuse_editing_with_the_same_reason
     services.review_start(case=case, actor=reviewer)
     case.refresh_from_db()
     assert case.assessment_edit_refusal() is None
-    assert client.get(reverse("review:assessment", kwargs={"proposal_id": case.proposal_id})).status_code == 200
+    assert (
+        client.get(
+            reverse("review:assessment", kwargs={"proposal_id": case.proposal_id})
+        ).status_code
+        == 200
+    )
 
 
 def test_contributions_close_when_the_lead_department_has_submitted(client):
@@ -92,5 +101,7 @@ def test_contributions_close_when_the_lead_department_has_submitted(client):
     page = client.get(reverse("review:case", kwargs={"proposal_id": case.proposal_id}))
     assert "contribution_form" not in page.context
     with pytest.raises(ValidationError) as refused:
-        services.contribution_add(case=case, actor=contributor, department=helper, statement="Noch ein Hinweis")
+        services.contribution_add(
+            case=case, actor=contributor, department=helper, statement="Noch ein Hinweis"
+        )
     assert refused.value.messages == [reason]

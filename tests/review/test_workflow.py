@@ -89,7 +89,9 @@ def run_to(state: str, office, department, reviewer) -> ReviewCase:
 
 def perform(action: Action, case: ReviewCase, office, department, reviewer):
     if action == Action.ASSIGN:
-        return services.cases_assign(proposals=[case.proposal], lead_department=department, due_on=None, actor=office)
+        return services.cases_assign(
+            proposals=[case.proposal], lead_department=department, due_on=None, actor=office
+        )
     if action in (Action.START, Action.RESUME):
         return services.review_start(case=case, actor=reviewer)
     if action == Action.SUBMIT:
@@ -115,13 +117,19 @@ ILLEGAL = [
 
 
 @pytest.mark.parametrize(("state", "action"), ILLEGAL, ids=[f"{s}-{a}" for s, a in ILLEGAL])
-def test_every_illegal_transition_is_refused_and_changes_nothing(state, action, office, department, reviewer):
+def test_every_illegal_transition_is_refused_and_changes_nothing(
+    state, action, office, department, reviewer
+):
     case = run_to(state, office, department, reviewer)
     events_before = ReviewEvent.objects.filter(case=case).count()
     # A new case has no lead department yet, so its reviewer actions are refused as not permitted.
-    expected = PermissionDenied if state == ReviewState.NEW and action != Action.ASSIGN and action not in (
-        Action.APPROVE, Action.RETURN, Action.PUBLISH
-    ) else ValidationError
+    expected = (
+        PermissionDenied
+        if state == ReviewState.NEW
+        and action != Action.ASSIGN
+        and action not in (Action.APPROVE, Action.RETURN, Action.PUBLISH)
+        else ValidationError
+    )
     with pytest.raises(expected) as refused:
         perform(action, case, office, department, reviewer)
     assert str(refused.value)  # a user-facing message
@@ -150,7 +158,11 @@ def test_full_journey_records_every_change_and_publishes_the_status(office, depa
 
     assert case.state == ReviewState.PUBLISHED
     assert published == [(case, office)]
-    events = list(ReviewEvent.objects.filter(case=case).values_list("action", "from_state", "to_state", "actor"))
+    events = list(
+        ReviewEvent.objects.filter(case=case).values_list(
+            "action", "from_state", "to_state", "actor"
+        )
+    )
     assert events == [
         ("created", "", "new", office.pk),
         ("assign", "new", "assigned", office.pk),
@@ -175,7 +187,9 @@ def test_full_journey_records_every_change_and_publishes_the_status(office, depa
         (Feasibility.ALREADY_DONE, ProposalStatus.ALREADY_DONE),
     ],
 )
-def test_publication_sets_the_proposal_status_from_the_feasibility(feasibility, status, office, department, reviewer):
+def test_publication_sets_the_proposal_status_from_the_feasibility(
+    feasibility, status, office, department, reviewer
+):
     case = run_to(ReviewState.IN_REVIEW, office, department, reviewer)
     data = {**COMPLETE, "feasibility": feasibility, "public_rationale": "Begründung " * 10}
     services.assessment_save(case=case, actor=reviewer, data=data, submit=True)
@@ -184,7 +198,9 @@ def test_publication_sets_the_proposal_status_from_the_feasibility(feasibility, 
     assert Proposal.objects.get(pk=case.proposal_id).status == status
 
 
-def test_assignment_marks_the_proposal_in_review_and_unpublished_assessment_stays_private(office, department, reviewer):
+def test_assignment_marks_the_proposal_in_review_and_unpublished_assessment_stays_private(
+    office, department, reviewer
+):
     case = run_to(ReviewState.APPROVED, office, department, reviewer)
     proposal = Proposal.objects.get(pk=case.proposal_id)
     assert proposal.status == ProposalStatus.IN_REVIEW
@@ -194,7 +210,9 @@ def test_assignment_marks_the_proposal_in_review_and_unpublished_assessment_stay
 def test_submit_requires_feasibility_responsibility_and_rationale(office, department, reviewer):
     case = run_to(ReviewState.IN_REVIEW, office, department, reviewer)
     with pytest.raises(ValidationError) as refused:
-        services.assessment_save(case=case, actor=reviewer, data={"cost_estimate": "10 €"}, submit=True)
+        services.assessment_save(
+            case=case, actor=reviewer, data={"cost_estimate": "10 €"}, submit=True
+        )
     assert set(refused.value.message_dict) == {"feasibility", "responsibility", "public_rationale"}
     case.refresh_from_db()
     assert case.state == ReviewState.IN_REVIEW
@@ -210,13 +228,27 @@ def test_not_feasible_needs_a_real_explanation(office, department, reviewer):
 
 def test_draft_can_be_incomplete_and_keeps_a_history_of_the_wording(office, department, reviewer):
     case = run_to(ReviewState.IN_REVIEW, office, department, reviewer)
-    services.assessment_save(case=case, actor=reviewer, data={"revised_title": "Elternkurse ausbauen"})
-    services.assessment_save(case=case, actor=reviewer, data={"revised_title": "Elternkurse mit Kinderbetreuung ausbauen"})
-    services.assessment_save(case=case, actor=reviewer, data={"cost_estimate": "gering"})  # wording unchanged
+    services.assessment_save(
+        case=case, actor=reviewer, data={"revised_title": "Elternkurse ausbauen"}
+    )
+    services.assessment_save(
+        case=case,
+        actor=reviewer,
+        data={"revised_title": "Elternkurse mit Kinderbetreuung ausbauen"},
+    )
+    services.assessment_save(
+        case=case, actor=reviewer, data={"cost_estimate": "gering"}
+    )  # wording unchanged
     assessment = Assessment.objects.get(proposal_id=case.proposal_id)
-    titles = list(AssessmentRevision.objects.filter(assessment=assessment).values_list("revised_title", flat=True))
+    titles = list(
+        AssessmentRevision.objects.filter(assessment=assessment).values_list(
+            "revised_title", flat=True
+        )
+    )
     assert titles == ["Elternkurse mit Kinderbetreuung ausbauen", "Elternkurse ausbauen"]
-    assert Proposal.objects.get(pk=case.proposal_id).title.startswith("Vorschlag")  # the original stays
+    assert Proposal.objects.get(pk=case.proposal_id).title.startswith(
+        "Vorschlag"
+    )  # the original stays
 
 
 def test_returned_case_goes_back_to_review_and_return_needs_a_comment(office, department, reviewer):
@@ -230,16 +262,22 @@ def test_returned_case_goes_back_to_review_and_return_needs_a_comment(office, de
     assert ReviewEvent.objects.filter(case=case, action="return", comment="Kosten fehlen.").exists()
 
 
-def test_reassignment_allowed_while_assigned_or_returned_not_in_review(office, department, reviewer):
+def test_reassignment_allowed_while_assigned_or_returned_not_in_review(
+    office, department, reviewer
+):
     other = DepartmentFactory()
     case = run_to(ReviewState.ASSIGNED, office, department, reviewer)
-    services.cases_assign(proposals=[case.proposal], lead_department=other, due_on=None, actor=office)
+    services.cases_assign(
+        proposals=[case.proposal], lead_department=other, due_on=None, actor=office
+    )
     case.refresh_from_db()
     assert case.lead_department == other and case.state == ReviewState.ASSIGNED
 
     in_review = run_to(ReviewState.IN_REVIEW, office, department, reviewer)
     with pytest.raises(ValidationError):
-        services.cases_assign(proposals=[in_review.proposal], lead_department=other, due_on=None, actor=office)
+        services.cases_assign(
+            proposals=[in_review.proposal], lead_department=other, due_on=None, actor=office
+        )
 
 
 def test_bulk_assignment_is_all_or_nothing(office, department, reviewer):
@@ -247,7 +285,10 @@ def test_bulk_assignment_is_all_or_nothing(office, department, reviewer):
     started = run_to(ReviewState.IN_REVIEW, office, department, reviewer)
     with pytest.raises(ValidationError) as refused:
         services.cases_assign(
-            proposals=[fresh, started.proposal], lead_department=DepartmentFactory(), due_on=None, actor=office
+            proposals=[fresh, started.proposal],
+            lead_department=DepartmentFactory(),
+            due_on=None,
+            actor=office,
         )
     assert started.proposal.title in refused.value.messages[0]
     assert not ReviewCase.objects.filter(proposal=fresh, state=ReviewState.ASSIGNED).exists()
@@ -271,7 +312,9 @@ def test_only_the_right_people_may_act(office, department, reviewer):
     with pytest.raises(PermissionDenied):
         services.review_start(case=case, actor=office)
     with pytest.raises(PermissionDenied):
-        services.cases_assign(proposals=[ProposalFactory()], lead_department=department, due_on=None, actor=reviewer)
+        services.cases_assign(
+            proposals=[ProposalFactory()], lead_department=department, due_on=None, actor=reviewer
+        )
     assessed = run_to(ReviewState.ASSESSED, office, department, reviewer)
     with pytest.raises(PermissionDenied):
         services.case_approve(case=assessed, actor=reviewer)
@@ -288,12 +331,18 @@ def test_contributing_department_adds_statements_the_lead_sees(office, departmen
         due_on=date(2099, 1, 1),
         actor=office,
     )
-    services.contribution_add(case=case, actor=helper, department=helper_department, statement="Wir unterstützen das.")
+    services.contribution_add(
+        case=case, actor=helper, department=helper_department, statement="Wir unterstützen das."
+    )
     assert case.contributions.get().statement == "Wir unterstützen das."
     with pytest.raises(PermissionDenied):
-        services.contribution_add(case=case, actor=reviewer, department=helper_department, statement="x")
+        services.contribution_add(
+            case=case, actor=reviewer, department=helper_department, statement="x"
+        )
     with pytest.raises(ValidationError):
-        services.contribution_add(case=case, actor=helper, department=helper_department, statement="  ")
+        services.contribution_add(
+            case=case, actor=helper, department=helper_department, statement="  "
+        )
 
 
 def test_case_without_lead_department_cannot_be_assigned_by_the_database():

@@ -52,7 +52,11 @@ def test_a_committed_outbox_mail_is_relayed_and_sent_by_the_worker():
     with transaction.atomic():
         message = outbox.enqueue(
             "foundation.tasks.send_email",
-            payload={"to": ["autorin@example.org"], "subject": subject, "body": "Details im Portal."},
+            payload={
+                "to": ["autorin@example.org"],
+                "subject": subject,
+                "body": "Details im Portal.",
+            },
             dedupe_key=f"services-test:{subject}",
         )
         assert OutboxMessage.objects.get(pk=message.pk).dispatched_at is None  # not before commit
@@ -61,7 +65,11 @@ def test_a_committed_outbox_mail_is_relayed_and_sent_by_the_worker():
     assert message.dispatched_at is not None, message.last_error
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        sent = [path for path in Path(mail_dir).glob("*.log") if subject in path.read_text(errors="replace")]
+        sent = [
+            path
+            for path in Path(mail_dir).glob("*.log")
+            if subject in path.read_text(errors="replace")
+        ]
         if sent:
             break
         time.sleep(0.2)
@@ -77,16 +85,38 @@ def test_healthz_reports_postgresql_redis_and_the_broker(client):
     assert response.status_code == 200, body
     assert body["checks"]["database"]["vendor"] == "postgresql"
     assert body["checks"]["cache"]["backend"] == "RedisCache"
-    assert body["checks"]["broker"] == {"ok": True, "ms": body["checks"]["broker"]["ms"], "mode": "broker", "transport": "redis"}
+    assert body["checks"]["broker"] == {
+        "ok": True,
+        "ms": body["checks"]["broker"]["ms"],
+        "mode": "broker",
+        "transport": "redis",
+    }
 
 
 def test_a_solo_pool_worker_boots_and_runs_tasks_from_the_project_root():
     """The layout proof under a real worker: `celery -A config worker --pool solo`."""
     queue = f"layout-probe-{secrets.token_hex(4)}"
     worker = subprocess.Popen(
-        [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool", "solo",
-         "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "-l", "warning"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         info = worker_info.apply_async(queue=queue).get(timeout=60)

@@ -28,4 +28,6 @@ class Command(BaseCommand):
         email_width = max(len(login.email) for login in logins)
         self.stdout.write("Demo logins (sign in at /konto/login/):")
         for login in logins:
-            self.stdout.write(f"  {login.role.ljust(width)}  {login.email.ljust(email_width)}  {login.password}")
+            self.stdout.write(
+                f"  {login.role.ljust(width)}  {login.email.ljust(email_width)}  {login.password}"
+            )

@@ -14,7 +14,9 @@ def en(name: str, *args, **kwargs) -> str:
 
 def detail_url(proposal, *, lang: str = "en") -> str:
     with translation.override(lang):
-        return reverse("consultations:proposal_detail", args=[proposal.consultation.slug, proposal.pk])
+        return reverse(
+            "consultations:proposal_detail", args=[proposal.consultation.slug, proposal.pk]
+        )
 
 
 def count_queries(client, url: str) -> int:

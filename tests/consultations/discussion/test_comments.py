@@ -70,7 +70,9 @@ def test_author_edits_own_comment_and_readers_see_when(client):
     comment = CommentFactory(proposal=proposal, body="Tippfeler")
     client.force_login(comment.author)
 
-    response = client.post(en("consultations:comment_edit", pk=comment.pk), {"body": "Tippfehler korrigiert"})
+    response = client.post(
+        en("consultations:comment_edit", pk=comment.pk), {"body": "Tippfehler korrigiert"}
+    )
 
     assert response.status_code == 302 and response["Location"].endswith(f"#comment-{comment.pk}")
     comment.refresh_from_db()
@@ -89,7 +91,9 @@ def test_deleted_comment_leaves_a_marker_and_keeps_the_thread(client):
     client.post(en("consultations:comment_delete", pk=top.pk))
 
     top.refresh_from_db()
-    assert top.deleted_at is not None and top.body == "Geheimer Ursprungstext"  # kept in the database
+    assert (
+        top.deleted_at is not None and top.body == "Geheimer Ursprungstext"
+    )  # kept in the database
     page = client.get(detail_url(proposal)).content.decode()
     assert "This comment was deleted by its author." in page
     assert "Geheimer Ursprungstext" not in page
@@ -115,12 +119,18 @@ def test_comment_count_counts_visible_comments_only():
 
 def test_comments_are_paginated_twenty_top_level_per_page(client):
     proposal = open_proposal()
-    comments = [CommentFactory(proposal=proposal, body=f"Beitrag Nummer {i:02d}") for i in range(25)]
+    comments = [
+        CommentFactory(proposal=proposal, body=f"Beitrag Nummer {i:02d}") for i in range(25)
+    ]
 
     first = client.get(detail_url(proposal)).content.decode()
     second = client.get(detail_url(proposal) + "?comments_page=2").content.decode()
 
-    assert "Beitrag Nummer 00" in first and "Beitrag Nummer 19" in first and "Beitrag Nummer 20" not in first
+    assert (
+        "Beitrag Nummer 00" in first
+        and "Beitrag Nummer 19" in first
+        and "Beitrag Nummer 20" not in first
+    )
     assert "Beitrag Nummer 24" in second and "Beitrag Nummer 00" not in second
     assert "?comments_page=2#comments" in first
     # a new comment on the second page redirects to that page
@@ -140,7 +150,9 @@ def _discussion_queries(client, django_assert_max_num_queries, proposal, limit):
     return len(queries)
 
 
-def test_the_discussion_needs_a_fixed_number_of_queries_whatever_its_size(client, django_assert_max_num_queries):
+def test_the_discussion_needs_a_fixed_number_of_queries_whatever_its_size(
+    client, django_assert_max_num_queries
+):
     client.force_login(ResidentFactory())
     small = open_proposal()
     top = CommentFactory(proposal=small)
@@ -160,7 +172,10 @@ def test_the_discussion_needs_a_fixed_number_of_queries_whatever_its_size(client
 def test_closed_phase_shows_why_and_refuses_comments(client):
     proposal = open_proposal()
     for phase in proposal.consultation.phases.all():  # through save(), as the admin does
-        phase.starts_at, phase.ends_at = timezone.now() - timedelta(days=2), timezone.now() - timedelta(minutes=1)
+        phase.starts_at, phase.ends_at = (
+            timezone.now() - timedelta(days=2),
+            timezone.now() - timedelta(minutes=1),
+        )
         phase.save()
     client.force_login(ResidentFactory())
 

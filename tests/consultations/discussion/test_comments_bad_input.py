@@ -19,12 +19,17 @@ def test_empty_comment_is_refused_with_a_message(client):
     proposal = open_proposal()
     client.force_login(ResidentFactory())
 
-    response = client.post(en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "   "})
+    response = client.post(
+        en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "   "}
+    )
 
     assert response.status_code == 400
     html = response.content.decode()
     assert "Please write a comment before sending it." in html
-    assert 'aria-invalid="true"' in html and 'aria-describedby="id_body_helptext id_body_error"' in html
+    assert (
+        'aria-invalid="true"' in html
+        and 'aria-describedby="id_body_helptext id_body_error"' in html
+    )
     assert not Comment.objects.exists()
 
 
@@ -33,7 +38,9 @@ def test_too_long_comment_is_refused_and_the_text_kept(client):
     client.force_login(ResidentFactory())
     text = "Sehr lang. " * 500  # 5500 characters
 
-    response = client.post(en("consultations:comment_create", proposal_pk=proposal.pk), {"body": text})
+    response = client.post(
+        en("consultations:comment_create", proposal_pk=proposal.pk), {"body": text}
+    )
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -46,7 +53,10 @@ def test_too_long_comment_is_refused_and_the_text_kept(client):
     ("change", "message"),
     [
         ({"deleted_at": timezone.now()}, "This comment was deleted, so you cannot reply to it."),
-        ({"is_hidden": True, "hidden_reason": "Beleidigung"}, "hidden by the moderation, so you cannot reply"),
+        (
+            {"is_hidden": True, "hidden_reason": "Beleidigung"},
+            "hidden by the moderation, so you cannot reply",
+        ),
     ],
 )
 def test_reply_to_a_deleted_or_hidden_comment_is_refused(client, change, message):
@@ -56,7 +66,8 @@ def test_reply_to_a_deleted_or_hidden_comment_is_refused(client, change, message
     client.force_login(ResidentFactory())
 
     response = client.post(
-        en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Meine Antwort", "parent": comment.pk}
+        en("consultations:comment_create", proposal_pk=proposal.pk),
+        {"body": "Meine Antwort", "parent": comment.pk},
     )
 
     assert response.status_code == 400
@@ -71,7 +82,8 @@ def test_reply_to_a_comment_of_another_proposal_is_not_found(client):
     client.force_login(ResidentFactory())
 
     response = client.post(
-        en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "x", "parent": foreign.pk}
+        en("consultations:comment_create", proposal_pk=proposal.pk),
+        {"body": "x", "parent": foreign.pk},
     )
 
     assert response.status_code == 404
@@ -121,14 +133,18 @@ def test_the_database_refuses_a_flag_without_or_with_two_targets():
     with pytest.raises(IntegrityError), transaction.atomic():
         Flag.objects.create(reporter=reporter, reason="spam")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Flag.objects.create(reporter=reporter, reason="spam", comment=comment, proposal=comment.proposal)
+        Flag.objects.create(
+            reporter=reporter, reason="spam", comment=comment, proposal=comment.proposal
+        )
 
 
 def test_flag_without_reason_keeps_the_note(client):
     comment = CommentFactory(proposal=open_proposal())
     client.force_login(ResidentFactory())
 
-    response = client.post(en("consultations:comment_flag", pk=comment.pk), {"note": "Enthält eine Telefonnummer"})
+    response = client.post(
+        en("consultations:comment_flag", pk=comment.pk), {"note": "Enthält eine Telefonnummer"}
+    )
 
     assert response.status_code == 400
     html = response.content.decode()

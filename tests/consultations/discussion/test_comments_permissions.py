@@ -42,10 +42,38 @@ def login_as(client, role, comment):
 # expected: "login" (redirect to sign-in), "ok", "refused" (message, nothing written), 404.
 # A blocked account is signed out on its next request (foundation middleware), so it meets the
 # login page; the services refuse it as well (see the service tests at the end).
-COMMENT = {"visitor": "login", "unverified": "refused", "blocked": "login", "resident": "ok", "author": "ok", "coordination": "ok"}
-EDIT = {"visitor": "login", "unverified": 404, "blocked": "login", "resident": 404, "author": "ok", "coordination": 404}
-DELETE = {"visitor": "login", "unverified": 404, "blocked": "login", "resident": 404, "author": "ok", "coordination": 404}
-FLAG = {"visitor": "login", "unverified": "refused", "blocked": "login", "resident": "ok", "author": "refused", "coordination": "ok"}
+COMMENT = {
+    "visitor": "login",
+    "unverified": "refused",
+    "blocked": "login",
+    "resident": "ok",
+    "author": "ok",
+    "coordination": "ok",
+}
+EDIT = {
+    "visitor": "login",
+    "unverified": 404,
+    "blocked": "login",
+    "resident": 404,
+    "author": "ok",
+    "coordination": 404,
+}
+DELETE = {
+    "visitor": "login",
+    "unverified": 404,
+    "blocked": "login",
+    "resident": 404,
+    "author": "ok",
+    "coordination": 404,
+}
+FLAG = {
+    "visitor": "login",
+    "unverified": "refused",
+    "blocked": "login",
+    "resident": "ok",
+    "author": "refused",
+    "coordination": "ok",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -55,7 +83,8 @@ def test_comment_and_reply(client, scene, role):
     before = Comment.objects.count()
 
     response = client.post(
-        en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Neuer Gedanke", "parent": comment.pk}
+        en("consultations:comment_create", proposal_pk=proposal.pk),
+        {"body": "Neuer Gedanke", "parent": comment.pk},
     )
 
     expected = COMMENT[role]
@@ -73,7 +102,9 @@ def test_edit(client, scene, role):
     _proposal, comment = scene
     login_as(client, role, comment)
 
-    response = client.post(en("consultations:comment_edit", pk=comment.pk), {"body": "Geänderter Text"})
+    response = client.post(
+        en("consultations:comment_edit", pk=comment.pk), {"body": "Geänderter Text"}
+    )
 
     comment.refresh_from_db()
     expected = EDIT[role]
@@ -107,7 +138,9 @@ def test_flag_comment(client, scene, role):
     _proposal, comment = scene
     login_as(client, role, comment)
 
-    response = client.post(en("consultations:comment_flag", pk=comment.pk), {"reason": "spam", "note": "Werbung"})
+    response = client.post(
+        en("consultations:comment_flag", pk=comment.pk), {"reason": "spam", "note": "Werbung"}
+    )
 
     expected = FLAG[role]
     if expected == "login":
@@ -126,7 +159,9 @@ def test_flag_proposal(client, scene, role):
     proposal.save()
     login_as(client, role, comment)
 
-    response = client.post(en("consultations:proposal_flag", proposal_pk=proposal.pk), {"reason": "off_topic"})
+    response = client.post(
+        en("consultations:proposal_flag", proposal_pk=proposal.pk), {"reason": "off_topic"}
+    )
 
     expected = FLAG[role]
     if expected == "login":
@@ -165,6 +200,8 @@ def test_unverified_user_is_asked_to_confirm_the_email_address(client, scene):
     proposal, _comment = scene
     client.force_login(unverified_user())
 
-    response = client.post(en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Hallo"})
+    response = client.post(
+        en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Hallo"}
+    )
 
     assert "Please confirm your e-mail address first" in response.content.decode()

@@ -30,7 +30,9 @@ def test_queue_groups_open_flags_per_object_oldest_first(client, moderator):
     FlagFactory(comment=older, reason="offensive", note="Bitte prüfen")
     FlagFactory(comment=older, reason="spam")
     FlagFactory(proposal=newer, reason="spam")
-    FlagFactory(proposal=newer, reason="spam", resolved_at=older.created_at)  # resolved: not counted
+    FlagFactory(
+        proposal=newer, reason="spam", resolved_at=older.created_at
+    )  # resolved: not counted
 
     response = client.get(en("consultations:moderation_queue"))
 
@@ -54,8 +56,14 @@ def _flagged_and_hidden_comments(moderator, number):
         moderation.user_block(actor=moderator, user=comment.author, reason="Beleidigung")
 
 
-def test_queue_log_and_blocked_list_need_a_fixed_number_of_queries(client, moderator, django_assert_max_num_queries):
-    pages = [en("consultations:moderation_queue"), en("consultations:moderation_log"), en("consultations:moderation_blocked")]
+def test_queue_log_and_blocked_list_need_a_fixed_number_of_queries(
+    client, moderator, django_assert_max_num_queries
+):
+    pages = [
+        en("consultations:moderation_queue"),
+        en("consultations:moderation_log"),
+        en("consultations:moderation_blocked"),
+    ]
     _flagged_and_hidden_comments(moderator, 1)
     few = [count_queries(client, url) for url in pages]
     _flagged_and_hidden_comments(moderator, 15)
@@ -108,13 +116,19 @@ def test_hiding_a_proposal_resolves_its_flags_and_is_logged(client, moderator):
     proposal = open_proposal()
     FlagFactory(proposal=proposal)
 
-    client.post(en("consultations:moderation_proposal", pk=proposal.pk, action="hide"), {"reason": "Werbung"})
+    client.post(
+        en("consultations:moderation_proposal", pk=proposal.pk, action="hide"),
+        {"reason": "Werbung"},
+    )
 
     proposal.refresh_from_db()
     assert proposal.is_hidden and proposal.hidden_reason == "Werbung"
     action = ModerationAction.objects.get()
     assert (action.actor, action.action, action.proposal, action.flags_resolved) == (
-        moderator, ModerationActionKind.HIDE_PROPOSAL, proposal, 1
+        moderator,
+        ModerationActionKind.HIDE_PROPOSAL,
+        proposal,
+        1,
     )
     log = client.get(en("consultations:moderation_log")).content.decode()
     assert "Proposal hidden" in log and "Werbung" in log
@@ -124,20 +138,26 @@ def test_locked_proposal_takes_no_comments_and_no_supports(client, moderator):
     from consultations.proposals import services
 
     proposal = open_proposal()
-    client.post(en("consultations:moderation_proposal", pk=proposal.pk, action="lock"), {"reason": ""})
+    client.post(
+        en("consultations:moderation_proposal", pk=proposal.pk, action="lock"), {"reason": ""}
+    )
     proposal.refresh_from_db()
     assert proposal.is_locked
 
     resident = ResidentFactory()
     client.force_login(resident)
-    response = client.post(en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Noch was"})
+    response = client.post(
+        en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Noch was"}
+    )
     assert "locked this proposal" in response.content.decode()
     with pytest.raises(ValidationError) as refused:
         services.support_add(proposal=proposal, user=resident)
     assert refused.value.messages
 
     moderation.proposal_unlock(actor=moderator, proposal=proposal)
-    discussion.comment_create(proposal=Proposal.objects.get(pk=proposal.pk), author=resident, body="Jetzt geht es")
+    discussion.comment_create(
+        proposal=Proposal.objects.get(pk=proposal.pk), author=resident, body="Jetzt geht es"
+    )
 
 
 def test_blocking_needs_a_reason_and_stops_posting(client, moderator):
@@ -153,16 +173,24 @@ def test_blocking_needs_a_reason_and_stops_posting(client, moderator):
     blocked_page = client.get(en("consultations:moderation_blocked")).content.decode()
     assert target.email in blocked_page
 
-    client.post(en("consultations:moderation_user", pk=target.pk, action="unblock"), {"reason": "Einsicht gezeigt"})
+    client.post(
+        en("consultations:moderation_user", pk=target.pk, action="unblock"),
+        {"reason": "Einsicht gezeigt"},
+    )
     target.refresh_from_db()
     assert not target.is_blocked
-    assert list(ModerationAction.objects.values_list("action", flat=True)) == ["unblock_user", "block_user"]
+    assert list(ModerationAction.objects.values_list("action", flat=True)) == [
+        "unblock_user",
+        "block_user",
+    ]
 
 
 def test_moderators_cannot_block_themselves_or_colleagues(client, moderator):
     colleague = coordination_office_user()
 
-    response = client.post(en("consultations:moderation_user", pk=colleague.pk, action="block"), {"reason": "Test"})
+    response = client.post(
+        en("consultations:moderation_user", pk=colleague.pk, action="block"), {"reason": "Test"}
+    )
 
     assert response.status_code == 400 and "cannot be blocked here" in response.content.decode()
     colleague.refresh_from_db()
@@ -174,17 +202,26 @@ def test_dismissing_flags_keeps_the_content(client, moderator):
     FlagFactory(comment=comment)
     FlagFactory(comment=comment)
 
-    client.post(en("consultations:moderation_comment", pk=comment.pk, action="dismiss"), {"reason": "Sachlich"})
+    client.post(
+        en("consultations:moderation_comment", pk=comment.pk, action="dismiss"),
+        {"reason": "Sachlich"},
+    )
 
     assert not Comment.objects.get(pk=comment.pk).is_hidden
     assert set(Flag.objects.values_list("resolution", flat=True)) == {"dismissed"}
     assert ModerationAction.objects.get().flags_resolved == 2
-    assert "There are no open reports" in client.get(en("consultations:moderation_queue")).content.decode()
+    assert (
+        "There are no open reports"
+        in client.get(en("consultations:moderation_queue")).content.decode()
+    )
 
 
 def test_unknown_action_is_not_found(client, moderator):
     comment = CommentFactory(proposal=open_proposal())
-    assert client.get(en("consultations:moderation_comment", pk=comment.pk, action="lock")).status_code == 404
+    assert (
+        client.get(en("consultations:moderation_comment", pk=comment.pk, action="lock")).status_code
+        == 404
+    )
 
 
 def test_staff_link_in_the_header_only_for_the_coordination_office(client, moderator):
@@ -193,7 +230,10 @@ def test_staff_link_in_the_header_only_for_the_coordination_office(client, moder
 
     client.force_login(ResidentFactory())
     proposal = open_proposal()
-    assert en("consultations:moderation_queue") not in client.get(detail_url(proposal)).content.decode()
+    assert (
+        en("consultations:moderation_queue")
+        not in client.get(detail_url(proposal)).content.decode()
+    )
 
 
 @pytest.mark.parametrize("role", ["visitor", "unverified", "resident"])
@@ -233,9 +273,16 @@ def test_moderation_actions_are_refused_to_non_staff(client, role):
         client.force_login(comment.author)
 
     responses = [
-        client.post(en("consultations:moderation_comment", pk=comment.pk, action="hide"), {"reason": "x"}),
-        client.post(en("consultations:moderation_proposal", pk=proposal.pk, action="lock"), {"reason": "x"}),
-        client.post(en("consultations:moderation_user", pk=comment.author_id, action="block"), {"reason": "x"}),
+        client.post(
+            en("consultations:moderation_comment", pk=comment.pk, action="hide"), {"reason": "x"}
+        ),
+        client.post(
+            en("consultations:moderation_proposal", pk=proposal.pk, action="lock"), {"reason": "x"}
+        ),
+        client.post(
+            en("consultations:moderation_user", pk=comment.author_id, action="block"),
+            {"reason": "x"},
+        ),
     ]
 
     expected = 302 if role == "visitor" else 403

@@ -25,7 +25,9 @@ def test_new_comment_notifies_the_proposal_author_in_app_and_by_mail_after_commi
     client.force_login(ResidentFactory(display_name="Mehmet"))
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post(en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Tolle Idee!"})
+        client.post(
+            en("consultations:comment_create", proposal_pk=proposal.pk), {"body": "Tolle Idee!"}
+        )
         assert mail.outbox == []  # nothing leaves before the commit
     for callback in callbacks:
         callback()
@@ -41,8 +43,14 @@ def test_new_comment_notifies_the_proposal_author_in_app_and_by_mail_after_commi
     assert "http" in message.body and "#comment-" in message.body
 
 
-def test_reply_notifies_the_comment_author_and_the_proposal_author_once_each(django_capture_on_commit_callbacks):
-    proposal_author, comment_author, replier = ResidentFactory(), ResidentFactory(), ResidentFactory()
+def test_reply_notifies_the_comment_author_and_the_proposal_author_once_each(
+    django_capture_on_commit_callbacks,
+):
+    proposal_author, comment_author, replier = (
+        ResidentFactory(),
+        ResidentFactory(),
+        ResidentFactory(),
+    )
     proposal = open_proposal(author=proposal_author)
     with django_capture_on_commit_callbacks(execute=True):
         top = discussion.comment_create(proposal=proposal, author=comment_author, body="Erster")
@@ -54,7 +62,9 @@ def test_reply_notifies_the_comment_author_and_the_proposal_author_once_each(dja
 
     kinds = dict(Notification.objects.values_list("recipient", "kind"))
     assert kinds == {comment_author.pk: "proposal_reply", proposal_author.pk: "proposal_comment"}
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([comment_author.email, proposal_author.email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [comment_author.email, proposal_author.email]
+    )
 
 
 def test_nobody_is_notified_about_their_own_comment(django_capture_on_commit_callbacks):
@@ -62,7 +72,9 @@ def test_nobody_is_notified_about_their_own_comment(django_capture_on_commit_cal
     proposal = open_proposal(author=author)
 
     with django_capture_on_commit_callbacks(execute=True):
-        top = discussion.comment_create(proposal=proposal, author=author, body="Ergänzung der Autorin")
+        top = discussion.comment_create(
+            proposal=proposal, author=author, body="Ergänzung der Autorin"
+        )
         discussion.comment_create(proposal=proposal, author=author, body="Noch eine", parent=top)
 
     assert not Notification.objects.exists()
@@ -70,7 +82,9 @@ def test_nobody_is_notified_about_their_own_comment(django_capture_on_commit_cal
 
 
 @pytest.mark.parametrize(("inapp", "email"), [(True, False), (False, True), (False, False)])
-def test_comment_notifications_follow_the_switches(django_capture_on_commit_callbacks, inapp, email):
+def test_comment_notifications_follow_the_switches(
+    django_capture_on_commit_callbacks, inapp, email
+):
     author = ResidentFactory(notify_comments_inapp=inapp, notify_comments_email=email)
     proposal = open_proposal(author=author)
 
@@ -87,7 +101,9 @@ def test_status_change_notifies_the_author_in_their_language(django_capture_on_c
 
     with django_capture_on_commit_callbacks(execute=True):
         told = notify_status_change(
-            proposal=proposal, old_status=ProposalStatus.IN_REVIEW, new_status=ProposalStatus.ACCEPTED
+            proposal=proposal,
+            old_status=ProposalStatus.IN_REVIEW,
+            new_status=ProposalStatus.ACCEPTED,
         )
 
     assert told is True
@@ -109,17 +125,40 @@ def test_status_notification_in_german_for_a_german_author(django_capture_on_com
 
     german = Notification.objects.get(recipient=author).title
     assert german != Notification.objects.get(recipient=english).title
-    assert not german.startswith("/en/") and Notification.objects.get(recipient=author).url.startswith("/beteiligung/")
+    assert not german.startswith("/en/") and Notification.objects.get(
+        recipient=author
+    ).url.startswith("/beteiligung/")
 
 
-def test_status_change_respects_the_switches_and_ignores_no_change(django_capture_on_commit_callbacks):
+def test_status_change_respects_the_switches_and_ignores_no_change(
+    django_capture_on_commit_callbacks,
+):
     quiet = ResidentFactory(notify_status_inapp=False, notify_status_email=False)
     mail_only = ResidentFactory(notify_status_inapp=False, notify_status_email=True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert notify_status_change(proposal=open_proposal(author=quiet), old_status="published", new_status="accepted") is False
-        assert notify_status_change(proposal=open_proposal(author=mail_only), old_status="accepted", new_status="accepted") is False
-        assert notify_status_change(proposal=open_proposal(author=mail_only), old_status="published", new_status="accepted") is True
+        assert (
+            notify_status_change(
+                proposal=open_proposal(author=quiet), old_status="published", new_status="accepted"
+            )
+            is False
+        )
+        assert (
+            notify_status_change(
+                proposal=open_proposal(author=mail_only),
+                old_status="accepted",
+                new_status="accepted",
+            )
+            is False
+        )
+        assert (
+            notify_status_change(
+                proposal=open_proposal(author=mail_only),
+                old_status="published",
+                new_status="accepted",
+            )
+            is True
+        )
 
     assert not Notification.objects.exists()
     assert [m.to for m in mail.outbox] == [[mail_only.email]]

@@ -29,8 +29,15 @@ def test_visitor_sees_the_list_with_count_and_markers(client):
     consultation = open_consultation()
     field = HandlungsfeldFactory(name="Bildung und Sprache", slug="bildung")
     ProposalFactory(consultation=consultation, handlungsfeld=field, title="Sprachcafés in Laatzen")
-    ProposalFactory(consultation=consultation, handlungsfeld=field, title="Zurückgezogene Idee", status=ProposalStatus.WITHDRAWN)
-    ProposalFactory(consultation=consultation, handlungsfeld=field, title="Versteckte Idee", is_hidden=True)
+    ProposalFactory(
+        consultation=consultation,
+        handlungsfeld=field,
+        title="Zurückgezogene Idee",
+        status=ProposalStatus.WITHDRAWN,
+    )
+    ProposalFactory(
+        consultation=consultation, handlungsfeld=field, title="Versteckte Idee", is_hidden=True
+    )
 
     response = client.get(list_url(consultation))
 
@@ -57,8 +64,16 @@ def test_filters_by_field_municipality_kind_status_and_assessment(client):
     consultation = open_consultation()
     education, work = HandlungsfeldFactory(slug="bildung"), HandlungsfeldFactory(slug="arbeit")
     laatzen = MunicipalityFactory(name="Laatzen", slug="laatzen")
-    a = ProposalFactory(consultation=consultation, handlungsfeld=education, kind=ProposalKind.GOAL, title="Ziel A")
-    b = ProposalFactory(consultation=consultation, handlungsfeld=work, title="Maßnahme B", is_region_wide=False, status=ProposalStatus.ACCEPTED)
+    a = ProposalFactory(
+        consultation=consultation, handlungsfeld=education, kind=ProposalKind.GOAL, title="Ziel A"
+    )
+    b = ProposalFactory(
+        consultation=consultation,
+        handlungsfeld=work,
+        title="Maßnahme B",
+        is_region_wide=False,
+        status=ProposalStatus.ACCEPTED,
+    )
     b.municipalities.add(laatzen)
     ProposalFactory(title="Andere Konsultation")
 
@@ -74,15 +89,21 @@ def test_filters_by_field_municipality_kind_status_and_assessment(client):
     assert titles(status="accepted") == {"Maßnahme B"}
     assert titles(assessed="yes") == {"Maßnahme B"}
     assert titles(assessed="no") == {"Ziel A"}
-    field_page = client.get(reverse("consultations:proposal_list_field", args=[consultation.slug, "arbeit"]))
+    field_page = client.get(
+        reverse("consultations:proposal_list_field", args=[consultation.slug, "arbeit"])
+    )
     assert {p.title for p in field_page.context["proposals"]} == {"Maßnahme B"}
     assert a.pk
 
 
 def test_search_finds_all_terms_in_title_or_body(client):
     consultation = open_consultation()
-    ProposalFactory(consultation=consultation, title="Sprachkurse am Abend", body="<p>für Berufstätige</p>")
-    ProposalFactory(consultation=consultation, title="Sprachkurse am Morgen", body="<p>für Eltern</p>")
+    ProposalFactory(
+        consultation=consultation, title="Sprachkurse am Abend", body="<p>für Berufstätige</p>"
+    )
+    ProposalFactory(
+        consultation=consultation, title="Sprachkurse am Morgen", body="<p>für Eltern</p>"
+    )
 
     response = client.get(list_url(consultation), {"q": "Sprachkurse Eltern"})
 
@@ -92,13 +113,20 @@ def test_search_finds_all_terms_in_title_or_body(client):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="German stemming needs PostgreSQL")
 def test_postgres_search_stems_german_words_and_ranks_title_matches_first(client):
     consultation = open_consultation()
-    ProposalFactory(consultation=consultation, title="Beratung vor Ort", body="<p>Mehr Hilfe für Kinder</p>")
-    ProposalFactory(consultation=consultation, title="Spielgruppen für Kindern", body="<p>am Abend</p>")
+    ProposalFactory(
+        consultation=consultation, title="Beratung vor Ort", body="<p>Mehr Hilfe für Kinder</p>"
+    )
+    ProposalFactory(
+        consultation=consultation, title="Spielgruppen für Kindern", body="<p>am Abend</p>"
+    )
     ProposalFactory(consultation=consultation, title="Radwege", body="<p>sicherer</p>")
 
     response = client.get(list_url(consultation), {"q": "Kind", "sort": "relevance"})
 
-    assert [p.title for p in response.context["proposals"]] == ["Spielgruppen für Kindern", "Beratung vor Ort"]
+    assert [p.title for p in response.context["proposals"]] == [
+        "Spielgruppen für Kindern",
+        "Beratung vor Ort",
+    ]
 
 
 def test_sorting_by_supports_and_comments(client):
@@ -142,7 +170,9 @@ def test_bad_filter_values_keep_the_page_working(client):
     consultation = open_consultation()
     ProposalFactory(consultation=consultation)
 
-    response = client.get(list_url(consultation), {"kind": "nonsense", "page": "x", "municipality": "atlantis"})
+    response = client.get(
+        list_url(consultation), {"kind": "nonsense", "page": "x", "municipality": "atlantis"}
+    )
 
     assert response.status_code == 200
     assert "gültige Auswahl" in response.content.decode()
@@ -159,15 +189,29 @@ def test_unpublished_consultation_is_not_found_for_the_public(client):
 def test_detail_shows_text_author_supports_status_and_goal_measures(client):
     consultation = open_consultation()
     field = HandlungsfeldFactory()
-    goal = ProposalFactory(consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title="Mehr Teilhabe")
-    measure = ProposalFactory(consultation=consultation, handlungsfeld=field, goal=goal, title="Beiräte stärken",
-                              author=ResidentFactory(display_name="Ayşe K."))
+    goal = ProposalFactory(
+        consultation=consultation,
+        handlungsfeld=field,
+        kind=ProposalKind.GOAL,
+        title="Mehr Teilhabe",
+    )
+    measure = ProposalFactory(
+        consultation=consultation,
+        handlungsfeld=field,
+        goal=goal,
+        title="Beiräte stärken",
+        author=ResidentFactory(display_name="Ayşe K."),
+    )
     SupportFactory(proposal=measure)
     measure.support_count = 1
     measure.save()
 
-    goal_page = client.get(reverse("consultations:proposal_detail", args=[consultation.slug, goal.pk]))
-    measure_page = client.get(reverse("consultations:proposal_detail", args=[consultation.slug, measure.pk]))
+    goal_page = client.get(
+        reverse("consultations:proposal_detail", args=[consultation.slug, goal.pk])
+    )
+    measure_page = client.get(
+        reverse("consultations:proposal_detail", args=[consultation.slug, measure.pk])
+    )
 
     assert "Beiräte stärken" in goal_page.content.decode()
     html = measure_page.content.decode()
@@ -178,9 +222,16 @@ def test_detail_shows_text_author_supports_status_and_goal_measures(client):
 
 def test_hidden_proposal_shows_the_reason_in_place_instead_of_the_text(client):
     consultation = open_consultation()
-    proposal = ProposalFactory(consultation=consultation, is_hidden=True, hidden_reason="Beleidigung", body="<p>Geheimer Text</p>")
+    proposal = ProposalFactory(
+        consultation=consultation,
+        is_hidden=True,
+        hidden_reason="Beleidigung",
+        body="<p>Geheimer Text</p>",
+    )
 
-    html = client.get(reverse("consultations:proposal_detail", args=[consultation.slug, proposal.pk])).content.decode()
+    html = client.get(
+        reverse("consultations:proposal_detail", args=[consultation.slug, proposal.pk])
+    ).content.decode()
 
     assert "Beleidigung" in html
     assert "Geheimer Text" not in html
@@ -190,7 +241,12 @@ def test_proposal_of_another_consultation_is_not_found(client):
     consultation = open_consultation()
     other = ProposalFactory()
 
-    assert client.get(reverse("consultations:proposal_detail", args=[consultation.slug, other.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("consultations:proposal_detail", args=[consultation.slug, other.pk])
+        ).status_code
+        == 404
+    )
 
 
 def test_detail_context_hooks_add_the_assessment(client):
@@ -205,7 +261,9 @@ def test_detail_context_hooks_add_the_assessment(client):
         return {"public_assessment": f"Umsetzbar: {p.title}"}
 
     with hooks.register_temporarily(selectors.DETAIL_CONTEXT_HOOK, provider):
-        html = client.get(reverse("consultations:proposal_detail", args=[consultation.slug, proposal.pk])).content.decode()
+        html = client.get(
+            reverse("consultations:proposal_detail", args=[consultation.slug, proposal.pk])
+        ).content.decode()
     assert f"Umsetzbar: {proposal.title}" in html
 
 
@@ -214,12 +272,17 @@ def _list_queries(client, size):
     field = HandlungsfeldFactory()
     town = MunicipalityFactory()
     user = ResidentFactory()
-    for proposal in ProposalFactory.create_batch(size, consultation=consultation, handlungsfeld=field, is_region_wide=False):
+    for proposal in ProposalFactory.create_batch(
+        size, consultation=consultation, handlungsfeld=field, is_region_wide=False
+    ):
         proposal.municipalities.add(town)
         SupportFactory(proposal=proposal, user=user)
     client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(list_url(consultation), {"sort": "supports", "handlungsfeld": field.slug, "q": "Sprachkurse"})
+        response = client.get(
+            list_url(consultation),
+            {"sort": "supports", "handlungsfeld": field.slug, "q": "Sprachkurse"},
+        )
     assert response.status_code == 200
     assert len(response.context["proposals"]) == min(size, 20)
     return len(captured)
@@ -229,19 +292,25 @@ def test_list_query_count_does_not_grow_with_the_data(client, django_assert_max_
     small, large = _list_queries(client, 5), _list_queries(client, 50)
 
     assert small == large
-    assert large <= 22  # 9 of them are the site layout (session, user, menus, notifications, staff links)
+    assert (
+        large <= 22
+    )  # 9 of them are the site layout (session, user, menus, notifications, staff links)
 
 
 def _detail_queries(client, size):
     consultation = open_consultation(priority_points=5)
     field = HandlungsfeldFactory()
     goal = ProposalFactory(consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL)
-    for measure in ProposalFactory.create_batch(size, consultation=consultation, handlungsfeld=field, goal=goal):
+    for measure in ProposalFactory.create_batch(
+        size, consultation=consultation, handlungsfeld=field, goal=goal
+    ):
         SupportFactory(proposal=goal)
         measure.municipalities.add(MunicipalityFactory())
     client.force_login(ResidentFactory())
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("consultations:proposal_detail", args=[consultation.slug, goal.pk]))
+        response = client.get(
+            reverse("consultations:proposal_detail", args=[consultation.slug, goal.pk])
+        )
     assert response.status_code == 200
     assert len(response.context["measures"]) == size
     return len(captured)

@@ -72,7 +72,10 @@ def test_blocked_user_is_refused(client, consultation, field):
     user = ResidentFactory(blocked_at=timezone.now())
     client.force_login(user)
     response = client.post(create_url(consultation), form_data(field))
-    assert response.status_code in (302, 403)  # the session may be ended by the blocked-user middleware
+    assert response.status_code in (
+        302,
+        403,
+    )  # the session may be ended by the blocked-user middleware
     assert not Proposal.objects.exists()
 
 
@@ -85,9 +88,14 @@ def test_resident_and_coordination_office_publish(client, consultation, field, w
 
     proposal = Proposal.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("consultations:proposal_detail", args=[consultation.slug, proposal.pk])
+    assert response["Location"] == reverse(
+        "consultations:proposal_detail", args=[consultation.slug, proposal.pk]
+    )
     assert proposal.author == user
-    assert proposal.body == "<p>Viele Eltern können nicht teilnehmen.</p><p>Deshalb: Kinderbetreuung während der Kurse.</p>"
+    assert (
+        proposal.body
+        == "<p>Viele Eltern können nicht teilnehmen.</p><p>Deshalb: Kinderbetreuung während der Kurse.</p>"
+    )
     assert proposal.is_region_wide and proposal.status == ProposalStatus.PUBLISHED
 
 
@@ -134,7 +142,7 @@ def test_outside_the_phase_the_form_says_when_it_opens(client, field):
     posted = client.post(create_url(consultation), form_data(field))
 
     assert "Submission opens with the phase “Zweite Forenrunde”" in page.content.decode()
-    assert "<form method=\"post\" class=\"form proposal-form\"" not in page.content.decode()
+    assert '<form method="post" class="form proposal-form"' not in page.content.decode()
     assert posted.status_code == 200 and not Proposal.objects.exists()
 
 
@@ -159,7 +167,9 @@ def test_after_the_phase_the_form_says_it_is_over(client, field):
         ({"kind": ""}, "kind", "Please choose whether you propose a goal or a measure."),
     ],
 )
-def test_bad_input_is_explained_and_the_text_is_kept(client, consultation, field, overrides, field_name, message):
+def test_bad_input_is_explained_and_the_text_is_kept(
+    client, consultation, field, overrides, field_name, message
+):
     client.force_login(ResidentFactory())
     data = form_data(field, **overrides)
     data.setdefault("body", "")
@@ -180,7 +190,9 @@ def test_bad_input_is_explained_and_the_text_is_kept(client, consultation, field
 def test_whole_region_and_municipalities_together_are_refused(client, consultation, field):
     town = MunicipalityFactory(name="Laatzen")
     client.force_login(ResidentFactory())
-    response = client.post("/en" + create_url(consultation), form_data(field, municipalities=[town.pk]))
+    response = client.post(
+        "/en" + create_url(consultation), form_data(field, municipalities=[town.pk])
+    )
     assert "either the whole region or individual municipalities" in response.content.decode()
     assert not Proposal.objects.exists()
 
@@ -188,7 +200,10 @@ def test_whole_region_and_municipalities_together_are_refused(client, consultati
 def test_municipalities_are_stored(client, consultation, field):
     towns = [MunicipalityFactory(name="Laatzen"), MunicipalityFactory(name="Garbsen")]
     client.force_login(ResidentFactory())
-    client.post(create_url(consultation), form_data(field, scope="municipalities", municipalities=[t.pk for t in towns]))
+    client.post(
+        create_url(consultation),
+        form_data(field, scope="municipalities", municipalities=[t.pk for t in towns]),
+    )
     proposal = Proposal.objects.get()
     assert not proposal.is_region_wide
     assert set(proposal.municipalities.all()) == set(towns)
@@ -196,7 +211,9 @@ def test_municipalities_are_stored(client, consultation, field):
 
 def test_a_measure_may_belong_to_a_goal_of_the_same_field_only(client, consultation, field):
     goal = ProposalFactory(consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL)
-    other_goal = ProposalFactory(consultation=consultation, handlungsfeld=HandlungsfeldFactory(), kind=ProposalKind.GOAL)
+    other_goal = ProposalFactory(
+        consultation=consultation, handlungsfeld=HandlungsfeldFactory(), kind=ProposalKind.GOAL
+    )
     client.force_login(ResidentFactory())
 
     refused = client.post("/en" + create_url(consultation), form_data(field, goal=other_goal.pk))
@@ -213,8 +230,17 @@ def test_sanitising_removes_scripts_and_keeps_allowed_tags():
         '<ul><li>eins</li></ul><a href="https://example.org" target="_blank">Link</a>'
         '<img src="x" onerror="y()"><a href="javascript:alert(1)">böse</a><h1>Titel</h1>'
     )
-    assert "<script" not in html and "onclick" not in html and "<img" not in html and "javascript:" not in html
-    assert "<strong>Welt</strong>" in html and "<em>!</em>" in html and "<ul><li>eins</li></ul>" in html
+    assert (
+        "<script" not in html
+        and "onclick" not in html
+        and "<img" not in html
+        and "javascript:" not in html
+    )
+    assert (
+        "<strong>Welt</strong>" in html
+        and "<em>!</em>" in html
+        and "<ul><li>eins</li></ul>" in html
+    )
     assert '<a href="https://example.org" rel="nofollow">Link</a>' in html
     assert "<h1>" not in html and "Titel" in html
 
@@ -241,7 +267,9 @@ def test_author_edits_while_unsupported(client, consultation, field):
 
 def test_editing_after_a_support_is_refused_with_a_message(client, consultation, field):
     author = ResidentFactory()
-    proposal = ProposalFactory(consultation=consultation, handlungsfeld=field, author=author, support_count=1)
+    proposal = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, author=author, support_count=1
+    )
     SupportFactory(proposal=proposal)
     client.force_login(author)
 
@@ -269,10 +297,14 @@ def test_others_cannot_edit_or_withdraw(client, consultation, field):
 
 def test_author_withdraws_and_it_stays_visible(client, consultation, field):
     author = ResidentFactory()
-    proposal = ProposalFactory(consultation=consultation, handlungsfeld=field, author=author, support_count=3)
+    proposal = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, author=author, support_count=3
+    )
     client.force_login(author)
 
-    response = client.post(reverse("consultations:proposal_withdraw", args=[consultation.slug, proposal.pk]))
+    response = client.post(
+        reverse("consultations:proposal_withdraw", args=[consultation.slug, proposal.pk])
+    )
 
     assert response.status_code == 302
     proposal.refresh_from_db()

@@ -82,12 +82,16 @@ class TestSupportingThroughTheSite:
         assert 'id="support"' in html and "<strong>1</strong>" in html
         assert 'name="action" value="remove"' in html  # the box now offers to withdraw
 
-        removed = client.post(support_url(proposal), {"action": "remove"}, HTTP_HX_REQUEST="true").content.decode()
+        removed = client.post(
+            support_url(proposal), {"action": "remove"}, HTTP_HX_REQUEST="true"
+        ).content.decode()
         assert "<strong>0</strong>" in removed and 'name="action" value="add"' in removed
         proposal.refresh_from_db()
         assert proposal.support_count == 0
 
-    def test_htmx_support_box_shows_a_refusal_in_place_and_stays_lean(self, client, django_assert_max_num_queries):
+    def test_htmx_support_box_shows_a_refusal_in_place_and_stays_lean(
+        self, client, django_assert_max_num_queries
+    ):
         proposal = ProposalFactory(consultation=open_consultation(), is_locked=True)
         client.force_login(ResidentFactory())
         client.get("/")  # session and language settled before counting
@@ -112,7 +116,9 @@ class TestSupportingThroughTheSite:
         assert Support.objects.filter(proposal=proposal).count() == 1
         proposal_table = Proposal._meta.db_table
         consultation_table = proposal.consultation._meta.db_table
-        reads = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")]
+        reads = [
+            query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")
+        ]
         proposal_reads = [sql for sql in reads if f'FROM "{proposal_table}"' in sql]
         assert len(proposal_reads) == 1, proposal_reads
         assert f'JOIN "{consultation_table}"' in proposal_reads[0]
@@ -142,7 +148,10 @@ class TestSupportingThroughTheSite:
     def test_closed_phase_refuses_with_the_opening_date(self, client):
         consultation = open_consultation(allows_supports=False)
         consultation.phases.create(
-            kind="assessment", title="Abstimmung", starts_at=timezone.now() + timedelta(days=40), allows_supports=True
+            kind="assessment",
+            title="Abstimmung",
+            starts_at=timezone.now() + timedelta(days=40),
+            allows_supports=True,
         )
         proposal = ProposalFactory(consultation=consultation)
         client.force_login(ResidentFactory())
@@ -207,11 +216,15 @@ class TestPriorityPoints:
     def test_database_refuses_overspending_and_non_positive_points(self):
         (a,) = self.setup_proposals(n=1, points=2)
         user = ResidentFactory()
-        budget = PriorityBudget.objects.create(user=user, consultation=a.consultation, handlungsfeld=a.handlungsfeld, budget=2)
+        budget = PriorityBudget.objects.create(
+            user=user, consultation=a.consultation, handlungsfeld=a.handlungsfeld, budget=2
+        )
         with pytest.raises(IntegrityError), transaction.atomic():
             PriorityBudget.objects.filter(pk=budget.pk).update(spent=3)
         with pytest.raises(IntegrityError), transaction.atomic():
-            PriorityAllocation.objects.create(user=user, proposal=a, handlungsfeld=a.handlungsfeld, points=0)
+            PriorityAllocation.objects.create(
+                user=user, proposal=a, handlungsfeld=a.handlungsfeld, points=0
+            )
 
     def test_points_form_bad_input_keeps_the_value_and_explains(self, client):
         (a,) = self.setup_proposals(n=1, points=5)
@@ -281,7 +294,9 @@ def test_fifty_people_supporting_at_once_count_exactly_fifty():
     proposal = ProposalFactory(consultation=open_consultation())
     users = ResidentFactory.create_batch(50)
 
-    errors = run_at_once(50, lambda i: support_add(proposal=Proposal.objects.get(pk=proposal.pk), user=users[i]))
+    errors = run_at_once(
+        50, lambda i: support_add(proposal=Proposal.objects.get(pk=proposal.pk), user=users[i])
+    )
 
     assert errors == []
     proposal.refresh_from_db()
@@ -296,7 +311,9 @@ def test_one_person_supporting_twenty_times_at_once_counts_once():
     proposal = ProposalFactory(consultation=open_consultation())
     user = ResidentFactory()
 
-    errors = run_at_once(20, lambda i: support_add(proposal=Proposal.objects.get(pk=proposal.pk), user=user))
+    errors = run_at_once(
+        20, lambda i: support_add(proposal=Proposal.objects.get(pk=proposal.pk), user=user)
+    )
 
     assert errors == []
     proposal.refresh_from_db()
@@ -316,11 +333,20 @@ def test_parallel_points_never_exceed_the_budget():
     def give(i):
         # "Not enough points left" is the expected answer for five of them.
         with contextlib.suppress(ValidationError):
-            priority_points_set(proposal=Proposal.objects.get(pk=proposals[i].pk), user=user, points=1)
+            priority_points_set(
+                proposal=Proposal.objects.get(pk=proposals[i].pk), user=user, points=1
+            )
 
     errors = run_at_once(10, give)
 
     assert errors == []
     assert PriorityAllocation.objects.filter(user=user).count() == 5
     assert PriorityBudget.objects.get(user=user).spent == 5
-    assert sum(Proposal.objects.filter(pk__in=[p.pk for p in proposals]).values_list("points_total", flat=True)) == 5
+    assert (
+        sum(
+            Proposal.objects.filter(pk__in=[p.pk for p in proposals]).values_list(
+                "points_total", flat=True
+            )
+        )
+        == 5
+    )
