@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from foundation.models import Activity, Consultation, Handlungsfeld, Municipality, PhaseGate, User
 from foundation.rules import participation_refusal
@@ -76,53 +76,46 @@ def visible_text(html: str) -> str:
 # --- Phase gating ---------------------------------------------------------------------------
 
 
-def _gate(
-    consultation: Consultation, activity: Activity, closed_text: str, opens_text: str
-) -> PhaseGate:
-    """The consultation's gate for `activity`, with the reason worded for this page."""
+# Per activity: the reason when no later phase opens it, and when one does (%(phase)s, %(date)s).
+GATE_REASONS = {
+    Activity.PROPOSALS: (
+        gettext_lazy(
+            "Proposals cannot be submitted at the moment: the phase for proposals is over."
+        ),
+        gettext_lazy(
+            "Proposals cannot be submitted at the moment. Submission opens with the phase “%(phase)s” on %(date)s."
+        ),
+    ),
+    Activity.SUPPORTS: (
+        gettext_lazy(
+            "Proposals cannot be supported at the moment: the phase for supports is over."
+        ),
+        gettext_lazy(
+            "Proposals cannot be supported at the moment. Supporting opens with the phase “%(phase)s” on %(date)s."
+        ),
+    ),
+    Activity.PRIORITY_POINTS: (
+        gettext_lazy("Priority points cannot be given in the current phase."),
+        gettext_lazy(
+            "Priority points cannot be given at the moment. They open with the phase “%(phase)s” on %(date)s."
+        ),
+    ),
+}
+
+
+def activity_gate(consultation: Consultation, activity: Activity) -> PhaseGate:
+    """The consultation's gate for `activity` (Consultation.gate), with the reason worded."""
     gate = consultation.gate(activity)
     if gate.is_open:
         return gate
+    closed_text, opens_text = GATE_REASONS[activity]
     if gate.opens_with is None:
-        return replace(gate, reason=closed_text)
-    reason = opens_text % {
+        return replace(gate, reason=str(closed_text))
+    reason = str(opens_text) % {
         "phase": gate.opens_with.title,
         "date": date_format(timezone.localtime(gate.opens_with.starts_at), "DATETIME_FORMAT"),
     }
     return replace(gate, reason=reason)
-
-
-def proposal_gate(consultation: Consultation) -> PhaseGate:
-    return _gate(
-        consultation,
-        Activity.PROPOSALS,
-        _("Proposals cannot be submitted at the moment: the phase for proposals is over."),
-        _(
-            "Proposals cannot be submitted at the moment. Submission opens with the phase “%(phase)s” on %(date)s."
-        ),
-    )
-
-
-def support_gate(consultation: Consultation) -> PhaseGate:
-    return _gate(
-        consultation,
-        Activity.SUPPORTS,
-        _("Proposals cannot be supported at the moment: the phase for supports is over."),
-        _(
-            "Proposals cannot be supported at the moment. Supporting opens with the phase “%(phase)s” on %(date)s."
-        ),
-    )
-
-
-def points_gate(consultation: Consultation) -> PhaseGate:
-    return _gate(
-        consultation,
-        Activity.PRIORITY_POINTS,
-        _("Priority points cannot be given in the current phase."),
-        _(
-            "Priority points cannot be given at the moment. They open with the phase “%(phase)s” on %(date)s."
-        ),
-    )
 
 
 def _ensure_participant(user: User) -> None:
@@ -217,7 +210,7 @@ def proposal_submit(
         existing = Proposal.objects.filter(submission_token=submission_token, author=author).first()
         if existing is not None:
             return existing, False
-    gate = proposal_gate(consultation)
+    gate = activity_gate(consultation, Activity.PROPOSALS)
     if not gate.is_open:
         raise ValidationError(gate.reason)
     body = validate_proposal_data(consultation=consultation, data=data)
@@ -256,7 +249,7 @@ def proposal_update(*, proposal: Proposal, user: User, data: ProposalData) -> Pr
     refusal = proposal.edit_refusal()
     if refusal:
         raise ValidationError(refusal)
-    gate = proposal_gate(proposal.consultation)
+    gate = activity_gate(proposal.consultation, Activity.PROPOSALS)
     if not gate.is_open:
         raise ValidationError(gate.reason)
     body = validate_proposal_data(consultation=proposal.consultation, data=data, instance=proposal)
@@ -320,7 +313,7 @@ def support_add(*, proposal: Proposal, user: User) -> tuple[Support, bool]:
     """
     _ensure_participant(user)
     _ensure_proposal_accepts_supports(proposal)
-    gate = support_gate(proposal.consultation)
+    gate = activity_gate(proposal.consultation, Activity.SUPPORTS)
     if not gate.is_open:
         raise ValidationError(gate.reason)
     if connection.vendor == "postgresql":
@@ -369,7 +362,7 @@ def _insert_support_and_count(*, proposal: Proposal, user: User) -> Support | No
 def support_remove(*, proposal: Proposal, user: User) -> bool:
     """Withdraw one's support while supporting is open. Returns whether a support was removed."""
     _ensure_participant(user)
-    gate = support_gate(proposal.consultation)
+    gate = activity_gate(proposal.consultation, Activity.SUPPORTS)
     if not gate.is_open:
         raise ValidationError(gate.reason)
     deleted, _details = Support.objects.filter(proposal=proposal, user=user).delete()
@@ -394,7 +387,7 @@ def priority_points_set(
     _ensure_participant(user)
     if points < 0:
         raise ValidationError(_("Points cannot be negative."))
-    gate = points_gate(proposal.consultation)
+    gate = activity_gate(proposal.consultation, Activity.PRIORITY_POINTS)
     if not gate.is_open:
         raise ValidationError(gate.reason)
     assert gate.phase is not None

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from foundation.models import Handlungsfeld
+from foundation.models import Activity, Handlungsfeld
 from foundation.ratelimits import limit_exceeded, rate_limit_message, ratelimit_post
 from foundation.rules import participation_refusal
 from foundation.selectors import consultation_for
@@ -74,7 +74,7 @@ def proposal_list(request: HttpRequest, slug: str, field_slug: str | None = None
         "supported_ids": selectors.supported_ids(
             user=request.user, proposal_ids=[p.pk for p in proposals]
         ),
-        "submit_gate": services.proposal_gate(consultation),
+        "submit_gate": services.activity_gate(consultation, Activity.PROPOSALS),
     }
     if getattr(request, "htmx", False) and not request.htmx.boosted:
         return render(request, "consultations/includes/proposal_results.html", context)
@@ -89,7 +89,7 @@ def proposal_list(request: HttpRequest, slug: str, field_slug: str | None = None
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for(slug=slug, user=request.user)
     refusal = participation_refusal(request.user)
-    gate = services.proposal_gate(consultation)
+    gate = services.activity_gate(consultation, Activity.PROPOSALS)
     if refusal or not gate.is_open:
         return render(
             request,
@@ -213,7 +213,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _("This proposal has already been supported or assessed and can no longer be edited."),
         )
         return redirect(_detail_url(proposal))
-    gate = services.proposal_gate(consultation)
+    gate = services.activity_gate(consultation, Activity.PROPOSALS)
     if not gate.is_open:
         messages.error(request, gate.reason)
         return redirect(_detail_url(proposal))
