@@ -131,13 +131,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is a helper, not a dependency of a page: with it gone, a cache read is a miss and a
+# write is dropped (logged), sessions fall back to the database (cached_db), rate limits let
+# requests through (RATELIMIT_FAIL_OPEN) and side effects wait in the outbox.
+REDIS_CACHE_BACKEND = "foundation.cache.DegradingRedisCache"
+REDIS_CACHE_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2, "IGNORE_EXCEPTIONS": True}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mitreden"),
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -331,4 +337,7 @@ VERIFIED_EMAIL_CACHE_SECONDS = env_int("VERIFIED_EMAIL_CACHE_SECONDS", default=6
 CMS_NAVIGATION_CACHE_SECONDS = env_int("CMS_NAVIGATION_CACHE_SECONDS", default=60 * 60, minimum=0)
 RATELIMIT_VIEW = "foundation.views.ratelimited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+# With the cache unreachable a limit cannot be counted: let the request through rather than
+# refuse everybody (the outage is visible in /healthz and the logs).
+RATELIMIT_FAIL_OPEN = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
