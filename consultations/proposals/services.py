@@ -118,6 +118,14 @@ def activity_gate(consultation: Consultation, activity: Activity) -> PhaseGate:
     return replace(gate, reason=reason)
 
 
+def ensure_open(consultation: Consultation, activity: Activity) -> PhaseGate:
+    """The open gate of `activity`; a ValidationError with the worded reason if it is closed."""
+    gate = activity_gate(consultation, activity)
+    if not gate.is_open:
+        raise ValidationError(gate.reason)
+    return gate
+
+
 def _ensure_participant(user: User) -> None:
     refusal = participation_refusal(user)
     if refusal:
@@ -140,6 +148,19 @@ class ProposalData:
     goal: Proposal | None = None
     source_event: ForumEvent | None = None
     source_thread: Thread | None = None
+
+    def model_fields(self, *, body: str) -> dict[str, object]:
+        """The proposal's columns from this data (`body` already sanitised); no municipalities."""
+        return {
+            "kind": self.kind,
+            "title": self.title.strip(),
+            "body": body,
+            "handlungsfeld": self.handlungsfeld,
+            "is_region_wide": self.is_region_wide,
+            "goal": self.goal if self.kind == ProposalKind.MEASURE else None,
+            "source_event": self.source_event,
+            "source_thread": self.source_thread,
+        }
 
 
 def validate_proposal_data(
@@ -210,21 +231,12 @@ def proposal_submit(
         existing = Proposal.objects.filter(submission_token=submission_token, author=author).first()
         if existing is not None:
             return existing, False
-    gate = activity_gate(consultation, Activity.PROPOSALS)
-    if not gate.is_open:
-        raise ValidationError(gate.reason)
+    ensure_open(consultation, Activity.PROPOSALS)
     body = validate_proposal_data(consultation=consultation, data=data)
     proposal = Proposal(
         consultation=consultation,
         author=author,
-        kind=data.kind,
-        title=data.title.strip(),
-        body=body,
-        handlungsfeld=data.handlungsfeld,
-        is_region_wide=data.is_region_wide,
-        goal=data.goal if data.kind == ProposalKind.MEASURE else None,
-        source_event=data.source_event,
-        source_thread=data.source_thread,
+        **data.model_fields(body=body),
         submission_token=submission_token,
     )
     try:
@@ -249,23 +261,14 @@ def proposal_update(*, proposal: Proposal, user: User, data: ProposalData) -> Pr
     refusal = proposal.edit_refusal()
     if refusal:
         raise ValidationError(refusal)
-    gate = activity_gate(proposal.consultation, Activity.PROPOSALS)
-    if not gate.is_open:
-        raise ValidationError(gate.reason)
+    ensure_open(proposal.consultation, Activity.PROPOSALS)
     body = validate_proposal_data(consultation=proposal.consultation, data=data, instance=proposal)
     # The condition support_count=0 is checked by the UPDATE itself, so a support that
     # arrives between loading the page and saving wins.
     changed = Proposal.objects.filter(
         pk=proposal.pk, support_count=0, status=ProposalStatus.PUBLISHED
     ).update(
-        kind=data.kind,
-        title=data.title.strip(),
-        body=body,
-        handlungsfeld=data.handlungsfeld,
-        is_region_wide=data.is_region_wide,
-        goal=data.goal if data.kind == ProposalKind.MEASURE else None,
-        source_event=data.source_event,
-        source_thread=data.source_thread,
+        **data.model_fields(body=body),
         updated_at=timezone.now(),
     )
     if not changed:
@@ -313,9 +316,7 @@ def support_add(*, proposal: Proposal, user: User) -> tuple[Support, bool]:
     """
     _ensure_participant(user)
     _ensure_proposal_accepts_supports(proposal)
-    gate = activity_gate(proposal.consultation, Activity.SUPPORTS)
-    if not gate.is_open:
-        raise ValidationError(gate.reason)
+    ensure_open(proposal.consultation, Activity.SUPPORTS)
     if connection.vendor == "postgresql":
         support = _insert_support_and_count(proposal=proposal, user=user)
         if support is None:  # the unique constraint is the guard: already supported
@@ -362,9 +363,7 @@ def _insert_support_and_count(*, proposal: Proposal, user: User) -> Support | No
 def support_remove(*, proposal: Proposal, user: User) -> bool:
     """Withdraw one's support while supporting is open. Returns whether a support was removed."""
     _ensure_participant(user)
-    gate = activity_gate(proposal.consultation, Activity.SUPPORTS)
-    if not gate.is_open:
-        raise ValidationError(gate.reason)
+    ensure_open(proposal.consultation, Activity.SUPPORTS)
     deleted, _details = Support.objects.filter(proposal=proposal, user=user).delete()
     if deleted:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
@@ -387,9 +386,7 @@ def priority_points_set(
     _ensure_participant(user)
     if points < 0:
         raise ValidationError(_("Points cannot be negative."))
-    gate = activity_gate(proposal.consultation, Activity.PRIORITY_POINTS)
-    if not gate.is_open:
-        raise ValidationError(gate.reason)
+    gate = ensure_open(proposal.consultation, Activity.PRIORITY_POINTS)
     assert gate.phase is not None
     limit = gate.phase.priority_points
     if points > 0:
