@@ -84,7 +84,7 @@ def test_healthz_reports_postgresql_redis_and_the_broker(client):
 
     assert response.status_code == 200, body
     assert body["checks"]["database"]["vendor"] == "postgresql"
-    assert body["checks"]["cache"]["backend"] == "RedisCache"
+    assert body["checks"]["cache"]["backend"] == "DegradingRedisCache"  # foundation.cache
     assert body["checks"]["broker"] == {
         "ok": True,
         "ms": body["checks"]["broker"]["ms"],
