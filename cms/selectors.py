@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import ForumEvent
-from foundation.models import Consultation, Handlungsfeld, Phase, PhaseKind
+from foundation.models import Activity, Consultation, Handlungsfeld, Phase, PhaseKind
 
 
 def reverse_first(candidates: Iterable[tuple[str, dict[str, Any]]]) -> str | None:
@@ -101,7 +101,7 @@ def actions_for(consultation: Consultation, phase: Phase | None) -> list[Action]
         return []
     proposals_url = reverse_first(_consultation_urls("consultations:proposal_list", consultation))
     actions: list[Action] = []
-    if phase.allows_proposals:
+    if phase.allows(Activity.PROPOSALS):
         actions.append(
             Action(
                 "propose",
@@ -111,7 +111,7 @@ def actions_for(consultation: Consultation, phase: Phase | None) -> list[Action]
                 or proposals_url,
             )
         )
-    if phase.allows_supports:
+    if phase.allows(Activity.SUPPORTS):
         actions.append(
             Action(
                 "support",
@@ -120,7 +120,7 @@ def actions_for(consultation: Consultation, phase: Phase | None) -> list[Action]
                 proposals_url,
             )
         )
-    if phase.allows_comments:
+    if phase.allows(Activity.COMMENTS):
         actions.append(
             Action(
                 "comment",
@@ -168,7 +168,10 @@ def actions_for(consultation: Consultation, phase: Phase | None) -> list[Action]
             )
         )
     if phase.kind in (PhaseKind.ASSESSMENT, PhaseKind.RESULT, PhaseKind.MONITORING) or not (
-        phase.allows_proposals or phase.allows_supports or phase.allows_comments
+        any(
+            phase.allows(activity)
+            for activity in (Activity.PROPOSALS, Activity.SUPPORTS, Activity.COMMENTS)
+        )
     ):
         actions.append(
             Action(

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from foundation.models import Activity, Handlungsfeld
+from foundation.models import Activity, Handlungsfeld, Phase
 from foundation.ratelimits import limit_exceeded, rate_limit_message, ratelimit_post
 from foundation.rules import participation_refusal
 from foundation.selectors import consultation_for
@@ -182,7 +182,8 @@ def _detail_context(request: HttpRequest, proposal: Proposal, **extra: Any) -> d
         "phase": phase,
         "is_moderator": may_see_hidden_proposals(user),
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
-        "can_edit": may_edit_proposal(user, proposal) and bool(phase and phase.allows_proposals),
+        "can_edit": may_edit_proposal(user, proposal)
+        and bool(phase and phase.allows(Activity.PROPOSALS)),
         **_support_state(user, proposal, phase),
         "measures": selectors.measures_of(goal=proposal, user=user),
         "points": points,
@@ -307,10 +308,12 @@ def _support_box_context(request: HttpRequest, proposal: Proposal) -> dict[str, 
     }
 
 
-def _support_state(user: Any, proposal: Proposal, phase: Any) -> dict[str, bool]:
+def _support_state(user: Any, proposal: Proposal, phase: Phase | None) -> dict[str, bool]:
     """Whether the support button is offered, and whether this person supports the proposal."""
     return {
-        "supports_open": bool(phase and phase.allows_supports) and proposal.accepts_supports,
+        # `phase` is the running one (Consultation.phase_at), so this is the gate's rule.
+        "supports_open": bool(phase and phase.allows(Activity.SUPPORTS))
+        and proposal.accepts_supports,
         "has_supported": bool(selectors.supported_ids(user=user, proposal_ids=[proposal.pk])),
     }
 
