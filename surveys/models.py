@@ -611,3 +611,33 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}={self.option_id or self.text or self.number or self.date}"
+
+
+class Participation(models.Model):
+    """That an account has answered an open survey — kept apart from its answers.
+
+    An anonymous survey clears Response.user on completion; this row still says "this
+    account has taken part" (so that it answers once), without saying which response is
+    its own. The day is all it keeps of the time.
+    """
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="participations", verbose_name=_("survey")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="survey_participations",
+        verbose_name=_("account"),
+    )
+    completed_on = models.DateField(_("completed on"))
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "user"], name="survey_participation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} – {self.user}"
