@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 # django-ratelimit's notation: "10/5m" is ten per five minutes, "5/h" five per hour.
@@ -41,6 +42,10 @@ class Limit:
 
     rate: str
     message: str | Promise
+    #: Count per IP address even for signed-in people (e.g. guessing links), not per person.
+    per_ip: bool = False
+    #: Count every request, not only POSTs (links opened with GET).
+    any_method: bool = False
 
     @property
     def count(self) -> int:
@@ -137,7 +142,30 @@ LIMITS: dict[str, Limit] = {
             "count",
         ),
     ),
+    "survey_token": Limit(
+        "30/10m",
+        ngettext_lazy(
+            "You have opened %(count)d survey link %(period)s. Please wait a few minutes and open your link again.",
+            "You have opened %(count)d survey links %(period)s. Please wait a few minutes and open your link again.",
+            "count",
+        ),
+        per_ip=True,
+        any_method=True,
+    ),
+    "survey_start": Limit(
+        "10/h",
+        ngettext_lazy(
+            "You have started %(count)d survey without an account %(period)s. Please wait a while before you start another one.",
+            "You have started %(count)d surveys without an account %(period)s. Please wait a while before you start another one.",
+            "count",
+        ),
+        per_ip=True,
+    ),
 }
+
+
+def _ip_key(group: str, request: HttpRequest) -> str:
+    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
 
 
 def _key(group: str, request: HttpRequest) -> str:
@@ -149,12 +177,13 @@ def _key(group: str, request: HttpRequest) -> str:
 
 def limit_exceeded(request: HttpRequest, action: str, *, increment: bool = True) -> bool:
     """Count one `action` for this person and say whether they went over the limit."""
+    limit = LIMITS[action]
     return is_ratelimited(
         request,
         group=f"ratelimit.{action}",
-        key=_key,
-        rate=LIMITS[action].rate,
-        method="POST",
+        key=_ip_key if limit.per_ip else _key,
+        rate=limit.rate,
+        method=ALL if limit.any_method else "POST",
         increment=increment,
     )
 
