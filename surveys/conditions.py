@@ -254,7 +254,12 @@ class Questionnaire:
     def _option_codes(self) -> dict[int, str]:
         return {pk: option.code for pk, option in self.options.items()}
 
-    def _holds(self, conditions: list[Condition], shown_answers: Mapping[int, Given]) -> bool:
+    def _holds(
+        self,
+        conditions: list[Condition],
+        shown_answers: Mapping[int, Given],
+        open_page: int | None = None,
+    ) -> bool:
         codes = self._option_codes
         return all(
             condition_holds(
@@ -264,10 +269,47 @@ class Questionnaire:
                 option_codes=codes,
             )
             for condition in conditions
+            if open_page is None or self._source_page(condition) != open_page
         )
 
-    def visibility(self, given: Mapping[int, Given]) -> Visibility:
-        """The pages and questions shown for the answers `given` ({question_id: Given})."""
+    def _source_page(self, condition: Condition) -> int | None:
+        source = self.questions.get(condition.source_id)
+        return source.page_id if source else None
+
+    def depends_on_own_page(self, question: Question) -> bool:
+        """Whether a condition of `question` looks at an answer on the same page (it can
+        only be decided once that page is sent)."""
+        return any(
+            self._source_page(condition) == question.page_id
+            for condition in self.conditions_of(question)
+        )
+
+    def describe(self, condition: Condition) -> str:
+        """A condition in words, e.g. „Haben Sie Angebote?“ ist eine von: Ja."""
+        source = self.questions.get(condition.source_id)
+        text = source.translated("text") if source else "?"
+        if len(text) > 80:
+            text = text[:79] + "…"
+        operator = ConditionOperator(condition.operator).label
+        if condition.operator in (ConditionOperator.ANY_OF, ConditionOperator.NONE_OF):
+            ids = self.condition_options.get(condition.pk, frozenset())
+            labels = [option.translated("text") for pk, option in self.options.items() if pk in ids]
+            return f"„{text}“ {operator}: {', '.join(labels)}"
+        if condition.operator in (ConditionOperator.ANSWERED, ConditionOperator.NOT_ANSWERED):
+            return f"„{text}“ {operator}"
+        return f"„{text}“ {operator} {condition.value}"
+
+    def questions_to_ask(self, page: SurveyPage, given: Mapping[int, Given]) -> list[Question]:
+        """The questions a page shows before it is sent: those shown by the answers so far,
+        plus those whose conditions look at this very page (decided when it is sent; a
+        page works without JavaScript, so it cannot hide them while the respondent types)."""
+        visibility = self.visibility(given, open_page=page.pk)
+        return self.visible_questions(page, visibility)
+
+    def visibility(self, given: Mapping[int, Given], *, open_page: int | None = None) -> Visibility:
+        """The pages and questions shown for the answers `given` ({question_id: Given}).
+
+        With `open_page`, conditions on answers of that page count as holding."""
         page_ids: set[int] = set()
         question_ids: set[int] = set()
         # Answers of hidden questions count as not given; questions not reached yet keep
@@ -278,7 +320,8 @@ class Questionnaire:
             if page_shown:
                 page_ids.add(page.pk)
             for question in self.questions_of(page):
-                if page_shown and self._holds(self.conditions_of(question), effective):
+                conditions = self.conditions_of(question)
+                if page_shown and self._holds(conditions, effective, open_page):
                     question_ids.add(question.pk)
                 else:
                     effective.pop(question.pk, None)

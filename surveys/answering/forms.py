@@ -9,6 +9,7 @@ what is required or out of range, so the form and the service refuse the same th
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -101,9 +102,14 @@ class PageForm(forms.Form):
         questions: list[Question],
         values: dict[int, AnswerValue] | None = None,
         draft: dict[str, list[str]] | None = None,
+        decide: Callable[[dict[int, AnswerValue]], list[Question]] | None = None,
     ) -> None:
         self.questionnaire = questionnaire
         self.questions = questions
+        # Given the page's new answers, which of its questions count (conditions that look
+        # at this very page); None: all that are asked.
+        self.decide = decide
+        self.dropped: list[Question] = []
         initial = self._initial(values or {})
         if draft:
             initial.update(
@@ -240,19 +246,39 @@ class PageForm(forms.Form):
         cleaned = super().clean() or {}
         self.values: dict[int, AnswerValue] = {}
         self.question_errors: dict[int, list[str]] = {}
+        parsed: dict[int, tuple[AnswerValue, list[str]]] = {}
         for question in self.questions:
             if not question.takes_answer:
                 continue
             names = self._names(question)
             field_errors = [str(e) for n in names for e in self.errors.get(n, [])]
             if field_errors:  # e.g. an unknown choice: the field cleaning said so already
-                self.question_errors[question.pk] = list(dict.fromkeys(field_errors))
+                parsed[question.pk] = (AnswerValue(), list(dict.fromkeys(field_errors)))
+            else:
+                parsed[question.pk] = self._value(question, cleaned)
+        counting = (
+            {q.pk for q in self.decide({pk: value for pk, (value, _p) in parsed.items()})}
+            if self.decide
+            else {q.pk for q in self.questions}
+        )
+        for question in self.questions:
+            if question.pk not in parsed:
                 continue
-            value, problems = self._value(question, cleaned)
-            problems = list(dict.fromkeys(problems + answer_problems(question, value)))
+            value, problems = parsed[question.pk]
+            names = self._names(question)
+            if question.pk not in counting:
+                # Hidden by an answer on this page: neither checked nor stored.
+                for name in names:
+                    self.errors.pop(name, None)
+                if not value.is_empty:
+                    self.dropped.append(question)
+                continue
+            if not problems:
+                problems = answer_problems(question, value)
             if problems:
-                self.question_errors[question.pk] = problems
-                self.add_error(names[0], problems)
+                self.question_errors[question.pk] = list(dict.fromkeys(problems))
+                if not any(name in self.errors for name in names):
+                    self.add_error(names[0], problems)
             else:
                 self.values[question.pk] = value
         return cleaned
@@ -341,8 +367,21 @@ class PageForm(forms.Form):
                 help_text=_text(question, "help_text"),
                 other=other,
                 hint=self._hint(question),
-                conditions=self.questionnaire.conditions_of(question),
+                conditions=[
+                    self.questionnaire.describe(c)
+                    for c in self.questionnaire.conditions_of(question)
+                ],
             )
+            if self.questionnaire.depends_on_own_page(question):
+                own = [
+                    self.questionnaire.describe(c)
+                    for c in self.questionnaire.conditions_of(question)
+                    if self.questionnaire.questions[c.source_id].page_id == question.page_id
+                ]
+                only_if = _("Only to be answered if %(conditions)s.") % {
+                    "conditions": _(" and ").join(own)
+                }
+                block.hint = f"{only_if} {block.hint}".strip()
             block.anchor_id = self._anchor_id(block)
             self._describe(block)
             if question.kind == QuestionKind.MATRIX:
@@ -450,13 +489,12 @@ class PageForm(forms.Form):
         if not self.is_bound:
             return []
         mine = set(self.fields)
-        return sorted(
-            {
-                key[2:].split("__", 1)[0]
-                for key in self.data
-                if key.startswith("q_") and key not in mine
-            }
-        )
+        posted = {
+            key[2:].split("__", 1)[0]
+            for key in self.data
+            if key.startswith("q_") and key not in mine and any(self.data.getlist(key))
+        }
+        return sorted(posted | {question.code for question in self.dropped})
 
     def posted_draft(self) -> dict[str, list[str]]:
         """What was typed, to be shown again when the respondent comes back to this page."""

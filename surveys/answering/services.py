@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from foundation.rules import ensure_may_take_part
 
-from ..conditions import Questionnaire, Visibility, given_from_answers
+from ..conditions import Given, Questionnaire, Visibility, given_from_answers
 from ..models import (
     Answer,
     Option,
@@ -190,8 +190,23 @@ class ResponseView:
     response: Response
     questionnaire: Questionnaire
     values: dict[int, AnswerValue]
+    given: dict[int, Given]
     visibility: Visibility
     pages: list[SurveyPage] = field(default_factory=list)  # the pages walked, in order
+
+    def questions_to_ask(self, page: SurveyPage) -> list[Question]:
+        """The questions the page shows before it is sent (see Questionnaire)."""
+        return self.questionnaire.questions_to_ask(page, self.given)
+
+    def shown_on_page(self, page: SurveyPage, values: dict[int, AnswerValue]) -> list[Question]:
+        """The page's questions that count when it is sent with `values`: the answers so
+        far with this page's replaced by the new ones decide (also about questions whose
+        conditions look at this very page)."""
+        own = {q.pk for q in self.questionnaire.questions_of(page)}
+        given = {pk: item for pk, item in self.given.items() if pk not in own}
+        given.update({pk: value.given() for pk, value in values.items() if pk in own})
+        visibility = self.questionnaire.visibility(given)
+        return self.questionnaire.visible_questions(page, visibility)
 
     def next_page(self, after: SurveyPage | None) -> SurveyPage | None:
         if after is None:
@@ -230,11 +245,13 @@ class ResponseView:
 def load_response(response: Response, questionnaire: Questionnaire | None = None) -> ResponseView:
     questionnaire = questionnaire or Questionnaire.load(response.survey)
     answers = list(Answer.objects.filter(response=response))
-    visibility = questionnaire.visibility(given_from_answers(answers))
+    given = given_from_answers(answers)
+    visibility = questionnaire.visibility(given)
     return ResponseView(
         response=response,
         questionnaire=questionnaire,
         values=values_from_answers(answers, questionnaire.questions),
+        given=given,
         visibility=visibility,
         pages=questionnaire.visible_pages(visibility),
     )
@@ -268,12 +285,12 @@ def save_page(
         raise ValidationError(
             _("This page does not apply to you, given your earlier answers."), code="page_hidden"
         )
-    shown = questionnaire.visible_questions(page, view.visibility)
+    shown = view.shown_on_page(page, values)
     shown_ids = {q.pk for q in shown}
     ignored = [
         questionnaire.questions[pk]
-        for pk in values
-        if pk not in shown_ids and pk in questionnaire.questions
+        for pk, value in values.items()
+        if pk not in shown_ids and pk in questionnaire.questions and not value.is_empty
     ]
     problems = {
         question.code: answer_problems(question, values.get(question.pk, AnswerValue()))

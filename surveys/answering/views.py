@@ -236,7 +236,7 @@ def survey_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if not any(p.pk == page.pk for p in view.pages):
         messages.info(request, _("This page does not apply to you, given your earlier answers."))
         return redirect(_page_url(survey, questionnaire, view.next_page(page)))
-    questions = questionnaire.visible_questions(page, view.visibility)
+    questions = view.questions_to_ask(page)
     if request.method != "POST":
         form = PageForm(
             questionnaire=questionnaire,
@@ -254,7 +254,12 @@ def survey_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             refusal=services.answering_refusal(response),
         )
 
-    form = PageForm(request.POST, questionnaire=questionnaire, questions=questions)
+    form = PageForm(
+        request.POST,
+        questionnaire=questionnaire,
+        questions=questions,
+        decide=lambda values: view.shown_on_page(page, values),
+    )
     going_back = request.POST.get("action") == "back"
     refusal = services.answering_refusal(response)
     if refusal:  # closed meanwhile: show the page again with what was typed, store nothing
@@ -276,8 +281,7 @@ def survey_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 form.add_error(None, text)
         else:
             session.keep_draft(request, response, page.pk, None)
-            ignored = form.ignored_posted_questions()
-            if ignored or result.ignored:
+            if form.ignored_posted_questions() or result.ignored:
                 messages.info(
                     request,
                     _(
