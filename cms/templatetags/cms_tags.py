@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from ..navigation import site_navigation, site_root
@@ -24,11 +26,23 @@ def main_menu(context: dict[str, Any]) -> list[dict[str, Any]]:
     if request is None:
         return []
     current = context.get("page")
+    if current is not None and not isinstance(current, Page):
+        current = None  # an app's own "page" in the context, not a Wagtail page
     items = []
     for item in site_navigation(request)["main"]:
         is_current = bool(current and current.pk == item["pk"])
         in_section = bool(current and current.path.startswith(item["path"]))
         items.append({**item, "current": is_current, "active": is_current or in_section})
+    # The apps' own sections that are not pages of the tree.
+    surveys = reverse("surveys:list")
+    items.append(
+        {
+            "title": _("Surveys"),
+            "url": surveys,
+            "current": request.path == surveys,
+            "active": request.path.startswith(surveys),
+        }
+    )
     return items
 
 

@@ -21,6 +21,7 @@ def test_main_menu_lists_the_root_children_shown_in_menus(client, demo_site):
         "Integrationskonzept – Fortschreibung 2027 (Demo)",
         "Integrationskonzept der Region Hannover",
         "Handlungsfelder",
+        "Surveys",
     ]
     assert "Impressum" not in menu
 
