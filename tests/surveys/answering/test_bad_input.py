@@ -233,3 +233,31 @@ def test_answering_pages_without_a_session_send_to_the_survey_page(client):
     response = client.get(page_url(bedarf.survey, 1), follow=True)
     assert response.redirect_chain[-1][0] == url("detail", slug=bedarf.survey.slug)
     assert "persönlichen Link aus Ihrer Einladung" in response.content.decode()
+
+
+def test_an_invitation_running_out_while_answering_refuses_and_keeps_the_text(client):
+    bedarf = build_survey()
+    recipient = RecipientFactory(survey=bedarf.survey)
+    client.get(url("token", token=recipient.token))
+    type(recipient).objects.filter(pk=recipient.pk).update(
+        valid_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    refused = client.post(page_url(bedarf.survey, 1), {**PAGE1, "action": "next"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Ihr Einladungslink ist nicht mehr gültig." in html
+    assert 'value="Moscheegemeinde"' in html
+    assert not Answer.objects.exists()
+
+
+def test_submitting_after_the_survey_closed_is_refused_and_the_answers_stay(client, answering):
+    bedarf, response = answering
+    client.post(page_url(bedarf.survey, 1), {**PAGE1, "action": "next"})
+    bedarf.survey.status = SurveyStatus.CLOSED
+    bedarf.survey.save()
+    refused = client.post(url("submit", slug=bedarf.survey.slug))
+    assert refused.status_code == 400
+    assert "Diese Umfrage ist beendet" in refused.content.decode()
+    response.refresh_from_db()
+    assert not response.is_complete
+    assert Answer.objects.filter(response=response).count() == 4
