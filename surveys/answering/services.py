@@ -268,18 +268,22 @@ class SaveResult:
 
 @transaction.atomic
 def save_page(
-    *, response: Response, page: SurveyPage, values: dict[int, AnswerValue]
+    *,
+    response: Response,
+    page: SurveyPage,
+    values: dict[int, AnswerValue],
+    questionnaire: Questionnaire | None = None,
 ) -> SaveResult:
     """Store the answers of one page, replacing what the page held before (posting the same
     page twice stores it once). Answers to questions not shown on the page are ignored and
     reported; a value the question does not accept refuses the whole page."""
     response = (
         Response.objects.select_for_update()
-        .select_related("survey", "recipient")
+        .select_related("survey", "recipient", "last_page")
         .get(pk=response.pk)
     )
     ensure_answering_allowed(response)
-    view = load_response(response)
+    view = load_response(response, questionnaire)
     questionnaire = view.questionnaire
     if page.survey_id != response.survey_id or not any(p.pk == page.pk for p in view.pages):
         raise ValidationError(

@@ -275,7 +275,9 @@ def survey_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         )
     if form.is_valid():
         try:
-            result = services.save_page(response=response, page=page, values=form.values)
+            result = services.save_page(
+                response=response, page=page, values=form.values, questionnaire=questionnaire
+            )
         except ValidationError as error:
             for text in error.messages:
                 form.add_error(None, text)
