@@ -25,6 +25,7 @@ from ..models import (
     OptionRole,
     Participation,
     Question,
+    QuestionKind,
     Recipient,
     Response,
     ResponseState,
@@ -58,6 +59,23 @@ def ensure_yes_no_options(*, question: Question) -> tuple[Option, Option]:
         )
         options.append(option)
     return options[0], options[1]
+
+
+def questionnaire_ready(questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire with the Y/N options of every yes/no question (created once for
+    questions that came without them, e.g. from an older builder), reloaded if needed."""
+    missing = [
+        question
+        for question in questionnaire.questions.values()
+        if question.kind == QuestionKind.YES_NO
+        and {o.code for o in question.options.all() if o.role == OptionRole.CHOICE} != {"Y", "N"}
+    ]
+    if not missing:
+        return questionnaire
+    with transaction.atomic():
+        for question in missing:
+            ensure_yes_no_options(question=question)
+    return Questionnaire.load(questionnaire.survey)
 
 
 # --- refusals ---------------------------------------------------------------------------------

@@ -228,7 +228,7 @@ def survey_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     survey, response = found
-    questionnaire = Questionnaire.load(survey)
+    questionnaire = services.questionnaire_ready(Questionnaire.load(survey))
     page = questionnaire.page_by_number(number)
     if page is None:
         raise Http404
@@ -415,7 +415,7 @@ def survey_preview(request: HttpRequest, slug: str, number: int = 1) -> HttpResp
     """Every page as a respondent sees it (conditions are noted, not applied), with the same
     checks on sending; nothing is stored."""
     survey = selectors.survey_for_staff(slug=slug)
-    questionnaire = Questionnaire.load(survey)
+    questionnaire = services.questionnaire_ready(Questionnaire.load(survey))
     page = questionnaire.page_by_number(number)
     if page is None:
         if number == 1:

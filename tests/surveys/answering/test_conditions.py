@@ -193,3 +193,17 @@ def test_yes_no_options_are_created_once_in_the_surveys_language():
     assert yes.translated("text", "en") == "Yes"
     assert ensure_yes_no_options(question=question) == (yes, no)
     assert Option.objects.filter(question=question).count() == 2
+
+
+def test_a_yes_no_question_without_options_gets_them_when_the_page_is_shown(client):
+    from surveys.models import SurveyMode
+    from tests.foundation.factories import ResidentFactory
+    from tests.surveys.answering.helpers import url
+
+    page = SurveyPageFactory(survey=SurveyFactory(mode=SurveyMode.OPEN), position=1)
+    question = QuestionFactory(page=page, survey=page.survey, code="ja", kind=QuestionKind.YES_NO)
+    client.force_login(ResidentFactory())
+    client.post(url("start", slug=page.survey.slug))
+    html = client.get(url("page", slug=page.survey.slug, number=1)).content.decode()
+    assert 'value="Y"' in html and "Nein" in html
+    assert sorted(question.options.values_list("code", flat=True)) == ["N", "Y"]
