@@ -208,19 +208,33 @@ def ensure_yes_no_options(question: Question) -> list[Option]:
 
 
 # --- Kinds and their options ---------------------------------------------------------------------
-def options_refusal(kind: str, roles: list[str]) -> str | None:
-    """Whether the options (their roles, one per option kept) fit a question of `kind`."""
+def options_refusal(kind: str, options: list[tuple[str, str]]) -> str | None:
+    """Whether the options kept, as (role, code) pairs, fit a question of `kind`."""
+    roles = [role for role, _code in options]
     allowed = ROLES_BY_KIND.get(kind, frozenset())
     if any(role not in allowed for role in roles):
         if not allowed:
             return _("Questions of this type have no options: delete them.")
         return _("Matrix questions take rows and scale points; other types take answer options.")
+    if kind == QuestionKind.YES_NO:
+        if any(code not in (YES_CODE, NO_CODE) for _role, code in options):
+            return _("A yes/no question has the options “Y” and “N” only.")
+        return None
     if kind in CHOICE_KINDS and roles.count(OptionRole.CHOICE) < 2:
         return _("Add at least two answer options.")
     if kind == QuestionKind.MATRIX and (
         OptionRole.ROW not in roles or roles.count(OptionRole.SCALE) < 2
     ):
         return _("A matrix needs at least one row and two scale points.")
+    return None
+
+
+def survey_delete_refusal(survey: Survey) -> str | None:
+    if survey.pk and survey.responses.exists():
+        return _(
+            "The survey cannot be deleted while it has responses. Close it; its retention "
+            "period deletes or anonymises them."
+        )
     return None
 
 
