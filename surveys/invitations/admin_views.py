@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from foundation.models import Municipality
@@ -80,7 +80,7 @@ class RecipientFilterForm(forms.Form):
     municipality = forms.TypedChoiceField(
         label=gettext_lazy("Municipality"), required=False, coerce=int, empty_value=None
     )
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("Response state"), required=False)
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +219,9 @@ def _start(request: HttpRequest, survey_id: int, kind: str) -> HttpResponse:
         started.refresh_from_db()
         if started.finished_at is not None:
             messages.success(
-                request, _("%(count)s mails sent.") % {"count": started.sent}
+                request,
+                ngettext("%(count)s mail sent.", "%(count)s mails sent.", started.sent)
+                % {"count": started.sent},
             )
         else:
             messages.success(

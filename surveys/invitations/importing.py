@@ -184,16 +184,20 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _moment(value: Any) -> datetime | None:
+def _moment(value: Any, *, end_of_day: bool = False) -> datetime | None:
+    """A date or date and time from a cell; a bare date "until" means the whole day."""
     if value in (None, ""):
         return None
+    day_time = time(23, 59, 59) if end_of_day else time.min
     if isinstance(value, datetime):
         moment = value
+        if end_of_day and moment.time() == time.min:
+            moment = datetime.combine(moment.date(), day_time)
     elif isinstance(value, date):
-        moment = datetime.combine(value, time.min)
+        moment = datetime.combine(value, day_time)
     else:
         text = str(value).strip()
-        for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"):
+        for fmt in ("%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y", "%Y-%m-%d"):
             try:
                 moment = datetime.strptime(text, fmt)
                 break
@@ -201,6 +205,8 @@ def _moment(value: Any) -> datetime | None:
                 continue
         else:
             raise ValueError(text)
+        if end_of_day and ":" not in text:
+            moment = datetime.combine(moment.date(), day_time)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -282,7 +288,7 @@ def check_rows(
             problems.append(_("unknown language “%(code)s”") % {"code": language})
         try:
             valid_from = _moment(cell(row, "valid_from"))
-            valid_until = _moment(cell(row, "valid_until"))
+            valid_until = _moment(cell(row, "valid_until"), end_of_day=True)
         except ValueError as exc:
             problems.append(
                 _("“%(value)s” is not a date (DD.MM.YYYY)") % {"value": exc.args[0]}
