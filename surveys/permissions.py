@@ -26,7 +26,12 @@ class SurveyStaffPolicy(BasePermissionPolicy):
         return getattr(user, "is_active", False) and may_build_surveys(user)
 
     def users_with_any_permission(self, actions: Any) -> QuerySet:
-        return get_user_model().objects.filter(
-            Q(is_superuser=True) | Q(groups__name__in=[Role.EDITOR.value, Role.COORDINATION.value]),
-            is_active=True,
-        ).distinct()
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True)
+                | Q(groups__name__in=[Role.EDITOR.value, Role.COORDINATION.value]),
+                is_active=True,
+            )
+            .distinct()
+        )

@@ -121,7 +121,9 @@ def page_delete_refusal(page: SurveyPage) -> str | None:
     for question in page.questions.all():
         reason = question_delete_refusal(question)
         if reason:
-            return _("The page “%(title)s” cannot be deleted.") % {"title": page.title} + " " + reason
+            return (
+                _("The page “%(title)s” cannot be deleted.") % {"title": page.title} + " " + reason
+            )
     return None
 
 
@@ -152,15 +154,16 @@ def option_delete_refusal(option: Option) -> str | None:
             "Relabel it instead."
         ) % {"label": option.text, "code": option.code}
     if option.condition_set.exists():
-        return _(
-            "“%(label)s” (code %(code)s) cannot be deleted: a condition refers to it."
-        ) % {"label": option.text, "code": option.code}
+        return _("“%(label)s” (code %(code)s) cannot be deleted: a condition refers to it.") % {
+            "label": option.text,
+            "code": option.code,
+        }
     return None
 
 
 # --- Defaults -----------------------------------------------------------------------------------
 def next_question_code(survey: Survey) -> str:
-    """"q1", "q2", ...: the first free code of that form in the survey."""
+    """ "q1", "q2", ...: the first free code of that form in the survey."""
     taken = set(survey.questions.values_list("code", flat=True)) if survey.pk else set()
     number = len(taken) + 1
     while f"q{number}" in taken:
@@ -169,7 +172,7 @@ def next_question_code(survey: Survey) -> str:
 
 
 def next_option_code(question: Question, role: str, taken: set[str] | None = None) -> str:
-    """"1", "2", ...: the next number after the highest numeric code of that role."""
+    """ "1", "2", ...: the next number after the highest numeric code of that role."""
     if taken is None:
         taken = (
             set(question.options.filter(role=role).values_list("code", flat=True))
@@ -297,16 +300,17 @@ def conditions_order_refusal(survey: Survey) -> str | None:
     )
     for condition in conditions:
         source = condition.source
-        if condition.page is not None:
-            if page_order_key(source.page) >= page_order_key(condition.page):
-                return _(
-                    "The page “%(page)s” depends on “%(code)s”, which would no longer come "
-                    "before it."
-                ) % {"page": condition.page.title, "code": source.code}
-        elif condition.question is not None:
-            if question_order_key(source) >= question_order_key(condition.question):
-                return _(
-                    "The question “%(target)s” depends on “%(code)s”, which would no longer "
-                    "come before it."
-                ) % {"target": condition.question.code, "code": source.code}
+        if condition.page is not None and page_order_key(source.page) >= page_order_key(
+            condition.page
+        ):
+            return _(
+                "The page “%(page)s” depends on “%(code)s”, which would no longer come before it."
+            ) % {"page": condition.page.title, "code": source.code}
+        if condition.question is not None and question_order_key(source) >= question_order_key(
+            condition.question
+        ):
+            return _(
+                "The question “%(target)s” depends on “%(code)s”, which would no longer "
+                "come before it."
+            ) % {"target": condition.question.code, "code": source.code}
     return None

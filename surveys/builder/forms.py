@@ -80,7 +80,9 @@ class TranslationFieldsMixin:
                     values[field_name] = value
                 else:
                     values.pop(field_name, None)
-        form.instance.translations = {code: values for code, values in translations.items() if values}
+        form.instance.translations = {
+            code: values for code, values in translations.items() if values
+        }
 
 
 # --- Survey settings ------------------------------------------------------------------------
@@ -146,7 +148,9 @@ class SurveySettingsForm(TranslationFieldsMixin, WagtailAdminModelForm):
         if cleaned.get("mode") == SurveyMode.INVITATION and cleaned.get("allow_anonymous"):
             self.add_error(
                 "allow_anonymous",
-                _("Surveys by invitation are answered with the invitation link; no account needed."),
+                _(
+                    "Surveys by invitation are answered with the invitation link; no account needed."
+                ),
             )
         if cleaned.get("status") == "open" and self.instance.pk is not None:
             if not self.instance.questions.exclude(kind=QuestionKind.DISPLAY).exists():

@@ -59,7 +59,7 @@ def preview_url(survey: Survey) -> str:
 
 
 def condition_text(condition: Any) -> str:
-    """"q3 is one of 1, 2" — read from the prefetched rows."""
+    """ "q3 is one of 1, 2" — read from the prefetched rows."""
     parts = [condition.source.code, str(condition.get_operator_display())]
     codes = [option.code for option in condition.options.all()]
     if codes:

@@ -58,9 +58,8 @@ def question_save(
     if original is None or original.page_id != question.page_id:
         question.position = structure.next_position(question.page.questions.all())
     kept = options.kept() if options is not None else []
-    if question.kind == QuestionKind.YES_NO and not kept:
-        pass  # the two options are created below
-    else:
+    # A new yes/no question comes without options: ensure_yes_no_options adds them below.
+    if kept or question.kind != QuestionKind.YES_NO:
         refusal = structure.options_refusal(question.kind, kept)
         if refusal:
             raise ValidationError(refusal)

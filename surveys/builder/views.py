@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from .. import structure
 from ..models import Question, QuestionKind, Survey, SurveyPage
+from ..permissions import may_build_surveys
 from . import selectors, services
 from .forms import (
     CONDITION_FIELDS,
@@ -30,7 +31,6 @@ from .forms import (
     QuestionConditionFormSet,
     QuestionForm,
 )
-from ..permissions import may_build_surveys
 
 
 def builder_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -206,9 +206,7 @@ def _question_form(request: HttpRequest, survey: Survey, question: Question) -> 
         instance=question,
         prefix="options",
         survey_language=survey.language,
-        queryset=question.options.order_by("role", "position", "pk")
-        if question.pk
-        else None,
+        queryset=question.options.order_by("role", "position", "pk") if question.pk else None,
     )
     conditions = QuestionConditionFormSet(
         data, instance=question, survey=survey, prefix="conditions"
@@ -277,9 +275,7 @@ def question_create(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @builder_required
 def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = get_object_or_404(
-        Question.objects.select_related("survey", "page"), pk=question_id
-    )
+    question = get_object_or_404(Question.objects.select_related("survey", "page"), pk=question_id)
     return _question_form(request, question.survey, question)
 
 

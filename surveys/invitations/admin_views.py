@@ -226,7 +226,9 @@ def _start(request: HttpRequest, survey_id: int, kind: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The mails are being sent by the worker in batches; this page shows the progress."),
+                _(
+                    "The mails are being sent by the worker in batches; this page shows the progress."
+                ),
             )
     return HttpResponseRedirect(recipients_url(survey))
 

@@ -142,7 +142,7 @@ def _read_csv(content: bytes) -> list[list[Any]]:
         ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _read_xlsx(content: bytes) -> list[list[Any]]:
@@ -272,17 +272,13 @@ def check_rows(
             if create_groups:
                 new_groups.setdefault(group_name.casefold(), group_name)
             else:
-                problems.append(
-                    _("unknown recipient group “%(group)s”") % {"group": group_name}
-                )
+                problems.append(_("unknown recipient group “%(group)s”") % {"group": group_name})
         municipality_name = _text(cell(row, "municipality"))
         municipality = (
             municipalities.get(municipality_name.casefold()) if municipality_name else None
         )
         if municipality_name and municipality is None:
-            problems.append(
-                _("unknown municipality “%(name)s”") % {"name": municipality_name}
-            )
+            problems.append(_("unknown municipality “%(name)s”") % {"name": municipality_name})
         language = _text(cell(row, "language")).lower() or survey.language
         if language not in languages:
             problems.append(_("unknown language “%(code)s”") % {"code": language})
@@ -290,9 +286,7 @@ def check_rows(
             valid_from = _moment(cell(row, "valid_from"))
             valid_until = _moment(cell(row, "valid_until"), end_of_day=True)
         except ValueError as exc:
-            problems.append(
-                _("“%(value)s” is not a date (DD.MM.YYYY)") % {"value": exc.args[0]}
-            )
+            problems.append(_("“%(value)s” is not a date (DD.MM.YYYY)") % {"value": exc.args[0]})
             valid_from = valid_until = None
         if valid_from and valid_until and valid_until <= valid_from:
             problems.append(_("“valid until” must be after “valid from”"))
@@ -339,9 +333,7 @@ def run_import(*, import_id: int) -> RecipientImport:
     """Check and import one uploaded file (safe to run twice: a finished import is left)."""
     with transaction.atomic():
         upload = (
-            RecipientImport.objects.select_for_update()
-            .select_related("survey")
-            .get(pk=import_id)
+            RecipientImport.objects.select_for_update().select_related("survey").get(pk=import_id)
         )
         if upload.status != ImportStatus.PENDING:
             return upload
@@ -416,9 +408,9 @@ def report_summary(upload: RecipientImport) -> str:
         ) % {"count": count}
     created = report.get("created", 0)
     skipped = len(report.get("duplicates", []))
-    text = ngettext(
-        "%(count)s recipient imported.", "%(count)s recipients imported.", created
-    ) % {"count": created}
+    text = ngettext("%(count)s recipient imported.", "%(count)s recipients imported.", created) % {
+        "count": created
+    }
     if skipped:
         text += " " + ngettext(
             "%(count)s duplicate skipped.", "%(count)s duplicates skipped.", skipped

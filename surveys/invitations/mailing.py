@@ -17,6 +17,7 @@ person sends reminders all end with one mail per recipient and step.
 from __future__ import annotations
 
 import logging
+import smtplib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -175,7 +176,17 @@ def run_mailing(
             sleep(pause)
         first = False
         done.update(ids)
-        sent = _send_batch(mailing, ids, scheduled=scheduled)
+        try:
+            sent = _send_batch(mailing, ids, scheduled=scheduled)
+        except (OSError, smtplib.SMTPException) as exc:
+            # The mail server refused or is gone: the recipient being sent to was not marked,
+            # so "send" again later continues with everyone still waiting.
+            logger.warning("Survey mailing %s stopped: %s", mailing.pk, exc)
+            Mailing.objects.filter(pk=mailing.pk).update(
+                last_error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+            )
+            mailing.refresh_from_db()
+            return mailing
         if sent:
             Mailing.objects.filter(pk=mailing.pk).update(sent=F("sent") + sent)
     Mailing.objects.filter(pk=mailing.pk).update(finished_at=timezone.now())
@@ -294,7 +305,10 @@ def send_due_reminders(*, sleep: Callable[[float], Any] = time.sleep) -> int:
         if not reminder_candidates(survey, now).exists():
             continue
         mailing = Mailing.objects.create(survey=survey, kind=MailingKind.REMINDER)
-        sent += run_mailing(mailing_id=mailing.pk, scheduled=True, sleep=sleep).sent
+        finished = run_mailing(mailing_id=mailing.pk, scheduled=True, sleep=sleep)
+        if finished.sent == 0 and not finished.last_error:
+            finished.delete()  # nobody was due today: no empty entry in the admin's list
+        sent += finished.sent
     return sent
 
 

@@ -7,7 +7,6 @@ import pytest
 from foundation.roles import Role
 from surveys.models import (
     Condition,
-    ConditionOperator,
     Option,
     OptionRole,
     Question,
@@ -277,9 +276,7 @@ def test_question_forms_refuse_what_does_not_fit(client, editor):
     )
     assert "Fragen dieses Typs haben keine Optionen" in text_of(response)
 
-    response = client.post(
-        url, question_post(page, kind="number", min_value="10", max_value="5")
-    )
+    response = client.post(url, question_post(page, kind="number", min_value="10", max_value="5"))
     assert "Die größte Zahl darf nicht unter der kleinsten liegen." in text_of(response)
 
     response = client.post(
@@ -303,9 +300,7 @@ def test_conditions_only_on_earlier_questions(client, editor):
         f"/admin/survey-builder/pages/{second.pk}/",
         page_post(
             title=second.title,
-            conditions=[
-                {"source": str(art.pk), "operator": "any_of", "options": [str(verein.pk)]}
-            ],
+            conditions=[{"source": str(art.pk), "operator": "any_of", "options": [str(verein.pk)]}],
         ),
     )
     assert response.status_code == 302, text_of(response)
@@ -394,3 +389,27 @@ def test_the_overview_counts_responses_in_a_fixed_number_of_queries(
     assert "1 insgesamt: 0 geöffnet, 0 teilweise beantwortet, 1 vollständig" in text_of(page)
     assert SurveyPage.objects.filter(survey=survey).count() == 3
     assert Option.objects.filter(question__survey=survey).count() == 18
+
+
+def test_the_survey_list_costs_the_same_for_one_survey_and_for_many(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.surveys.factories import RecipientFactory, ResponseFactory
+
+    def queries():
+        client.get("/admin/surveys/")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/surveys/").status_code == 200
+        return len(captured)
+
+    first = SurveyFactory()
+    RecipientFactory(survey=first)
+    one = queries()
+    for _n in range(8):
+        survey = SurveyFactory()
+        RecipientFactory(survey=survey)
+        ResponseFactory(survey=survey)
+    assert queries() == one
+    listing = client.get("/admin/surveys/")
+    assert "Aufbau" in text_of(listing) and "Empfänger*innen" in text_of(listing)

@@ -83,7 +83,9 @@ def test_a_bad_file_imports_nothing_and_names_each_row(client, coordination, sur
         "Verein D;d@example.org;Sportvereine;Atlantis\n"
     )
     response = upload(client, survey, "fehler.csv", content.encode())
-    assert shown_messages(response)[0].startswith("Nichts wurde importiert: 3 Zeilen enthalten Fehler.")
+    assert shown_messages(response)[0].startswith(
+        "Nichts wurde importiert: 3 Zeilen enthalten Fehler."
+    )
     text = text_of(response)
     assert "3 der Name fehlt" in text
     assert "4 „keine-adresse“ ist keine E-Mail-Adresse" in text
@@ -144,7 +146,9 @@ def test_files_that_cannot_be_read(client, coordination, survey, settings):
     assert "Laden Sie eine CSV-Datei (.csv) oder eine Excel-Datei (.xlsx) hoch." in text_of(
         response
     )
-    response = upload(client, survey, "latin1.csv", "Name;E-Mail\nMüller;m@example.org\n".encode("latin-1"))
+    response = upload(
+        client, survey, "latin1.csv", "Name;E-Mail\nMüller;m@example.org\n".encode("latin-1")
+    )
     assert "nicht in UTF-8" in " ".join(shown_messages(response))
     response = upload(client, survey, "kaputt.xlsx", b"PK not really a workbook")
     assert "Die Excel-Datei kann nicht gelesen werden" in " ".join(shown_messages(response))

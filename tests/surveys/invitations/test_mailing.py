@@ -226,9 +226,11 @@ def test_the_schedule_and_the_cap(survey, invite, reminders_due):
         invited_at=timezone.now() - timedelta(days=60),
     )
     assert reminders_due() == 0  # the cap is 2
-    assert list(
-        RecipientMail.objects.filter(recipient=recipient).values_list("kind", "step")
-    ) == [("invitation", 0), ("reminder", 1), ("reminder", 2)]
+    assert list(RecipientMail.objects.filter(recipient=recipient).values_list("kind", "step")) == [
+        ("invitation", 0),
+        ("reminder", 1),
+        ("reminder", 2),
+    ]
     # Every mail's link still works: each token's hash is kept.
     tokens = [LINK.search(message.body).group("token") for message in mail.outbox]
     assert all(Recipient.objects.for_token(token).get() == recipient for token in tokens)
@@ -264,3 +266,43 @@ def test_send_reminders_now_from_the_admin(client, coordination, survey, invite,
         response = client.post(f"/admin/survey-recipients/{survey.pk}/remind/", follow=True)
     assert any("Niemand ist für eine Erinnerung fällig" in m for m in shown_messages(response))
     assert len(mail.outbox) == 1
+
+
+class RefusingBackend:
+    """A mail server that refuses every message (the SMTP side is not our code)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server refuses")
+
+
+def test_a_refusing_mail_server_marks_nobody_as_invited(survey, settings, invite):
+    recipient = RecipientFactory(survey=survey)
+    settings.EMAIL_BACKEND = "tests.surveys.invitations.test_mailing.RefusingBackend"
+    started = invite(survey)
+    started.refresh_from_db()
+    assert "mail server refuses" in started.last_error
+    recipient.refresh_from_db()
+    assert recipient.invited_at is None
+    assert not RecipientMail.objects.exists()
+    # Once the server is back, sending again reaches the recipient.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    invite(survey)
+    assert len(mail.outbox) == 1
+
+
+def test_the_daily_reminders_are_in_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["surveys-reminders"]
+    assert entry["task"] == "surveys.invitations.tasks.send_due_reminders"
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
