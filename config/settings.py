@@ -201,6 +201,12 @@ CELERY_BEAT_SCHEDULE["results-half-yearly-report"] = {
         day_of_week=_report_weekday,
     ),
 }
+# Surveys: invitation reminders once a day at this hour (Europe/Berlin).
+SURVEY_REMINDER_HOUR = env_int("SURVEY_REMINDER_HOUR", default=9, minimum=0, maximum=23)
+CELERY_BEAT_SCHEDULE["surveys-reminders"] = {
+    "task": "surveys.invitations.tasks.send_due_reminders",
+    "schedule": crontab(hour=SURVEY_REMINDER_HOUR, minute=30),
+}
 
 # --- Auth and accounts --------------------------------------------------------------------
 AUTH_USER_MODEL = "foundation.User"
@@ -341,3 +347,16 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 # refuse everybody (the outage is visible in /healthz and the logs).
 RATELIMIT_FAIL_OPEN = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Surveys: invitations and reminders leave in batches with a pause between them, so that the
+# mail server (and its limits per minute) is not flooded; embedded runs do not wait.
+SURVEY_MAIL_BATCH_SIZE = env_int("SURVEY_MAIL_BATCH_SIZE", default=200, minimum=1)
+SURVEY_MAIL_BATCH_PAUSE_SECONDS = env_int(
+    "SURVEY_MAIL_BATCH_PAUSE_SECONDS", default=0 if CELERY_TASK_ALWAYS_EAGER else 10, minimum=0
+)
+# A recipient gets at most one reminder within this many hours (beat and "send now" alike).
+SURVEY_REMINDER_MIN_GAP_HOURS = env_int("SURVEY_REMINDER_MIN_GAP_HOURS", default=24, minimum=0)
+# Recipient files: size and row limits; files up to SURVEY_IMPORT_INLINE_BYTES are imported
+# in the request, larger ones by the worker.
+SURVEY_IMPORT_MAX_BYTES = env_int("SURVEY_IMPORT_MAX_BYTES", default=5_000_000, minimum=1)
+SURVEY_IMPORT_MAX_ROWS = env_int("SURVEY_IMPORT_MAX_ROWS", default=20_000, minimum=1)
+SURVEY_IMPORT_INLINE_BYTES = env_int("SURVEY_IMPORT_INLINE_BYTES", default=50_000, minimum=0)

@@ -408,6 +408,19 @@ class RecipientKind(models.TextChoices):
     PERSON = "person", _("Person")
 
 
+class RecipientQuerySet(models.QuerySet):
+    def for_token(self, token: str) -> RecipientQuerySet:
+        """The recipient whose invitation or reminder mail carried `token` (at most one).
+
+        Every mail carries a fresh token (the clear token exists only while the mail is
+        rendered); `token_hash` holds the latest, RecipientMail the earlier ones, which stay
+        valid so that an older mail's link still opens the survey."""
+        from .tokens import token_hash
+
+        digest = token_hash(token)
+        return self.filter(Q(token_hash=digest) | Q(mails__token_hash=digest)).distinct()
+
+
 class Recipient(models.Model):
     """An invited organisation or person (LimeSurvey: a participant row with its token)."""
 
@@ -448,6 +461,8 @@ class Recipient(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RecipientQuerySet.as_manager()
 
     class Meta:
         ordering = ["survey", "name"]
@@ -641,3 +656,116 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} – {self.user}"
+
+
+# --- Invitations: imports, mailings and the mails sent ------------------------------------------
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the worker")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Rejected, nothing imported")
+
+
+class RecipientImport(models.Model):
+    """One uploaded recipient file and its row-by-row report (all or nothing)."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="imports", verbose_name=_("survey")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    #: The uploaded bytes until the worker has read them (then emptied).
+    content = models.BinaryField(_("file content"), blank=True, editable=False)
+    create_groups = models.BooleanField(_("create unknown recipient groups"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    #: {"rows": n, "created": n, "errors": [{"line": n, "message": "..."}],
+    #:  "duplicates": [{"line": n, "email": "...", "message": "..."}], "groups_created": [...]}
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("recipient import")
+        verbose_name_plural = _("recipient imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class MailingKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+
+
+class Mailing(models.Model):
+    """One run of invitations or reminders, sent by the worker in throttled batches."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="mailings", verbose_name=_("survey")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MailingKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    sent = models.PositiveIntegerField(_("mails sent"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.survey} ({self.created_at:%Y-%m-%d})"
+
+
+class RecipientMail(models.Model):
+    """A mail sent to a recipient: the invitation (step 0) or reminder number `step`.
+
+    The unique constraint is the guard that no recipient gets the same mail twice, whoever
+    sends it (beat, a person, a task delivered twice). `token_hash` is the hash of the token
+    in that mail's link."""
+
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.CASCADE, related_name="mails", verbose_name=_("recipient")
+    )
+    mailing = models.ForeignKey(
+        Mailing,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mails",
+        verbose_name=_("mailing"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MailingKind.choices)
+    step = models.PositiveSmallIntegerField(_("reminder number"), default=0)
+    token_hash = models.CharField(_("token (hash)"), max_length=64, unique=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["recipient", "sent_at"]
+        verbose_name = _("mail to a recipient")
+        verbose_name_plural = _("mails to recipients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "step"], name="survey_recipient_mail_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.kind} {self.step}"

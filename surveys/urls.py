@@ -4,4 +4,5 @@ app_name = "surveys"
 
 urlpatterns: list = [
     path("", include("surveys.answering.urls")),
+    path("", include("surveys.invitations.urls")),
 ]

@@ -1,0 +1,68 @@
+"""The surveys in the Wagtail admin: menu "Surveys" with the builder and the recipients.
+
+Further screens (e.g. the LimeSurvey import) add an item to the menu with the hook
+SURVEYS_MENU_HOOK: `@hooks.register("register_surveys_menu_item")` returning a MenuItem.
+"""
+
+from __future__ import annotations
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.permissions import register_permission_policy
+
+from .builder.viewsets import SurveyViewSet
+from .models import Survey
+from .permissions import SurveyStaffPolicy, may_build_surveys
+
+SURVEYS_MENU_HOOK = "register_surveys_menu_item"
+
+register_permission_policy(Survey, SurveyStaffPolicy(Survey), exact_class=True)
+
+survey_viewset = SurveyViewSet("survey_admin")
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return may_build_surveys(request.user)
+
+
+class SurveysMenuItem(SubmenuMenuItem):
+    def is_shown(self, request) -> bool:
+        return may_build_surveys(request.user)
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_viewset() -> SurveyViewSet:
+    return survey_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_survey_admin_urls() -> list:
+    return [
+        path("survey-builder/", include("surveys.builder.urls", namespace="surveys_builder")),
+        path(
+            "survey-recipients/",
+            include("surveys.invitations.admin_urls", namespace="surveys_invitations"),
+        ),
+    ]
+
+
+@hooks.register(SURVEYS_MENU_HOOK)
+def surveys_list_menu_item() -> MenuItem:
+    return StaffMenuItem(
+        _("All surveys"), reverse("survey_admin:index"), icon_name="form", order=100
+    )
+
+
+@hooks.register(SURVEYS_MENU_HOOK)
+def surveys_add_menu_item() -> MenuItem:
+    return StaffMenuItem(_("New survey"), reverse("survey_admin:add"), icon_name="plus", order=110)
+
+
+@hooks.register("register_admin_menu_item")
+def surveys_menu() -> SubmenuMenuItem:
+    return SurveysMenuItem(
+        _("Surveys"), Menu(register_hook_name=SURVEYS_MENU_HOOK), icon_name="form", order=240
+    )
