@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "surveys"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Before the answering pages: "auswertung/" must not be taken for a survey's slug.
+    path("", include("surveys.results.urls")),
+    path("", include("surveys.exports.urls")),
+]
