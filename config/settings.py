@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE["results-half-yearly-report"] = {
         day_of_week=_report_weekday,
     ),
 }
+# Surveys: responses past their retention period are deleted or anonymised, daily at 03:30.
+CELERY_BEAT_SCHEDULE["surveys-retention"] = {
+    "task": "surveys.tasks.apply_retention",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # --- Auth and accounts --------------------------------------------------------------------
 AUTH_USER_MODEL = "foundation.User"
