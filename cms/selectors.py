@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.models import ForumEvent
 from foundation.models import Activity, Consultation, Handlungsfeld, Phase, PhaseKind
+from surveys.results.publication import SurveyFindings, published_findings
 
 
 def reverse_first(candidates: Iterable[tuple[str, dict[str, Any]]]) -> str | None:
@@ -224,3 +225,9 @@ def proposals_url_for_field(
         return None
     base = reverse_first(_consultation_urls("consultations:proposal_list", consultation))
     return f"{base}?handlungsfeld={handlungsfeld.slug}" if base else None
+
+
+def survey_findings(*, handlungsfeld: Handlungsfeld) -> list[SurveyFindings]:
+    """What published surveys found for the Handlungsfeld: the results of the questions tagged
+    with it, small groups withheld (surveys.results.publication). Four or five queries."""
+    return published_findings(handlungsfeld=handlungsfeld)

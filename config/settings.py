@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE["surveys-reminders"] = {
     "task": "surveys.invitations.tasks.send_due_reminders",
     "schedule": crontab(hour=SURVEY_REMINDER_HOUR, minute=30),
 }
+# Surveys: responses past their retention period are deleted or anonymised, daily at 03:30.
+CELERY_BEAT_SCHEDULE["surveys-retention"] = {
+    "task": "surveys.tasks.apply_retention",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 # --- Auth and accounts --------------------------------------------------------------------
 AUTH_USER_MODEL = "foundation.User"

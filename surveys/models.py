@@ -769,3 +769,68 @@ class RecipientMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.kind} {self.step}"
+
+
+class SurveyExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV (semicolon-separated) with a codebook file, as ZIP")
+    XLSX = "xlsx", _("Excel workbook (XLSX) with a codebook sheet")
+    SAV = "sav", _("SPSS data file (.sav) with variable and value labels")
+    PDF = "pdf", _("PDF report with the charts")
+
+
+class SurveyExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class SurveyExport(models.Model):
+    """A file of a survey's responses (or its report), built in the background by the worker.
+
+    The file holds personal data (free texts): it is served only through a view that checks
+    the role, and the retention run deletes it together with the responses."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="exports", verbose_name=_("survey")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="survey_exports",
+        verbose_name=_("requested by"),
+    )
+    format = models.CharField(_("format"), max_length=10, choices=SurveyExportFormat.choices)
+    complete_only = models.BooleanField(_("complete responses only"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SurveyExportStatus.choices,
+        default=SurveyExportStatus.PENDING,
+    )
+    file = models.FileField(_("file"), upload_to="survey-exports/%Y/%m/", blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    # The person's own export lists the jobs they requested, not what the files hold.
+    personal_data_export_exclude = ("file", "error")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("survey export")
+        verbose_name_plural = _("survey exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(finished_at__isnull=False),
+                name="survey_export_done_has_finish_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.format} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == SurveyExportStatus.DONE and bool(self.file)

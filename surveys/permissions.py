@@ -9,11 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from foundation.roles import Role, is_coordination_office, is_editor
+from foundation.roles import Role
 
+from .rules import may_build_surveys
 
-def may_build_surveys(user: Any) -> bool:
-    return bool(is_editor(user) or is_coordination_office(user))
+__all__ = ["SurveyStaffPolicy", "may_build_surveys"]
 
 
 class SurveyStaffPolicy(BasePermissionPolicy):

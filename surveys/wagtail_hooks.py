@@ -1,4 +1,5 @@
-"""The surveys in the Wagtail admin: menu "Surveys" with the builder and the recipients.
+"""The surveys in the Wagtail admin (menu "Surveys": builder, recipients), in the foundation
+(staff links, the account's data export) and on the public survey page (published results).
 
 Further screens (e.g. the LimeSurvey import) add an item to the menu with the hook
 SURVEYS_MENU_HOOK: `@hooks.register("register_surveys_menu_item")` returning a MenuItem.
@@ -6,15 +7,24 @@ SURVEYS_MENU_HOOK: `@hooks.register("register_surveys_menu_item")` returning a M
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.permissions import register_permission_policy
 
+from foundation.selectors import ACCOUNT_DATA_EXPORT_HOOK
+from foundation.staff import STAFF_LINKS_HOOK, StaffLink
+
 from .builder.viewsets import SurveyViewSet
 from .models import Survey
-from .permissions import SurveyStaffPolicy, may_build_surveys
+from .permissions import SurveyStaffPolicy
+from .personal_data import survey_answers_of
+from .results.publication import public_results
+from .rules import may_build_surveys, may_view_survey_results
+from .selectors import DETAIL_CONTEXT_HOOK
 
 SURVEYS_MENU_HOOK = "register_surveys_menu_item"
 
@@ -66,3 +76,30 @@ def surveys_menu() -> SubmenuMenuItem:
     return SurveysMenuItem(
         _("Surveys"), Menu(register_hook_name=SURVEYS_MENU_HOOK), icon_name="form", order=240
     )
+
+
+hooks.register(ACCOUNT_DATA_EXPORT_HOOK, survey_answers_of)
+
+
+@hooks.register(DETAIL_CONTEXT_HOOK)
+def published_results_context(survey: Any, request: Any) -> dict[str, Any]:
+    """Once published: the results and the template that shows them on the survey's page."""
+    results = public_results(survey=survey)
+    if results is None:
+        return {}
+    return {
+        "published_results": results,
+        "detail_sections": ["surveys/results/public_results.html"],
+    }
+
+
+@hooks.register(STAFF_LINKS_HOOK)
+def staff_links() -> list[StaffLink]:
+    return [
+        StaffLink(
+            title=_("Survey results"),
+            url_name="surveys:results_index",
+            allowed=may_view_survey_results,
+            order=70,
+        )
+    ]
