@@ -152,13 +152,20 @@ def plain_text(value: str | None) -> str:
 
 
 # --- Reading the XML ------------------------------------------------------------------------
-def read_tables(data: bytes) -> dict[str, list[dict[str, str]]]:
-    """The file's tables as lists of rows ({column: text}); raises LssImportError."""
-    if len(data) > max_bytes():
+def check_size(size: int) -> None:
+    """Refuse a file over the limit before it is read (uploads, the command) or parsed."""
+    if size > max_bytes():
         raise LssImportError(
             _("The file is too large (%(size)s KB; at most %(limit)s KB are accepted).")
-            % {"size": len(data) // 1024, "limit": max_bytes() // 1024}
+            % {"size": size // 1024, "limit": max_bytes() // 1024}
         )
+
+
+def read_tables(data: bytes) -> dict[str, list[dict[str, str]]]:
+    """The file's tables as lists of rows ({column: text}); raises LssImportError."""
+    check_size(len(data))
+    if not data.strip():
+        raise LssImportError(_("The file is empty."))
     try:
         root = SafeElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as error:
