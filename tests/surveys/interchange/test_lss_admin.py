@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from foundation.roles import Role
 from surveys.models import Question, Survey
@@ -59,23 +60,24 @@ def test_uploading_imports_and_shows_the_report(editor_client):
     survey = Survey.objects.get(slug="aus-limesurvey")
     assert survey.questions.count() == 14
     assert "Befragung zur Integrationsarbeit (Test)" in text
-    assert "question Q13" in text and "“K”" in text  # the report, as a table
+    assert "Frage Q13" in text and "„K“" in text  # the report (in German), as a table
     assert '<th scope="row">' in text
 
 
-def test_german_admin_shows_the_report_in_german(editor_client):
-    response = editor_client.post(
-        URL, {"file": upload(), "slug": "deutsch"}, HTTP_ACCEPT_LANGUAGE="de"
+def test_an_editor_preferring_english_reads_the_report_in_english(client):
+    editor = user_with_role(Role.EDITOR)
+    UserProfile.get_for_user(editor).__class__.objects.filter(user=editor).update(
+        preferred_language="en"
     )
-    text = response.content.decode()
-    assert "Nicht übernommen" in text
-    assert "Frage Q13" in text
+    client.force_login(editor)
+    text = client.post(URL, {"file": upload(), "slug": "englisch"}).content.decode()
+    assert "Not imported" in text and "question Q13" in text
 
 
 def test_a_dry_run_stores_nothing(editor_client):
     response = editor_client.post(URL, {"file": upload(), "slug": "probe", "dry_run": "on"})
     assert response.status_code == 200
-    assert "nothing was stored" in response.content.decode()
+    assert "Es wurde nichts gespeichert" in response.content.decode()
     assert not Survey.objects.exists()
 
 
@@ -84,14 +86,14 @@ def test_a_malformed_file_gets_a_message_and_imports_nothing(editor_client):
         URL, {"file": upload(b"<document><LimeSurveyDocType>Survey"), "slug": "kaputt"}
     )
     assert response.status_code == 200
-    assert "not a valid LimeSurvey structure file" in response.content.decode()
+    assert "keine gültige LimeSurvey-Strukturdatei" in response.content.decode()
     assert not Survey.objects.exists() and not Question.objects.exists()
 
 
 def test_an_oversized_upload_is_refused(editor_client, settings):
     settings.SURVEYS_LSS_MAX_BYTES = 1024
     response = editor_client.post(URL, {"file": upload(), "slug": "zu-gross"})
-    assert "too large" in response.content.decode()
+    assert "zu groß" in response.content.decode()
     assert not Survey.objects.exists()
 
 
@@ -100,7 +102,7 @@ def test_the_command_imports_and_prints_the_report():
     call_command("import_lss", str(LSS_PATH), "--slug", "kommando", stdout=out)
     assert Survey.objects.get(slug="kommando").questions.count() == 14
     printed = out.getvalue()
-    assert "14 questions" in printed and "question Q13" in printed
+    assert "14 Fragen" in printed and "Frage Q13" in printed
 
 
 def test_the_command_refuses_a_broken_file(tmp_path):

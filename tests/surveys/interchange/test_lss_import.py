@@ -1,5 +1,6 @@
 """Importing a LimeSurvey structure file (.lss): files/integration_test.lss was written for
-these tests (LimeSurvey 6 layout, German base language with English texts beside it)."""
+these tests (LimeSurvey 6 layout, German base language with English texts beside it).
+Messages are checked in German, the site's language."""
 
 from __future__ import annotations
 
@@ -163,17 +164,17 @@ def test_conditions_that_map_become_any_of(imported):
 def test_the_report_lists_what_cannot_be_mapped(imported):
     listed = {(item.where, item.reason) for item in imported.not_mapped}
     wheres = [item.where for item in imported.not_mapped]
-    assert "question Q13" in wheres  # type K (multiple numerical)
-    assert "question Q4" in wheres  # P: its comments
-    assert "question Q8" in wheres  # relevance with "and"
-    assert "question Q14" in wheres  # condition with >=
-    assert "table “quota”" in wheres
-    assert "setting “hide_tip”" in wheres
+    assert "Frage Q13" in wheres  # type K (multiple numerical)
+    assert "Frage Q4" in wheres  # P: its comments
+    assert "Frage Q8" in wheres  # relevance with "and"
+    assert "Frage Q14" in wheres  # condition with >=
+    assert "Tabelle „quota“" in wheres
+    assert "Einstellung „hide_tip“" in wheres
     reasons = {where: reason for where, reason in listed}
-    assert "“K”" in reasons["question Q13"]
-    assert "comment" in reasons["question Q4"]
-    assert "Q1 == \"A1\" and Q5 == \"Y\"" in reasons["question Q8"]
-    assert ">=" in reasons["question Q14"]
+    assert "„K“" in reasons["Frage Q13"]
+    assert "Kommentar" in reasons["Frage Q4"]
+    assert "Q1 == \"A1\" and Q5 == \"Y\"" in reasons["Frage Q8"]
+    assert ">=" in reasons["Frage Q14"]
     assert not Question.objects.filter(code="Q13").exists()
 
 
@@ -188,7 +189,7 @@ def test_importing_twice_under_one_slug_is_refused(imported):
     before = surveys_rows()
     with pytest.raises(LssImportError) as error:
         import_lss(data=LSS, slug="testimport")
-    assert "exists already" in str(error.value)
+    assert "gibt es bereits" in str(error.value)
     assert surveys_rows() == before
 
 
@@ -207,7 +208,7 @@ def test_a_file_failing_validation_imports_nothing():
     before = surveys_rows()
     with pytest.raises(LssImportError) as error:
         import_lss(data=broken, slug="doppelt")
-    assert "“Q1” occurs twice" in " ".join(error.value.messages)
+    assert "Fragecode „Q1“ kommt doppelt vor" in " ".join(error.value.messages)
     assert surveys_rows() == before
     assert not Survey.objects.filter(slug="doppelt").exists()
 
@@ -216,7 +217,7 @@ def test_an_oversized_file_is_refused(settings):
     settings.SURVEYS_LSS_MAX_BYTES = 10_000
     with pytest.raises(LssImportError) as error:
         import_lss(data=LSS, slug="gross")
-    assert "too large" in str(error.value)
+    assert "zu groß" in str(error.value)
     assert not Survey.objects.exists()
 
 
@@ -236,4 +237,4 @@ def test_another_kind_of_xml_is_refused_with_a_hint():
     with pytest.raises(LssImportError) as error:
         import_lss(data=b"<document><LimeSurveyDocType>Question</LimeSurveyDocType></document>",
                    slug="frage")
-    assert "Survey structure (.lss)" in str(error.value)
+    assert "Umfragestruktur (.lss)" in str(error.value)
