@@ -419,7 +419,10 @@ def _yes_no_options(structure: LsStructure) -> list[PlannedOption]:
             OptionRole.CHOICE,
             code,
             label(structure.language, code == "Y"),
-            {language: {"text": label(language, code == "Y")} for language in structure.languages[1:]},
+            {
+                language: {"text": label(language, code == "Y")}
+                for language in structure.languages[1:]
+            },
         )
         for code in ("Y", "N")
     ]
@@ -776,7 +779,12 @@ def write_conditions(
             value = row.get("value", "")
             match = CFIELDNAME.match(row.get("cfieldname", ""))
             source = by_ls_id.get(row.get("cqid", ""))
-            if row.get("method", "") != "==" or not match or source is None or value.startswith("@"):
+            if (
+                row.get("method", "") != "=="
+                or not match
+                or source is None
+                or value.startswith("@")
+            ):
                 failed = _(
                     "condition on “%(field)s” %(method)s “%(value)s” cannot be expressed here; "
                     "not imported, the question is always shown"
@@ -789,7 +797,9 @@ def write_conditions(
             suffix = match.group(4)
             variable = f"{source.question.code}_{suffix}" if suffix else source.question.code
             pair = _resolve(variable, value, by_code)
-            if pair is None or not _comes_before(pair[0], target.page_index, target.planned.position):
+            if pair is None or not _comes_before(
+                pair[0], target.page_index, target.planned.position
+            ):
                 failed = _(
                     "condition “%(code)s == %(value)s” does not refer to an earlier answer option; "
                     "not imported, the question is always shown"

@@ -62,7 +62,9 @@ class LssImportForm(forms.Form):
 def report_lines(report: ImportReport) -> list[str]:
     """The report as plain lines (the management command prints these)."""
     lines = [
-        _("%(pages)s pages, %(questions)s questions, %(options)s options, %(conditions)s conditions")
+        _(
+            "%(pages)s pages, %(questions)s questions, %(options)s options, %(conditions)s conditions"
+        )
         % {
             "pages": report.pages,
             "questions": report.questions,

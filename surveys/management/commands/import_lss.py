@@ -41,4 +41,6 @@ class Command(BaseCommand):
         if report.dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was stored."))
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported as draft survey “{report.survey.slug}”."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Imported as draft survey “{report.survey.slug}”.")
+            )

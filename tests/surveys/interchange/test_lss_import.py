@@ -170,10 +170,10 @@ def test_the_report_lists_what_cannot_be_mapped(imported):
     assert "Frage Q14" in wheres  # condition with >=
     assert "Tabelle „quota“" in wheres
     assert "Einstellung „hide_tip“" in wheres
-    reasons = {where: reason for where, reason in listed}
+    reasons = dict(listed)
     assert "„K“" in reasons["Frage Q13"]
     assert "Kommentar" in reasons["Frage Q4"]
-    assert "Q1 == \"A1\" and Q5 == \"Y\"" in reasons["Frage Q8"]
+    assert 'Q1 == "A1" and Q5 == "Y"' in reasons["Frage Q8"]
     assert ">=" in reasons["Frage Q14"]
     assert not Question.objects.filter(code="Q13").exists()
 
@@ -235,6 +235,8 @@ def test_entity_declarations_are_refused():
 
 def test_another_kind_of_xml_is_refused_with_a_hint():
     with pytest.raises(LssImportError) as error:
-        import_lss(data=b"<document><LimeSurveyDocType>Question</LimeSurveyDocType></document>",
-                   slug="frage")
+        import_lss(
+            data=b"<document><LimeSurveyDocType>Question</LimeSurveyDocType></document>",
+            slug="frage",
+        )
     assert "Umfragestruktur (.lss)" in str(error.value)
