@@ -240,3 +240,28 @@ def test_another_kind_of_xml_is_refused_with_a_hint():
             slug="frage",
         )
     assert "Umfragestruktur (.lss)" in str(error.value)
+
+
+def test_the_older_layout_with_texts_in_the_rows():
+    """LimeSurvey 3 writes one row per language into groups, questions and answers."""
+    report = import_lss(data=(FILES / "limesurvey3_small.lss").read_bytes(), slug="limesurvey-drei")
+    survey = report.survey
+    assert survey.language == "de"  # "de-informal"
+    assert survey.title == "Nachbarschaft (LimeSurvey 3)"
+    assert survey.translations["en"]["title"] == "Neighbourhood (LimeSurvey 3)"
+    treffen = survey.questions.get(code="treffen")
+    assert treffen.kind == QuestionKind.SINGLE and not treffen.required  # soft mandatory
+    assert options("treffen") == [("J", "Jeden Tag"), ("S", "Selten")]
+    assert Option.objects.get(question=treffen, code="S").translated("text", "en") == "Rarely"
+    warum = survey.questions.get(code="warum")
+    assert warum.translated("help_text", "en") == "One sentence is enough."
+    condition = Condition.objects.get(question=warum)
+    assert (condition.source, list(condition.options.values_list("code", flat=True))) == (
+        treffen,
+        ["S"],
+    )
+    # A condition on a later question is not mapped; Turkish is not offered here.
+    assert Condition.objects.filter(question=treffen).count() == 0
+    wheres = [item.where for item in report.not_mapped]
+    assert wheres.count("Frage treffen") == 2  # soft mandatory, condition on a later answer
+    assert "Sprache „tr“" in wheres
