@@ -631,6 +631,13 @@ def plan(structure: LsStructure, report: ImportReport) -> tuple[list, list[Plann
         )
     if not pages:
         errors.append(_("The file contains no question groups."))
+    group_ids = {group.id for group in structure.groups}
+    for gid, items in structure.questions.items():
+        if gid not in group_ids:
+            errors.append(
+                _("Questions %(codes)s belong to no question group of the file.")
+                % {"codes": ", ".join(item.code or item.id for item in items)}
+            )
     if errors:
         raise LssImportError(errors)
     return pages, planned
@@ -866,7 +873,14 @@ def import_lss(
         raise LssImportError(
             _("The short name may only contain letters, digits, - and _.")
         ) from error
-    structure = read_structure(read_tables(data))
+    tables = read_tables(data)
+    try:
+        structure = read_structure(tables)
+    except KeyError as error:
+        raise LssImportError(
+            _("The file is incomplete: a row lacks the column “%(column)s”.")
+            % {"column": error.args[0]}
+        ) from error
     report = ImportReport(
         survey=None, dry_run=dry_run, language=structure.language, languages=structure.languages
     )

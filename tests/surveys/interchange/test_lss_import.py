@@ -213,6 +213,20 @@ def test_a_file_failing_validation_imports_nothing():
     assert not Survey.objects.filter(slug="doppelt").exists()
 
 
+def test_a_file_without_needed_columns_or_with_orphan_questions_imports_nothing():
+    without_ids = LSS.replace(b"<gid><![CDATA[10]]></gid>", b"", 1)  # the first group row
+    with pytest.raises(LssImportError) as error:
+        import_lss(data=without_ids, slug="ohne-id")
+    assert "„gid“" in str(error.value)
+    orphans = LSS.replace(
+        b"<gid><![CDATA[30]]></gid>\n    <sid>", b"<gid><![CDATA[31]]></gid>\n    <sid>"
+    )
+    with pytest.raises(LssImportError) as error:
+        import_lss(data=orphans, slug="verwaist")
+    assert "Q11, Q12, Q13, Q14, Q15" in str(error.value)
+    assert not Survey.objects.exists()
+
+
 def test_an_oversized_file_is_refused(settings):
     settings.SURVEYS_LSS_MAX_BYTES = 10_000
     with pytest.raises(LssImportError) as error:
