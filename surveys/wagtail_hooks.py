@@ -19,6 +19,7 @@ from foundation.selectors import ACCOUNT_DATA_EXPORT_HOOK
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
 from .builder.viewsets import SurveyViewSet
+from .interchange.views import LssImportView
 from .models import Survey
 from .permissions import SurveyStaffPolicy
 from .personal_data import survey_answers_of
@@ -69,6 +70,18 @@ def surveys_list_menu_item() -> MenuItem:
 @hooks.register(SURVEYS_MENU_HOOK)
 def surveys_add_menu_item() -> MenuItem:
     return StaffMenuItem(_("New survey"), reverse("survey_admin:add"), icon_name="plus", order=110)
+
+
+@hooks.register("register_admin_urls")
+def register_lss_import_urls() -> list:
+    return [path("surveys/lss-import/", LssImportView.as_view(), name="surveys_lss_import")]
+
+
+@hooks.register(SURVEYS_MENU_HOOK)
+def lss_import_menu_item() -> MenuItem:
+    return StaffMenuItem(
+        _("LimeSurvey import"), reverse("surveys_lss_import"), icon_name="upload", order=120
+    )
 
 
 @hooks.register("register_admin_menu_item")
