@@ -17,11 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-
-
 from ..rules import may_build_surveys
 from .lss import ImportReport, LssImportError, check_size, import_lss
-
 
 #: Importing a questionnaire is building a survey: the same people may.
 may_import_lss = may_build_surveys
