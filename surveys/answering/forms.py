@@ -9,14 +9,15 @@ what is required or out of range, so the form and the service refuse the same th
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..conditions import Questionnaire
 from ..models import Option, OptionRole, Question, QuestionKind
@@ -31,11 +32,22 @@ def field_name(question: Question, part: str | None = None) -> str:
     return f"q_{question.code}" + (f"__{part}" if part else "")
 
 
-def parse_number(raw: str) -> Decimal | None:
-    """'12', '3,5', '3.5', '1.000,5' (German thousands) → Decimal; None if not a number."""
+THOUSANDS = {".": re.compile(r"^-?\d{1,3}(\.\d{3})+$"), ",": re.compile(r"^-?\d{1,3}(,\d{3})+$")}
+
+
+def parse_number(raw: str, language: str | None = None) -> Decimal | None:
+    """A number as people write it: '12', '3,5', '3.5', '1.000' and '1.000,5' (German),
+    '1,000.5' (English). The active language decides which sign groups thousands; the other
+    one is taken as the decimal sign, so '3.5' also works on a German page."""
     text = raw.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
+    german = (language or get_language() or "de").startswith("de")
+    group, decimal = (".", ",") if german else (",", ".")
+    if group in text and decimal in text:
+        text = text.replace(group, "").replace(decimal, ".")
+    elif group in text:
+        text = text.replace(group, "") if THOUSANDS[group].match(text) else text.replace(group, ".")
+    else:
+        text = text.replace(decimal, ".")
     try:
         number = Decimal(text)
     except InvalidOperation:

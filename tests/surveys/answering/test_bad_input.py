@@ -261,3 +261,29 @@ def test_submitting_after_the_survey_closed_is_refused_and_the_answers_stay(clie
     response.refresh_from_db()
     assert not response.is_complete
     assert Answer.objects.filter(response=response).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "number"),
+    [
+        ("12", "de", "12"),
+        ("3,5", "de", "3.5"),
+        ("3.5", "de", "3.5"),
+        ("1.000", "de", "1000"),
+        ("1.000,5", "de", "1000.5"),
+        ("1,000", "en", "1000"),
+        ("1,000.5", "en", "1000.5"),
+        ("3,5", "en", "3.5"),
+        ("-2", "de", "-2"),
+        ("1e400", "de", None),
+        ("NaN", "de", None),
+        ("zwölf", "de", None),
+    ],
+)
+def test_numbers_are_read_as_people_write_them(typed, language, number):
+    from decimal import Decimal
+
+    from surveys.answering.forms import parse_number
+
+    expected = Decimal(number) if number is not None else None
+    assert parse_number(typed, language) == expected
