@@ -73,11 +73,11 @@ class BarChart:
 
 # Horizontal bars with the label above each bar: long German labels need the whole width,
 # and the chart scales with its container (viewBox) down to a phone's width.
-CHART_WIDTH = 400
+CHART_WIDTH = 320
 LABEL_HEIGHT = 16
 BAR_HEIGHT = 14
 ROW_GAP = 10
-VALUE_ROOM = 56  # room right of the longest bar for its figure
+VALUE_ROOM = 84  # room right of the longest bar for its figure, e.g. "264 (37,0 %)"
 SUPPRESSED_WIDTH = 6.0
 
 

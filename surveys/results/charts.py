@@ -19,7 +19,8 @@ def percent(value: float | None, decimals: int = 1) -> str:
     """A share for people to read, e.g. "21,6 %" in German and "21.6 %" in English."""
     if value is None:
         return ""
-    return f"{number_format(value, decimals)} %"
+    # number_format cuts digits off; round first, as floatformat does in the tables.
+    return f"{number_format(round(value, decimals), decimals)} %"
 
 
 def decimal(value: float | None, decimals: int = 2) -> str:
