@@ -293,7 +293,9 @@ def added_lines(diff: str) -> str:
     )
 
 
-def collect(selected: list[str], patterns: list[str]) -> tuple[list[ModuleResult], list[str]]:
+def collect(
+    selected: list[str], patterns: list[str], *, diffs: bool = True
+) -> tuple[list[ModuleResult], list[str]]:
     """Results of the selected modules (only the mutants matching `patterns`, if given), and
     the equivalent.toml entries that no longer hold (the mutant is killed, gone or changed)."""
     equivalents = load_equivalents()
@@ -306,7 +308,7 @@ def collect(selected: list[str], patterns: list[str]) -> tuple[list[ModuleResult
             if patterns and not any(fnmatch.fnmatch(name, p) for p in patterns):
                 continue
             status = STATUS.get(code, "suspicious")
-            entry = equivalents.get(name)
+            entry = equivalents.get(name) if diffs else None
             if entry is not None:
                 if status in NOT_KILLED and entry.mutated in added_lines(mutant_diff(name)):
                     status = "equivalent"
@@ -376,6 +378,11 @@ def main() -> int:
     )
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--fresh", action="store_true", help="discard mutmut's cached results")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="test again only the mutants of the last run that were not killed (or not tested)",
+    )
     parser.add_argument("--report-only", action="store_true", help="no run, report the last one")
     parser.add_argument("--fail-on-survivor", action="store_true")
     args = parser.parse_args()
@@ -405,7 +412,13 @@ def main() -> int:
         prepare(args.fresh)
         # Named mutants are always tested again (a test added since may kill a survivor);
         # mutmut keeps only its record of which test reaches which function between runs.
-        returncode = run_mutmut(patterns or [f"{m}.*" for m in selected], args.max_children)
+        targets = patterns or [f"{m}.*" for m in selected]
+        if args.survivors:
+            last, _stale = collect(selected, targets, diffs=False)
+            targets = [name for r in last for name in r.survivors]
+            if not targets:
+                print("No survivors in the last run of these modules.")
+        returncode = run_mutmut(targets, args.max_children) if targets else 0
         if returncode != 0:
             print(f"mutmut failed (exit {returncode})")
             return returncode
