@@ -86,8 +86,8 @@ def geometry_errors(html: str) -> tuple[list[str], int]:
                         check(tag, name, number)
             elif name == "d":
                 for number in re.findall(r"[-\d.,]+", value):
-                    for part in number.split(","):
-                        check(tag, name, part) if part else None
+                    for part in filter(None, number.split(",")):
+                        check(tag, name, part)
     return errors, checked
 
 
@@ -120,9 +120,7 @@ def monitored():
         (date(2023, 2, 3), "63.25"),
         (date(2024, 7, 9), "68.75"),
     ]:
-        services.indicator_value_set(
-            actor=office, indicator=indicator, on=on, value=Decimal(value)
-        )
+        services.indicator_value_set(actor=office, indicator=indicator, on=on, value=Decimal(value))
     return consultation, indicator, office
 
 

@@ -70,9 +70,7 @@ def on_public_pages(client, consultation, proposal) -> dict[str, bool]:
     pages = {
         "concept": reverse("results:concept", args=[consultation.slug]),
         "monitoring": reverse("results:monitoring", args=[consultation.slug]),
-        "proposal": reverse(
-            "consultations:proposal_detail", args=[consultation.slug, proposal.pk]
-        ),
+        "proposal": reverse("consultations:proposal_detail", args=[consultation.slug, proposal.pk]),
     }
     found = {}
     for name, url in pages.items():

@@ -96,6 +96,7 @@ COMPLETE = {
     "public_rationale": "Die Region baut die Elternkurse mit Kinderbetreuung aus.",
 }
 
+
 class People:
     def __init__(self):
         self.department = DepartmentFactory()
