@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # Embedded defaults for local runs and the test suite (production sets DEBUG=0 itself).
 export DEBUG ?= 1
 
-.PHONY: run test install lock lint migrate demo messages clean services-test bench
+.PHONY: run test install lock lint migrate demo messages clean services-test bench mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest -m "not services and not browser" -n auto $(PYTEST_ARGS)
+
+# Mutation testing of the rule modules (pyproject.toml [tool.mutmut]); report in
+# build/mutation-report.md. `make mutate MODULES="foundation.rules forums.*"` for some of them.
+mutate: install
+	$(BIN)/python tests/mutation/run.py --modules "$(MODULES)" $(MUTATE_ARGS)
 
 # ruff, and the import contracts of the house (pyproject.toml, docs/architecture.md).
 lint: install

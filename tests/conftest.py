@@ -1,3 +1,4 @@
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -34,6 +35,34 @@ def _sqlite_template(
 def django_db_keepdb(request, _sqlite_template) -> bool:
     """Keep (do not re-create) the test database when it came from the template."""
     return _sqlite_template or request.config.getvalue("reuse_db")
+
+
+if os.environ.get("MITREDEN_MUTATION") == "1":
+    # Mutation testing (tests/mutation/run.py): mutmut runs pytest many times in one process
+    # and then once per mutant in a forked child, each time with a few tests. Setting the
+    # database up takes seconds (migrate, post_migrate, serializing), the tests of a mutant
+    # often less; so the first session of the process sets up its in-memory database and
+    # keeps it, and every later session and every forked child (a copy of the process, its
+    # in-memory database included) starts from it. Each test leaves the data as it found it
+    # (rolled back, or restored by serialized_rollback); only a flush at the end of the last
+    # transactional test leaves it empty, and then the next session restores it first.
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_test_environment, django_db_blocker) -> Iterator[None]:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import connection
+        from django.test.utils import setup_databases
+
+        with django_db_blocker.unblock():
+            if not template_database.kept_for_mutation_runs():
+                template_database.load_into_memory()
+                setup_databases(
+                    verbosity=0, interactive=False, keepdb=True, serialized_aliases={"default"}
+                )
+                template_database.keep_for_mutation_runs()
+            elif not ContentType.objects.exists():
+                connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -149,3 +149,17 @@ def load_into_memory() -> None:
 def close() -> None:
     while _keepers:
         _keepers.pop().close()
+
+
+_kept_for_mutation_runs = False
+
+
+def keep_for_mutation_runs() -> None:
+    """Mutation runs (tests/conftest.py): this process's database is set up; later pytest
+    sessions in it, and its forked children, use it as it is."""
+    global _kept_for_mutation_runs
+    _kept_for_mutation_runs = True
+
+
+def kept_for_mutation_runs() -> bool:
+    return _kept_for_mutation_runs

@@ -1,0 +1,442 @@
+"""Mutation testing of the rule modules: runs mutmut 3, then reports per module.
+
+    make mutate                                   # every rule module
+    make mutate MODULES="foundation.rules forums.services"
+    python tests/mutation/run.py --changed HEAD^  # what .ci/run does: changed rule code only
+
+The rule modules are `[tool.mutmut] only_mutate` in pyproject.toml (the one list). mutmut runs
+in build/mutation/, where `foundation`, `forums` and `consultations` are links to the app
+folders (`foundation` -> platform/, the folder the package is installed from). mutmut copies
+them, mutated, to build/mutation/mutants/ and runs pytest there with that folder first on
+sys.path, so the tests import the mutated copy under the real package names. Each mutant is
+tested in a forked child with an in-memory SQLite database of its own (the embedded suite's,
+copied from the migrated template), only with the tests that reached the mutated function
+while mutmut recorded which tests call what.
+
+Equivalent mutants are listed in tests/mutation/equivalent.toml; the report counts them apart
+and scores the rest. `--fail-on-survivor` (CI) exits 1 when a mutant survives that is not
+listed there. docs/testing.md explains how to read the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "build" / "mutation"
+MUTANTS = WORK / "mutants"
+REPORT = ROOT / "build" / "mutation-report.md"
+EQUIVALENT = ROOT / "tests" / "mutation" / "equivalent.toml"
+# The package name mutmut sees -> the folder it comes from (setuptools package-dir).
+FOLDERS = {"foundation": "platform", "forums": "forums", "consultations": "consultations"}
+
+# mutmut's exit codes of a tested mutant -> the report's columns (mutmut.stats).
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped"}
+STATUS.update({36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout"})
+STATUS.update({None: "not checked", -11: "segfault", -9: "segfault"})
+NOT_KILLED = {"survived", "no tests", "not checked", "suspicious", "segfault"}
+
+
+def rule_modules() -> list[str]:
+    """`only_mutate` as module names: foundation/models/consultations.py -> foundation.models.consultations."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    return [pattern.removesuffix(".py").replace("/", ".") for pattern in config["only_mutate"]]
+
+
+def source_file(module: str) -> Path:
+    """The file in the checkout: foundation.rules -> platform/rules.py."""
+    package, _, rest = module.partition(".")
+    return Path(FOLDERS[package], *rest.split(".")).with_suffix(".py")
+
+
+def module_of(path: str) -> str | None:
+    """The module a changed file of the checkout belongs to (platform/rules.py -> foundation.rules)."""
+    parts = Path(path).with_suffix("").parts
+    for package, folder in FOLDERS.items():
+        if parts and parts[0] == folder and path.endswith(".py"):
+            return ".".join((package, *parts[1:]))
+    return None
+
+
+# --- what changed (for CI) ------------------------------------------------------------------
+
+
+def function_keys(source: str) -> tuple[list[tuple[str, int, int]], set[int]]:
+    """mutmut's key (x_name, xǁClassǁname) and line span of each function it mutates (the
+    module's functions and the methods of its classes), and the lines of the other code that
+    they may read (tables, constants, class attributes): not imports, docstrings, comments."""
+    spans: list[tuple[str, int, int]] = []
+    other: set[int] = set()
+
+    def lines(node: ast.AST) -> range:
+        start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        return range(start, (node.end_lineno or node.lineno) + 1)
+
+    def is_docstring(node: ast.stmt) -> bool:
+        return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            span = lines(node)
+            spans.append((f"x_{node.name}", span.start, span.stop - 1))
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    span = lines(item)
+                    spans.append((f"xǁ{node.name}ǁ{item.name}", span.start, span.stop - 1))
+                elif not is_docstring(item):
+                    other.update(lines(item))
+        elif not isinstance(node, ast.Import | ast.ImportFrom) and not is_docstring(node):
+            other.update(lines(node))
+    return spans, other
+
+
+def changed_lines(base: str, path: Path) -> set[int]:
+    diff = git("diff", "--unified=0", base, "HEAD", "--", str(path))
+    lines: set[int] = set()
+    for match in re.finditer(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", diff, re.MULTILINE):
+        start, count = int(match[1]), int(match[2] or 1)
+        # A pure deletion (count 0) changes the code around line `start`.
+        lines.update(range(start, start + max(count, 1)))
+    return lines
+
+
+def changed_selection(base: str) -> list[str]:
+    """mutmut name patterns for the rule code changed since `base`: the changed functions of
+    each changed rule module, or the whole module when a table, constant or class attribute
+    changed that its functions read. Imports, comments and docstrings alone select nothing."""
+    modules = set(rule_modules())
+    patterns = []
+    for path in git("diff", "--name-only", base, "HEAD").splitlines():
+        module = module_of(path)
+        if module not in modules or not (ROOT / path).exists():
+            continue
+        lines = changed_lines(base, Path(path))
+        spans, other = function_keys((ROOT / path).read_text())
+        touched = {key for key, start, end in spans if lines & set(range(start, end + 1))}
+        if lines & other:
+            patterns.append(f"{module}.*")
+        else:
+            patterns.extend(f"{module}.{key}__mutmut_*" for key in sorted(touched))
+    return patterns
+
+
+def with_mutants(patterns: list[str]) -> list[str]:
+    """The patterns that name at least one mutant (mutmut refuses a pattern that names none,
+    e.g. a changed function with nothing to mutate)."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+
+    kept = []
+    for pattern in patterns:
+        module = pattern.split(".x")[0].removesuffix(".*")
+        path = source_file(module)
+        source = undecorate((ROOT / path).read_text())
+        names = mutate_file_contents(str(path), source).mutant_names
+        if any(fnmatch.fnmatch(f"{module}.{name}", pattern) for name in names):
+            kept.append(pattern)
+    return kept
+
+
+def git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+
+
+# --- running mutmut -------------------------------------------------------------------------
+
+
+# mutmut 3 leaves every decorated function alone (it cannot know what a decorator does at
+# definition time), and the rules sit in decorated ones: services under @transaction.atomic,
+# django-rules predicates, properties. For these plain wrappers `@d def f` and `def f` followed
+# by `f = d(f)` are the same program, so the copy that mutmut reads says it the second way.
+# The predicate keeps its signature for django-rules, which counts a predicate's arguments and
+# would otherwise see mutmut's (*args, **kwargs) trampoline.
+REBIND = {
+    "transaction.atomic": "{name} = transaction.atomic({name})",
+    "property": "{name} = property({name})",
+    "rules.predicate": (
+        "{name}.__signature__ = __import__('inspect').signature({name}); "
+        "{name} = rules.predicate({name})"
+    ),
+}
+
+
+def undecorate(source: str) -> str:
+    """`source` with the decorators of REBIND written as assignments after each function."""
+    lines = source.splitlines(keepends=True)
+    edits: list[tuple[int, int, str, str]] = []  # (first decorator line, end line, indent, text)
+
+    def visit(nodes: list[ast.stmt], indent: str) -> None:
+        for node in nodes:
+            if isinstance(node, ast.ClassDef):
+                visit(node.body, indent + "    ")
+            decorators = getattr(node, "decorator_list", [])
+            if not isinstance(node, ast.FunctionDef) or not decorators:
+                continue
+            names = [ast.unparse(d) for d in decorators]
+            if not all(name in REBIND for name in names):
+                continue
+            rebind = "; ".join(REBIND[n].format(name=node.name) for n in reversed(names))
+            edits.append((decorators[0].lineno, node.end_lineno or node.lineno, indent, rebind))
+
+    visit(ast.parse(source).body, "")
+    for first, end, indent, rebind in sorted(edits, reverse=True):
+        lines.insert(end, f"{indent}{rebind}\n")
+        def_line = next(i for i in range(first - 1, end) if lines[i].lstrip().startswith("def "))
+        del lines[first - 1 : def_line]
+    return "".join(lines)
+
+
+def prepare(fresh: bool) -> None:
+    """build/mutation/: the app folders under their package names, the rule modules
+    undecorated; files are written only when they changed (mutmut compares times)."""
+    if fresh and MUTANTS.exists():
+        shutil.rmtree(MUTANTS)
+    WORK.mkdir(parents=True, exist_ok=True)
+    rules = {source_file(m) for m in rule_modules()}
+    for package, folder in FOLDERS.items():
+        for source in (ROOT / folder).rglob("*"):
+            if "__pycache__" in source.parts or not source.is_file():
+                continue
+            relative = source.relative_to(ROOT / folder)
+            target = WORK / package / relative
+            text = source.read_bytes()
+            if Path(folder, relative) in rules:
+                text = undecorate(text.decode()).encode()
+            if not target.exists() or target.read_bytes() != text:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(text)
+                stat = source.stat()
+                os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    for name in ("tests", "pyproject.toml"):
+        link = WORK / name
+        if not link.is_symlink():
+            link.unlink(missing_ok=True)
+            link.symlink_to(Path("..", "..", name))
+
+
+def run_mutmut(patterns: list[str], max_children: int) -> int:
+    env = dict(os.environ, DEBUG="1", MITREDEN_MUTATION="1")  # tests/conftest.py
+    # Always the embedded database: each forked child has its own in-memory SQLite copy.
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        env.pop(name, None)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    command = [str(mutmut), "run", "--max-children", str(max_children), *patterns]
+    print("$", " ".join(command), f"(in {WORK.relative_to(ROOT)})", flush=True)
+    return subprocess.run(command, cwd=WORK, env=env, check=False).returncode
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+@dataclass
+class Equivalent:
+    name: str
+    mutated: str
+    reason: str
+
+
+@dataclass
+class ModuleResult:
+    module: str
+    counts: Counter = field(default_factory=Counter)
+    survivors: list[str] = field(default_factory=list)
+    equivalent: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def scored(self) -> int:
+        return self.total - self.counts["equivalent"] - self.counts["skipped"]
+
+    @property
+    def score(self) -> float | None:
+        killed = self.counts["killed"] + self.counts["timeout"]
+        return 100.0 * killed / self.scored if self.scored else None
+
+
+def load_equivalents() -> dict[str, Equivalent]:
+    if not EQUIVALENT.exists():
+        return {}
+    entries = tomllib.loads(EQUIVALENT.read_text()).get("mutant", [])
+    return {e["name"]: Equivalent(e["name"], e["mutated"], e["reason"]) for e in entries}
+
+
+def mutant_diff(name: str) -> str:
+    mutmut = Path(sys.executable).with_name("mutmut")
+    result = subprocess.run(
+        [str(mutmut), "show", name], cwd=WORK, capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() or result.stderr.strip()
+
+
+def added_lines(diff: str) -> str:
+    return "\n".join(
+        line[1:]
+        for line in diff.splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    )
+
+
+def collect(
+    selected: list[str], patterns: list[str], *, diffs: bool = True
+) -> tuple[list[ModuleResult], list[str]]:
+    """Results of the selected modules (only the mutants matching `patterns`, if given), and
+    the equivalent.toml entries that no longer hold (the mutant is killed, gone or changed)."""
+    equivalents = load_equivalents()
+    results, stale = [], []
+    for module in selected:
+        result = ModuleResult(module)
+        meta = MUTANTS / (module.replace(".", "/") + ".py.meta")
+        exit_codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        for name, code in exit_codes.items():
+            if patterns and not any(fnmatch.fnmatch(name, p) for p in patterns):
+                continue
+            status = STATUS.get(code, "suspicious")
+            entry = equivalents.get(name) if diffs else None
+            if entry is not None:
+                if status in NOT_KILLED and entry.mutated in added_lines(mutant_diff(name)):
+                    status = "equivalent"
+                    result.equivalent.append(name)
+                else:
+                    stale.append(f"{name} ({status}; expected `{entry.mutated}`)")
+            result.counts[status] += 1
+            if status in NOT_KILLED:
+                result.survivors.append(name)
+        results.append(result)
+    if not patterns:
+        seen = {name for r in results for name in [*r.survivors, *r.equivalent]}
+        seen |= {s.split(" ", 1)[0] for s in stale}
+        for name in equivalents:
+            if name.rsplit(".", 1)[0] in selected and name not in seen:
+                stale.append(f"{name} (not a mutant of the current code)")
+    return results, stale
+
+
+def render(results: list[ModuleResult], stale: list[str], command: str) -> str:
+    columns = ["killed", "timeout", "survived", "no tests", "equivalent"]
+    lines = [
+        "# Mutation report",
+        "",
+        f"Command: `{command}` (mutmut 3, see docs/testing.md). Score = (killed + timeout) / "
+        "(mutants - equivalent); survivors count against it, and so do mutants no test reaches.",
+        "",
+        "| module | mutants | " + " | ".join(columns) + " | score |",
+        "| --- | ---: | " + " | ".join("---:" for _ in columns) + " | ---: |",
+    ]
+    for r in results:
+        score = "—" if r.score is None else f"{r.score:.1f} %"
+        other = r.total - sum(r.counts[c] for c in columns)
+        cells = [str(r.counts[c]) for c in columns]
+        note = f" ({other} other: {dict(r.counts)})" if other else ""
+        lines.append(f"| `{r.module}` | {r.total} | " + " | ".join(cells) + f" | {score}{note} |")
+    total = ModuleResult("all", sum((r.counts for r in results), Counter()))
+    score = "—" if total.score is None else f"{total.score:.1f} %"
+    lines.append(
+        f"| **all** | {total.total} | "
+        + " | ".join(str(total.counts[c]) for c in columns)
+        + f" | {score} |"
+    )
+    survivors = [name for r in results for name in r.survivors]
+    lines += ["", f"## Survivors not listed as equivalent ({len(survivors)})", ""]
+    if not survivors:
+        lines.append("None.")
+    for name in survivors:
+        lines += [f"### `{name}`", "", "```diff", mutant_diff(name), "```", ""]
+    if stale:
+        lines += ["", "## Stale entries in tests/mutation/equivalent.toml", ""]
+        lines += [f"- {s}" for s in stale]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--modules",
+        default=os.environ.get("MODULES", ""),
+        help="rule modules, space or comma separated, globs allowed (default: all)",
+    )
+    parser.add_argument(
+        "--changed",
+        metavar="BASE",
+        help="only the rule code changed between BASE and HEAD (a commit, e.g. HEAD^)",
+    )
+    parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--fresh", action="store_true", help="discard mutmut's cached results")
+    parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="test again only the mutants of the last run that were not killed (or not tested)",
+    )
+    parser.add_argument("--report-only", action="store_true", help="no run, report the last one")
+    parser.add_argument("--fail-on-survivor", action="store_true")
+    args = parser.parse_args()
+
+    modules = rule_modules()
+    patterns: list[str] = []
+    if args.changed:
+        os.chdir(ROOT)  # mutmut reads its configuration (pragmas, patterns) from pyproject.toml
+        patterns = with_mutants(changed_selection(args.changed))
+        if not patterns:
+            print(f"No rule module changed since {args.changed}: nothing to mutate.")
+            return 0
+        print("Changed rule code:", *patterns, sep="\n  ")
+        selected = sorted({p.split(".x")[0].removesuffix(".*") for p in patterns})
+    elif args.modules.strip():
+        wanted = args.modules.replace(",", " ").split()
+        selected = [m for m in modules if any(fnmatch.fnmatch(m, w) for w in wanted)]
+        unknown = [w for w in wanted if not any(fnmatch.fnmatch(m, w) for m in modules)]
+        if unknown:
+            parser.error(f"not a rule module (pyproject.toml [tool.mutmut]): {', '.join(unknown)}")
+        patterns = [f"{m}.*" for m in selected]
+    else:
+        selected = modules
+    command = " ".join(["python tests/mutation/run.py", *sys.argv[1:]])
+
+    if not args.report_only:
+        prepare(args.fresh)
+        # Named mutants are always tested again (a test added since may kill a survivor);
+        # mutmut keeps only its record of which test reaches which function between runs.
+        targets = patterns or [f"{m}.*" for m in selected]
+        if args.survivors:
+            last, _stale = collect(selected, targets, diffs=False)
+            targets = [name for r in last for name in r.survivors]
+            if not targets:
+                print("No survivors in the last run of these modules.")
+        returncode = run_mutmut(targets, args.max_children) if targets else 0
+        if returncode != 0:
+            print(f"mutmut failed (exit {returncode})")
+            return returncode
+
+    results, stale = collect(selected, patterns if args.changed else [])
+    report = render(results, stale, command)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(report)
+    print(report)
+    print(f"Report written to {REPORT.relative_to(ROOT)}")
+    survivors = sum(len(r.survivors) for r in results)
+    if args.fail_on_survivor and survivors:
+        print(
+            f"{survivors} mutant(s) survived that tests/mutation/equivalent.toml does not explain."
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
