@@ -41,6 +41,7 @@ def counters(forum):
 
 def test_hiding_a_thread_takes_it_and_its_posts_out_of_the_counters_once(forum_with_threads):
     forum, busy = forum_with_threads
+    other_forum = ThreadFactory().forum
     office = coordination_office_user()
     assert counters(forum) == (2, 4)
 
@@ -51,6 +52,7 @@ def test_hiding_a_thread_takes_it_and_its_posts_out_of_the_counters_once(forum_w
 
     thread_hide(actor=office, thread=busy, reason="Nochmals")  # already hidden
     assert counters(forum) == (1, 1)
+    assert counters(other_forum) == (1, 1)  # another forum's counters never move
 
     logged = ForumModerationAction.objects.filter(thread=busy).order_by("pk")
     assert [(a.action, a.reason, a.actor_id) for a in logged] == [
@@ -64,8 +66,11 @@ def test_showing_it_again_restores_the_counters_once(forum_with_threads):
     office = coordination_office_user()
     thread_hide(actor=office, thread=busy, reason="Werbung")
 
+    other_forum = ThreadFactory().forum
+
     thread_unhide(actor=office, thread=busy)
     assert counters(forum) == (2, 4)
+    assert counters(other_forum) == (1, 1)
     busy.refresh_from_db()
     assert not busy.is_hidden
 
