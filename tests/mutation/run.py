@@ -278,11 +278,19 @@ def load_equivalents() -> dict[str, Equivalent]:
 
 
 def mutant_diff(name: str) -> str:
-    mutmut = Path(sys.executable).with_name("mutmut")
-    result = subprocess.run(
-        [str(mutmut), "show", name], cwd=WORK, capture_output=True, text=True, check=False
-    )
-    return result.stdout.strip() or result.stderr.strip()
+    """What `mutmut show NAME` prints, read in this process (one import instead of one
+    process per mutant)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    module = name.split(".x")[0]
+    here = Path.cwd()
+    os.chdir(WORK)
+    try:
+        return get_diff_for_mutant(name, path=Path(*module.split(".")).with_suffix(".py"))
+    except (FileNotFoundError, KeyError, ValueError) as error:
+        return f"(no diff: {error})"
+    finally:
+        os.chdir(here)
 
 
 def added_lines(diff: str) -> str:
@@ -329,12 +337,13 @@ def collect(
 
 
 def render(results: list[ModuleResult], stale: list[str], command: str) -> str:
-    columns = ["killed", "timeout", "survived", "no tests", "equivalent"]
+    columns = ["killed", "timeout", "survived", "no tests", "not checked", "equivalent"]
     lines = [
         "# Mutation report",
         "",
         f"Command: `{command}` (mutmut 3, see docs/testing.md). Score = (killed + timeout) / "
-        "(mutants - equivalent); survivors count against it, and so do mutants no test reaches.",
+        "(mutants - equivalent); survivors count against it, and so do mutants no test reaches "
+        "and mutants not tested yet (an interrupted run).",
         "",
         "| module | mutants | " + " | ".join(columns) + " | score |",
         "| --- | ---: | " + " | ".join("---:" for _ in columns) + " | ---: |",
@@ -353,7 +362,7 @@ def render(results: list[ModuleResult], stale: list[str], command: str) -> str:
         + f" | {score} |"
     )
     survivors = [name for r in results for name in r.survivors]
-    lines += ["", f"## Survivors not listed as equivalent ({len(survivors)})", ""]
+    lines += ["", f"## Not killed and not listed as equivalent ({len(survivors)})", ""]
     if not survivors:
         lines.append("None.")
     for name in survivors:

@@ -1,0 +1,100 @@
+"""Hiding and showing a whole thread again (forums.moderation): the forum's counters follow
+exactly once, the reason is required to hide, and every action is logged."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from forums.models import Forum, ForumModerationAction, ForumModerationActionKind, Thread
+from forums.moderation import thread_hide, thread_unhide
+
+from .factories import (
+    PostFactory,
+    ResidentFactory,
+    ThreadFactory,
+    coordination_office_user,
+    open_forum,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def forum_with_threads():
+    """A forum with two threads: one with three posts, one with its opening post only."""
+    forum = open_forum()
+    busy = ThreadFactory(forum=forum)
+    for _ in range(2):
+        PostFactory(thread=busy)
+    Thread.objects.filter(pk=busy.pk).update(post_count=3)
+    ThreadFactory(forum=forum)
+    Forum.objects.filter(pk=forum.pk).update(post_count=4)
+    busy.refresh_from_db()
+    return forum, busy
+
+
+def counters(forum):
+    forum.refresh_from_db()
+    return forum.thread_count, forum.post_count
+
+
+def test_hiding_a_thread_takes_it_and_its_posts_out_of_the_counters_once(forum_with_threads):
+    forum, busy = forum_with_threads
+    other_forum = ThreadFactory().forum
+    office = coordination_office_user()
+    assert counters(forum) == (2, 4)
+
+    thread_hide(actor=office, thread=busy, reason="  Werbung  ")
+    assert counters(forum) == (1, 1)
+    busy.refresh_from_db()
+    assert busy.is_hidden
+
+    thread_hide(actor=office, thread=busy, reason="Nochmals")  # already hidden
+    assert counters(forum) == (1, 1)
+    assert counters(other_forum) == (1, 1)  # another forum's counters never move
+
+    logged = ForumModerationAction.objects.filter(thread=busy).order_by("pk")
+    assert [(a.action, a.reason, a.actor_id) for a in logged] == [
+        (ForumModerationActionKind.HIDE_THREAD, "Werbung", office.pk),
+        (ForumModerationActionKind.HIDE_THREAD, "Nochmals", office.pk),
+    ]
+
+
+def test_showing_it_again_restores_the_counters_once(forum_with_threads):
+    forum, busy = forum_with_threads
+    office = coordination_office_user()
+    thread_hide(actor=office, thread=busy, reason="Werbung")
+
+    other_forum = ThreadFactory().forum
+
+    thread_unhide(actor=office, thread=busy)
+    assert counters(forum) == (2, 4)
+    assert counters(other_forum) == (1, 1)
+    busy.refresh_from_db()
+    assert not busy.is_hidden
+
+    thread_unhide(actor=office, thread=busy, reason="versehentlich")  # already visible
+    assert counters(forum) == (2, 4)
+
+    logged = ForumModerationAction.objects.filter(
+        thread=busy, action=ForumModerationActionKind.UNHIDE_THREAD
+    ).order_by("pk")
+    assert [(a.reason, a.actor_id) for a in logged] == [
+        ("", office.pk),
+        ("versehentlich", office.pk),
+    ]
+
+
+def test_hiding_needs_a_reason_and_the_coordination_office(forum_with_threads):
+    forum, busy = forum_with_threads
+
+    with pytest.raises(ValidationError):
+        thread_hide(actor=coordination_office_user(), thread=busy, reason="   ")
+    with pytest.raises((PermissionDenied, ValidationError)):
+        thread_hide(actor=ResidentFactory(), thread=busy, reason="Werbung")
+    with pytest.raises((PermissionDenied, ValidationError)):
+        thread_unhide(actor=ResidentFactory(), thread=busy)
+
+    assert counters(forum) == (2, 4)
+    assert not ForumModerationAction.objects.exists()
