@@ -281,6 +281,10 @@ for _proxy in TRUSTED_PROXIES:
 RATELIMIT_IP_META_KEY = "foundation.client_ip.client_ip"
 ACCOUNT_SIGNUP_FORM_CLASS = "foundation.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "foundation.adapters.AccountAdapter"
+# Sign-up asks to agree to the privacy notice and records the version agreed to; change the
+# version whenever the text of the notice changes (foundation.models.PrivacyConsent).
+PRIVACY_NOTICE_URL = env.str("PRIVACY_NOTICE_URL", default="/datenschutz/")
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-12-01")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env.str('SITE_NAME', default='Beteiligung Region Hannover')}] "
 
 # --- E-mail ---------------------------------------------------------------------------------
