@@ -14,6 +14,7 @@ The test prints how many cases it tried.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import time
@@ -162,7 +163,7 @@ def project_tables() -> list[str]:
 def fingerprint(tables: list[str]) -> tuple[int, ...]:
     """The row count of every project table, in one query."""
     quote = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return tuple(cursor.fetchone())
@@ -221,7 +222,7 @@ def _converters_of(pattern) -> dict[str, str]:
     if isinstance(pattern, RoutePattern):
         return {name: _converter_kind(conv) for name, conv in pattern.converters.items()}
     if isinstance(pattern, RegexPattern):
-        return {name: "regex" for name in pattern.regex.groupindex}
+        return dict.fromkeys(pattern.regex.groupindex, "regex")
     return {}
 
 
@@ -466,7 +467,7 @@ class Run:
         for parser in self.pages.values():
             for form in parser.forms:
                 action = internal_path(form.action, parser.page_path)
-                if action is None or action.startswith("/admin/") and action != "/admin/login/":
+                if action is None or (action.startswith("/admin/") and action != "/admin/login/"):
                     continue
                 # One form per endpoint: the same filter form on every field's list is one case.
                 endpoint = endpoint_of(action.split("?")[0], self.by_callback)
@@ -567,12 +568,10 @@ def corpus_run(*, signed_in: bool, part: str) -> Outcome:
                 real = found.get(endpoint, [])
                 real_kwargs = []
                 for path in real:
-                    try:
+                    with contextlib.suppress(Resolver404):
                         real_kwargs.append(
                             {k: str(v) for k, v in resolve(path.split("?")[0]).kwargs.items()}
                         )
-                    except Resolver404:
-                        pass
                 for url in made_up_urls(endpoint, real_kwargs):
                     run.send("get", url, "", "made-up URL")
                     run.send("post", url, "", "made-up URL")
