@@ -327,7 +327,20 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Beteiligung Region Hannover")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Uploads: only these document types, each checked for content that matches its name, and
+# no larger than DOCUMENT_MAX_UPLOAD_SIZE (foundation.uploads). Images: Wagtail checks the
+# picture against its name; no SVG (it can carry scripts). The reverse proxy should allow
+# request bodies of the largest upload (nginx: client_max_body_size).
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "foundation.uploads.DocumentForm"
+DOCUMENT_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_MB", default=20, minimum=1) * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_MB", default=10, minimum=1) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Form fields (not files) of one request, and the size up to which an upload stays in
+# memory before it goes to a temporary file (Django's defaults, stated).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 # No Gravatar: the admin would send a hash of every listed e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
