@@ -342,6 +342,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+# No update check: the admin's dashboard would ask releases.wagtail.org for the latest version
+# from every editor's browser (a request the admin's CSP refuses anyway).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: the admin would send a hash of every listed e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
