@@ -22,7 +22,11 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = 60
 accesslog = "-"
-forwarded_allow_ips = "*"
+# Only the reverse proxy may say the request came over HTTPS (X-Forwarded-Proto): the same
+# list as Django's TRUSTED_PROXIES (config/settings.py, foundation.client_ip), from the same
+# variable, so that gunicorn and Django agree on whom to believe. Default: a proxy on this
+# machine.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "").strip() or "127.0.0.1,::1"
 preload_app = True
 
 

@@ -5,10 +5,13 @@ request's process, e-mail goes to the console. Production sets DEBUG=0, SECRET_K
 ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL (see README, "Running in production").
 """
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     # Accounts
+    "axes",
     "allauth",
     "allauth.account",
     # Libraries
@@ -77,6 +81,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address when a trusted proxy forwarded the
+    # request, and forwarded headers of anybody else are dropped (foundation.client_ip).
+    "foundation.client_ip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,12 +93,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "foundation.middleware.BlockedUserMiddleware",
+    # Before the framing middlewares: it sees their X-Frame-Options and says the same.
+    "foundation.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "foundation.middleware.AdminPreviewFramingMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last (django-axes' rule): turns a lockout during authentication into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -216,6 +226,9 @@ CELERY_BEAT_SCHEDULE["surveys-retention"] = {
 # --- Auth and accounts --------------------------------------------------------------------
 AUTH_USER_MODEL = "foundation.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out account or client before a password is
+    # checked (the allauth forms and the Wagtail admin login alike).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -242,8 +255,47 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str(
     "ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http" if DEBUG else "https"
 )
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+
+# Login lockout (django-axes) on every form that signs in: allauth's and the Wagtail admin's.
+# An account is locked after LOGIN_FAILURE_LIMIT failed sign-ins from anywhere, a client
+# address after as many failures for any accounts, each for LOGIN_LOCKOUT_MINUTES after its
+# last failure; a correct password of an account that is not locked resets its count.
+# allauth's own limits above answer earlier on its forms (5 per account in 5 minutes).
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "foundation.lockout.attempted_login"
+AXES_CLIENT_IP_CALLABLE = "foundation.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "foundation.lockout.locked_out"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+# Only failures are kept (and only until their cool-off ends): no history of every sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- Client address behind a reverse proxy ----------------------------------------------------
+# The addresses (or networks) of the reverse proxies in front of the app server. Only a
+# connection from one of them may name the client (X-Forwarded-For) or the scheme
+# (X-Forwarded-Proto). gunicorn.conf.py gives the same list to gunicorn (forwarded_allow_ips),
+# docker-compose.yml sets it for its network. Default: a proxy on this machine.
+TRUSTED_PROXIES = [
+    entry.strip() for entry in env.str("TRUSTED_PROXIES", default="").split(",") if entry.strip()
+] or ["127.0.0.1", "::1"]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network ({_error})."
+        ) from None
+RATELIMIT_IP_META_KEY = "foundation.client_ip.client_ip"
 ACCOUNT_SIGNUP_FORM_CLASS = "foundation.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "foundation.adapters.AccountAdapter"
+# Sign-up asks to agree to the privacy notice and records the version agreed to; change the
+# version whenever the text of the notice changes (foundation.models.PrivacyConsent).
+PRIVACY_NOTICE_URL = env.str("PRIVACY_NOTICE_URL", default="/datenschutz/")
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-12-01")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{env.str('SITE_NAME', default='Beteiligung Region Hannover')}] "
 
 # --- E-mail ---------------------------------------------------------------------------------
@@ -286,8 +338,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Beteiligung Region Hannover")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Uploads: only these document types, each checked for content that matches its name, and
+# no larger than DOCUMENT_MAX_UPLOAD_SIZE (foundation.uploads). Images: Wagtail checks the
+# picture against its name; no SVG (it can carry scripts). The reverse proxy should allow
+# request bodies of the largest upload (nginx: client_max_body_size).
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "foundation.uploads.DocumentForm"
+DOCUMENT_MAX_UPLOAD_SIZE = env_int("DOCUMENT_MAX_UPLOAD_MB", default=20, minimum=1) * 1024 * 1024
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("IMAGE_MAX_UPLOAD_MB", default=10, minimum=1) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Form fields (not files) of one request, and the size up to which an upload stays in
+# memory before it goes to a temporary file (Django's defaults, stated).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+# No update check: the admin's dashboard would ask releases.wagtail.org for the latest version
+# from every editor's browser (a request the admin's CSP refuses anyway).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: the admin would send a hash of every listed e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
@@ -309,22 +377,45 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
-# Content Security Policy (django-csp 4): nonces for our own inline scripts, nothing external.
+# Content Security Policy (django-csp 4). Public pages: nothing inline unless it carries the
+# request's nonce (nonce="{{ request.csp_nonce }}"), nothing from elsewhere, never framed.
+# The Wagtail admin runs inline scripts and styles of its own, so /admin/ gets a looser
+# policy of its own (foundation.middleware.ContentSecurityPolicyMiddleware), still 'self' only.
+# Framing agrees with X-Frame-Options: 'none' with DENY; the admin frames its own previews
+# (SAMEORIGIN there, foundation.middleware.AdminPreviewFramingMiddleware), so 'self'.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     },
 }
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "media-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+ADMIN_URL_PREFIX = "/admin/"
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
@@ -337,6 +428,8 @@ LOGGING = {
         # Wagtail logs every page save and django-tasks every background task at INFO.
         "wagtail": {"level": env.str("WAGTAIL_LOG_LEVEL", default="WARNING")},
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every failed sign-in at INFO; lockouts come at WARNING.
+        "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
     },
 }
 

@@ -101,6 +101,33 @@ def cancel(*, event: ForumEvent, user: User) -> bool:
     return True
 
 
+def cancel_registrations_of_deleted_account(*, user: User) -> int:
+    """A deleted account frees its places at events still to come; returns how many.
+
+    Runs inside the account deletion's transaction (the foundation's `account_deleted`
+    signal), so the registrations and the counters change together with the account or not
+    at all. Past events keep their list of who came. No confirmation is sent: the address is
+    about to be wiped.
+    """
+    now = timezone.now()
+    upcoming = Q(event__ends_at__gt=now) | Q(event__ends_at__isnull=True, event__starts_at__gt=now)
+    registrations = list(
+        EventRegistration.objects.select_for_update()
+        .filter(upcoming, user=user, cancelled_at__isnull=True)
+        .values_list("pk", "event_id")
+    )
+    freed = 0
+    for registration_pk, event_pk in registrations:
+        if EventRegistration.objects.filter(pk=registration_pk, cancelled_at__isnull=True).update(
+            cancelled_at=now
+        ):
+            ForumEvent.objects.filter(pk=event_pk, registered_count__gt=0).update(
+                registered_count=F("registered_count") - 1
+            )
+            freed += 1
+    return freed
+
+
 def _confirm(*, registration: EventRegistration, event: ForumEvent, cancelled: bool) -> None:
     """The confirmation (in-app and e-mail after commit) in the participant's language."""
     user = registration.user

@@ -45,6 +45,12 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ValidationError(blocked_message(), code="blocked")
         return user
 
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address as every other limit counts it (foundation.client_ip)."""
+        from .client_ip import client_ip
+
+        return client_ip(request) or super().get_client_ip(request)
+
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         # Every other way in (confirmation link, password reset) ends here too.
         if getattr(user, "is_blocked", False):

@@ -28,10 +28,25 @@ class SignupExtraForm(forms.Form):
         empty_label=_("— not specified —"),
     )
 
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree that my data is processed as described there."
+        ),
+        required=True,
+        error_messages={
+            "required": _(
+                "Please agree to the privacy notice; without it we cannot create an account."
+            )
+        },
+    )
+
     def signup(self, request: Any, user: User) -> None:
         user.display_name = self.cleaned_data.get("display_name", "")
         user.municipality = self.cleaned_data.get("municipality")
         user.save(update_fields=["display_name", "municipality"])
+        from .services import privacy_consent_record
+
+        privacy_consent_record(user=user)
 
 
 class ProfileForm(forms.ModelForm):

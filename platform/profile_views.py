@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -44,7 +44,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
-    filename = f"my-data-{timezone.localdate().isoformat()}.json"
+    filename = selectors.export_filename(user=request.user)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

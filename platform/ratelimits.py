@@ -27,6 +27,8 @@ from django.utils.translation import ngettext_lazy
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from .client_ip import client_ip
+
 # django-ratelimit's notation: "10/5m" is ten per five minutes, "5/h" five per hour.
 RATE = re.compile(r"^(?P<count>\d+)/(?P<multiplier>\d*)(?P<unit>[smhd])$")
 
@@ -172,7 +174,7 @@ def _key(group: str, request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_ip(request)}"
 
 
 def limit_exceeded(request: HttpRequest, action: str, *, increment: bool = True) -> bool:

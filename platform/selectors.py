@@ -9,7 +9,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from .models import Consultation, Notification, User
@@ -69,19 +71,33 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
+def _label(field: models.Field) -> str:
+    return capfirst(str(field.verbose_name))
+
+
 def _serialise(obj: models.Model, *, skip: set[str]) -> dict[str, Any]:
+    """One row with the field labels of the model, in the active language, as keys.
+
+    A related object appears by name ("Mehr Sprachkurse am Abend"), not only by its number;
+    a choice by the text the site shows for it.
+    """
     excluded = set(getattr(type(obj), EXPORT_EXCLUDE_ATTRIBUTE, ())) | _NEVER_EXPORTED | skip
-    data: dict[str, Any] = {"id": obj.pk}
+    data: dict[str, Any] = {str(_("Record number")): obj.pk}
     for field in obj._meta.concrete_fields:
         if field.name in excluded or field.primary_key:
             continue
         if field.is_relation:
             related_id = getattr(obj, field.attname)
-            data[field.name] = related_id
             if related_id is not None and field.name in obj._state.fields_cache:
-                data[f"{field.name}_label"] = str(getattr(obj, field.name))
+                value: Any = f"{getattr(obj, field.name)} (#{related_id})"
+            else:
+                value = related_id
+        elif field.choices:
+            value = getattr(obj, f"get_{field.name}_display")()
+            value = str(value) if value is not None else None
         else:
-            data[field.name] = _json_value(field.value_from_object(obj))
+            value = _json_value(field.value_from_object(obj))
+        data[_label(field)] = value
     return data
 
 
@@ -103,22 +119,41 @@ def _user_relations() -> list[models.ForeignObjectRel]:
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:
-    """Everything the platform stores about and from the user, as JSON-ready data."""
+    """Everything the platform stores about and from the user, as JSON-ready data.
+
+    Written for the person who asked for it: sections and fields carry the names the site
+    uses, in the person's language (their profile's, else the active one).
+    """
+    with translation.override(user.language or translation.get_language()):
+        return _personal_data_export(user)
+
+
+def export_filename(*, user: User) -> str:
+    with translation.override(user.language or translation.get_language()):
+        # Translators: the file name of the personal data export; no spaces, no slashes.
+        stem = slugify(_("my-data"))
+    return f"{stem}-{timezone.localdate().isoformat()}.json"
+
+
+def _personal_data_export(user: User) -> dict[str, Any]:
+    def label(name: str) -> str:
+        return _label(User._meta.get_field(name))
+
     profile = {
-        "email": user.email,
-        "display_name": user.display_name,
-        "public_name": user.public_name,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "municipality": user.municipality.name if user.municipality_id else None,
-        "language": user.language,
-        "notify_comments_inapp": user.notify_comments_inapp,
-        "notify_comments_email": user.notify_comments_email,
-        "notify_status_inapp": user.notify_status_inapp,
-        "notify_status_email": user.notify_status_email,
-        "date_joined": _json_value(user.date_joined),
-        "last_login": _json_value(user.last_login),
-        "groups": sorted(user.groups.values_list("name", flat=True)),
+        label("email"): user.email,
+        label("display_name"): user.display_name,
+        str(_("Name shown with your contributions")): user.public_name,
+        label("first_name"): user.first_name,
+        label("last_name"): user.last_name,
+        label("municipality"): user.municipality.name if user.municipality_id else None,
+        label("language"): user.get_language_display() if user.language else None,
+        label("notify_comments_inapp"): user.notify_comments_inapp,
+        label("notify_comments_email"): user.notify_comments_email,
+        label("notify_status_inapp"): user.notify_status_inapp,
+        label("notify_status_email"): user.notify_status_email,
+        label("date_joined"): _json_value(user.date_joined),
+        label("last_login"): _json_value(user.last_login),
+        str(_("Roles")): sorted(user.groups.values_list("name", flat=True)),
     }
     contributions: dict[str, list[dict[str, Any]]] = {}
     for relation in _user_relations():
@@ -135,20 +170,21 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             .order_by("pk")
         )
         rows = [_serialise(obj, skip={forward.name}) for obj in queryset.iterator(chunk_size=500)]
-        key = (
-            model._meta.label_lower
-            if forward.name in {"user", "author", "recipient"}
-            else (f"{model._meta.label_lower}.{forward.name}")
-        )
-        if rows:
-            contributions.setdefault(key, []).extend(rows)
+        if not rows:
+            continue
+        title = capfirst(str(model._meta.verbose_name_plural))
+        if forward.name not in {"user", "author", "recipient"}:
+            title = f"{title} ({_label(forward)})"
+        if title in contributions:  # two models that the site names alike
+            title = f"{title} [{model._meta.label_lower}]"
+        contributions[title] = rows
     for hook in hooks.get_hooks(ACCOUNT_DATA_EXPORT_HOOK):
-        for key, rows in hook(user).items():
+        for title, rows in hook(user).items():
             if rows:
-                contributions.setdefault(key, []).extend(rows)
+                contributions.setdefault(str(title), []).extend(rows)
     return {
-        "exported_at": timezone.now().isoformat(),
-        "site": settings.WAGTAIL_SITE_NAME,
-        "profile": profile,
-        "data": contributions,
+        str(_("Exported at")): timezone.localtime().isoformat(),
+        str(_("Website")): settings.WAGTAIL_SITE_NAME,
+        str(_("Profile")): profile,
+        str(_("Your contributions and records")): contributions,
     }

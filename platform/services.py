@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import SYSTEM
-from .models import DepartmentMembership, Notification, User
+from .models import DepartmentMembership, Notification, PrivacyConsent, User
 from .roles import is_coordination_office
 
 #: Sent inside the deletion transaction, before the user row is anonymised, with
@@ -26,6 +27,14 @@ account_deleted = Signal()
 
 #: Sent after a user was blocked (``user=<User>``), e.g. to hide pending contributions.
 account_blocked = Signal()
+
+
+def privacy_consent_record(*, user: User) -> PrivacyConsent:
+    """The person agrees to the current privacy notice now (once per version of its text)."""
+    consent, _created = PrivacyConsent.objects.get_or_create(
+        user=user, notice_version=settings.PRIVACY_NOTICE_VERSION
+    )
+    return consent
 
 
 @transaction.atomic

@@ -10,8 +10,11 @@ person typed into (see foundation.service_forms.add_service_errors).
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 
 def checked_text(
@@ -39,3 +42,24 @@ def clean_text(value: str) -> str:
     """Plain text with line breaks: unified newlines, no control characters, trimmed."""
     value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_CHARS.sub("", value).strip()
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but an id no database column can hold is an invalid value.
+
+    The stock field looks the submitted ids up with `pk__in`; on SQLite an id past 64 bits
+    ("99999999999999999999") then fails in the driver (OverflowError, a 500) instead of being
+    refused like any other id that is not on the list.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        low, high = connection.ops.integer_field_range("BigIntegerField")
+        for pk in value if isinstance(value, list | tuple) else []:
+            text = str(pk).strip()
+            if re.fullmatch(r"-?[0-9]+", text) and not low <= int(text) <= high:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .models import Answer, Response
 
 
 def _value(answer: Answer) -> Any:
     if answer.scale_id is not None:
-        return {"row": answer.option.text, "scale": answer.scale.text}
+        return {_("Row"): answer.option.text, _("Scale point"): answer.scale.text}
     if answer.option_id is not None:
         if answer.rank is not None:
-            return {"option": answer.option.text, "rank": answer.rank}
+            return {_("Option"): answer.option.text, _("Rank"): answer.rank}
         return answer.option.text
     if answer.number is not None:
         return str(answer.number.normalize())
@@ -42,22 +44,22 @@ def survey_answers_of(user: Any) -> dict[str, list[dict[str, Any]]]:
     ):
         answers[answer.response_id].append(
             {
-                "question_code": answer.question.code,
-                "question": answer.question.text,
-                "answer": _value(answer),
+                _("Question code"): answer.question.code,
+                _("Question"): answer.question.text,
+                _("Answer"): _value(answer),
             }
         )
     return {
-        "surveys.answers": [
+        _("Survey answers"): [
             {
-                "survey": response.survey.title,
-                "response_id": response.pk,
-                "state": response.state,
-                "started_at": response.started_at.isoformat(),
-                "submitted_at": response.submitted_at.isoformat()
+                _("Survey"): response.survey.title,
+                _("Response number"): response.pk,
+                _("State"): str(response.get_state_display()),
+                _("Opened"): response.started_at.isoformat(),
+                _("Submitted"): response.submitted_at.isoformat()
                 if response.submitted_at
                 else None,
-                "answers": answers.get(response.pk, []),
+                _("Answers"): answers.get(response.pk, []),
             }
             for response in responses
         ]

@@ -67,11 +67,14 @@ if os.environ.get("MITREDEN_MUTATION") == "1":
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    """Each test: fast password hashing, mail in memory, media in a temp dir, no rate limits."""
+    """Each test: fast password hashing, mail in memory, media in a temp dir, no rate limits or lockouts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RATELIMIT_ENABLE = False
+    # django-axes refuses Client.login() (it passes no request); tests/infra/test_security_login.py
+    # switches the lockout on and signs in through the forms.
+    settings.AXES_ENABLED = False
     # Query-count tests compare requests: cached menus would make the first one dearer.
     # tests/cms/test_navigation_cache.py and tests/foundation/test_caches.py switch them on.
     settings.CMS_NAVIGATION_CACHE_SECONDS = 0

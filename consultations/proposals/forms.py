@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.models import ForumEvent, Thread
 from foundation.models import Consultation, Municipality
+from foundation.validation import ModelMultipleChoiceField
 
 from .models import Proposal, ProposalKind
 from .selectors import goal_choices, handlungsfelder_of
@@ -110,7 +111,7 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
         initial=SCOPE_REGION,
         error_messages={"required": _("Please choose where the proposal should apply.")},
     )
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = ModelMultipleChoiceField(
         label=_("Municipalities"),
         queryset=None,
         required=False,

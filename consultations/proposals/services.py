@@ -308,27 +308,45 @@ def _ensure_proposal_accepts_supports(proposal: Proposal) -> None:
         raise ValidationError(refusal)
 
 
+#: How often support_add tries again when the support that stood in its way was withdrawn
+#: in the meantime (a person adding and withdrawing in parallel requests).
+SUPPORT_RACE_ATTEMPTS = 5
+
+
 def support_add(*, proposal: Proposal, user: User) -> tuple[Support, bool]:
     """Support a proposal once. Returns (support, created); a repeat is not an error.
 
     The checks only read; the write is one atomic statement on PostgreSQL (no transaction
-    round trips needed) and a short transaction elsewhere.
+    round trips needed) and a short transaction elsewhere. When the unique constraint says
+    "already supported" but the support is gone by the time it is read (withdrawn by a
+    parallel request of the same person), the insert is simply tried again.
     """
     _ensure_participant(user)
     _ensure_proposal_accepts_supports(proposal)
     ensure_open(proposal.consultation, Activity.SUPPORTS)
+    for _attempt in range(SUPPORT_RACE_ATTEMPTS):
+        support = _insert_support(proposal=proposal, user=user)
+        if support is not None:
+            return support, True
+        existing = Support.objects.filter(proposal=proposal, user=user).first()
+        if existing is not None:
+            return existing, False
+    raise ValidationError(
+        _("Your support could not be saved just now. Please try again."), code="race"
+    )
+
+
+def _insert_support(*, proposal: Proposal, user: User) -> Support | None:
+    """Insert the support and raise the counter together; None if it already exists."""
     if connection.vendor == "postgresql":
-        support = _insert_support_and_count(proposal=proposal, user=user)
-        if support is None:  # the unique constraint is the guard: already supported
-            return Support.objects.get(proposal=proposal, user=user), False
-        return support, True
+        return _insert_support_and_count(proposal=proposal, user=user)
     try:
         with transaction.atomic():
             support = Support.objects.create(proposal=proposal, user=user)
             Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
     except IntegrityError:  # the unique constraint is the guard: already supported
-        return Support.objects.get(proposal=proposal, user=user), False
-    return support, True
+        return None
+    return support
 
 
 def _insert_support_and_count(*, proposal: Proposal, user: User) -> Support | None:
@@ -359,6 +377,7 @@ def _insert_support_and_count(*, proposal: Proposal, user: User) -> Support | No
     return Support(id=row[0], proposal=proposal, user=user, created_at=now)
 
 
+@transaction.atomic
 @transaction.atomic
 def support_remove(*, proposal: Proposal, user: User) -> bool:
     """Withdraw one's support while supporting is open. Returns whether a support was removed."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.proposals.models import Proposal
 from foundation.models import Department, Handlungsfeld
+from foundation.validation import ModelMultipleChoiceField
 
 from .models import Assessment, Feasibility, MeetingKind, Responsibility, ReviewMeeting, ReviewState
 from .selectors import CaseFilters
@@ -52,7 +53,7 @@ class AssignForm(forms.Form):
         empty_label=_("— choose —"),
         error_messages={"required": _("Choose the lead department.")},
     )
-    contributing_departments = forms.ModelMultipleChoiceField(
+    contributing_departments = ModelMultipleChoiceField(
         label=_("Contributing departments"),
         queryset=Department.objects.filter(is_active=True),
         required=False,
@@ -155,7 +156,7 @@ class ApproveForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    duplicates = forms.ModelMultipleChoiceField(
+    duplicates = ModelMultipleChoiceField(
         label=_("Merge these proposals into this one"),
         queryset=Proposal.objects.all(),
         widget=forms.CheckboxSelectMultiple,

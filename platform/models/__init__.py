@@ -1,4 +1,4 @@
-from .accounts import User
+from .accounts import PrivacyConsent, User
 from .consultations import Activity, Consultation, Phase, PhaseGate, PhaseKind
 from .fields import Handlungsfeld
 from .geo import Municipality
@@ -31,5 +31,6 @@ __all__ = [
     "Phase",
     "PhaseGate",
     "PhaseKind",
+    "PrivacyConsent",
     "User",
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,3 +68,34 @@ class User(AbstractUser):
     @property
     def is_blocked(self) -> bool:
         return self.blocked_at is not None
+
+
+class PrivacyConsent(models.Model):
+    """That a person agreed to the privacy notice: when, and which version of its text.
+
+    Written at sign-up (`foundation.forms.SignupExtraForm`); a new version of the notice
+    (settings.PRIVACY_NOTICE_VERSION) can be agreed to again, so the rows form a history.
+    Part of the personal data export.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="privacy_consents",
+        verbose_name=_("user"),
+    )
+    notice_version = models.CharField(_("version of the privacy notice"), max_length=40)
+    accepted_at = models.DateTimeField(_("agreed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["accepted_at", "pk"]
+        verbose_name = _("consent to the privacy notice")
+        verbose_name_plural = _("consents to the privacy notice")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "notice_version"], name="one_consent_per_notice_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_version} ({self.accepted_at:%Y-%m-%d %H:%M})"

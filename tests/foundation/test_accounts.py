@@ -28,6 +28,7 @@ def signup(client, capture, **overrides):
         "password2": NEW_PASSWORD,
         "display_name": "Amira",
         "municipality": "",
+        "privacy_consent": "on",
         **overrides,
     }
     with capture(execute=True):

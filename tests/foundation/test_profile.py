@@ -110,18 +110,38 @@ def test_download_my_data_contains_profile_and_contributions(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith(
+        f'filename="meine-daten-{timezone.localdate().isoformat()}.json"'
+    )
     data = json.loads(response.content)
-    assert data["profile"]["email"] == user.email
-    assert data["profile"]["display_name"] == "Amira"
-    proposals = data["data"]["consultations.proposal"]
-    assert [row["title"] for row in proposals] == ["Mehr Sprachkurse am Abend"]
-    assert proposals[0]["id"] == own.pk
-    assert len(data["data"]["consultations.support"]) == 1
-    assert data["data"]["foundation.notification"][0]["title"] == "Ihr Vorschlag wurde kommentiert"
-    assert data["data"]["account.emailaddress"][0]["email"] == user.email
+    profile = data["Profil"]
+    assert profile["E-Mail-Adresse"] == user.email
+    assert profile["Anzeigename"] == "Amira"
+    contributions = data["Ihre Beiträge und Einträge"]
+    proposals = contributions["Vorschläge"]
+    assert [row["Titel"] for row in proposals] == ["Mehr Sprachkurse am Abend"]
+    assert proposals[0]["Eintragsnummer"] == own.pk
+    assert len(contributions["Unterstützungen"]) == 1
+    assert contributions["Unterstützungen"][0]["Vorschlag"].startswith("Fremder Vorschlag (#")
+    assert contributions["Benachrichtigungen"][0]["Titel"] == "Ihr Vorschlag wurde kommentiert"
+    assert any(
+        row.get("E-Mail-Adresse") == user.email for rows in contributions.values() for row in rows
+    )
     text = response.content.decode()
     assert "Geheim von anderen" not in text
-    assert "password" not in text
+    assert "password" not in text and "Passwort" not in text
+
+
+def test_the_data_export_speaks_the_language_of_the_person(client):
+    user = ResidentFactory(display_name="Amira", language="en")
+    client.force_login(user)
+
+    response = client.get(reverse("foundation:data_export"))
+
+    assert 'filename="my-data-' in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["Profile"]["Display name"] == "Amira"
+    assert data["Profile"]["Preferred language"] == "English"
 
 
 def test_delete_account_needs_the_password_and_keeps_contributions(client):

@@ -35,16 +35,16 @@ def test_the_data_export_holds_the_respondents_own_answers(client):
     response = client.get(reverse("foundation:data_export"))
     assert response.status_code == 200
     exported = json.loads(response.content)
-    [entry] = exported["data"]["surveys.answers"]
-    assert entry["survey"] == "Bedarfsanalyse" and entry["state"] == "complete"
+    [entry] = exported["Ihre Beiträge und Einträge"]["Umfrageantworten"]
+    assert entry["Umfrage"] == "Bedarfsanalyse" and entry["Stand"] == "Vollständig"
     answers = {
-        (a["question_code"], json.dumps(a["answer"], ensure_ascii=False)) for a in entry["answers"]
+        (a["Fragecode"], json.dumps(a["Antwort"], ensure_ascii=False)) for a in entry["Antworten"]
     }
     assert ("art", '"Vereine"') in answers and ("art", '"Beratungsstellen"') in answers
     assert ("groesse", '"mittel"') in answers
-    assert ("bedarf", '{"row": "Sprachkurse", "scale": "hoch"}') in answers
+    assert ("bedarf", '{"Zeile": "Sprachkurse", "Skalenpunkt": "hoch"}') in answers
     assert ("personal", '"5"') in answers and ("anmerkungen", '"Mehr Abendkurse"') in answers
-    assert ("prioritaet", '{"option": "Arbeit", "rank": 1}') in answers
+    assert ("prioritaet", '{"Option": "Arbeit", "Rang": 1}') in answers
     text = response.content.decode()
     assert "Antwort einer anderen Person" not in text
     assert '"Bildungseinrichtungen"' not in text  # the unlinked response's answer
@@ -54,4 +54,4 @@ def test_no_survey_section_without_responses(client):
     user = ResidentFactory()
     client.force_login(user)
     exported = json.loads(client.get(reverse("foundation:data_export")).content)
-    assert "surveys.answers" not in exported["data"]
+    assert "Umfrageantworten" not in exported["Ihre Beiträge und Einträge"]
