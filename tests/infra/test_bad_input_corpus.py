@@ -650,7 +650,9 @@ def write_report(outcome: Outcome) -> None:
 
     if os.environ.get("BAD_INPUT_REPORT"):
         with open(os.environ["BAD_INPUT_REPORT"], "a") as out:
-            out.write(f"CASES {connection.vendor} {outcome.tried} failures {len(outcome.failures)}\n")
+            out.write(
+                f"CASES {connection.vendor} {outcome.tried} failures {len(outcome.failures)}\n"
+            )
             out.write("\n\n".join(outcome.failures) + "\n")
             for label, seconds in sorted(outcome.slowest.items(), key=lambda i: -i[1])[:25]:
                 out.write(f"SLOW {seconds:.2f}s {label}\n")
