@@ -24,7 +24,12 @@ pytestmark = pytest.mark.django_db
 def sign_up(client, email: str = "neu@example.org"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": "Kaffeebohne-1234", "password2": "Kaffeebohne-1234"},
+        {
+            "email": email,
+            "password1": "Kaffeebohne-1234",
+            "password2": "Kaffeebohne-1234",
+            "privacy_consent": "on",
+        },
     )
 
 
