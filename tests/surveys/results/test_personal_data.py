@@ -36,7 +36,7 @@ def test_the_data_export_holds_the_respondents_own_answers(client):
     assert response.status_code == 200
     exported = json.loads(response.content)
     [entry] = exported["Ihre Beiträge und Einträge"]["Umfrageantworten"]
-    assert entry["Umfrage"] == "Bedarfsanalyse" and entry["Stand"] == "Vollständig"
+    assert entry["Umfrage"] == "Bedarfsanalyse" and entry["Bearbeitungsstand"] == "Vollständig"
     answers = {
         (a["Fragecode"], json.dumps(a["Antwort"], ensure_ascii=False)) for a in entry["Antworten"]
     }
