@@ -296,7 +296,7 @@ def save_page(
     page twice stores it once). Answers to questions not shown on the page are ignored and
     reported; a value the question does not accept refuses the whole page."""
     response = (
-        Response.objects.select_for_update()
+        Response.objects.select_for_update(of=("self",))
         .select_related("survey", "recipient", "last_page")
         .get(pk=response.pk)
     )
@@ -358,7 +358,7 @@ def submit_response(*, response: Response) -> Response:
     that the final answers hide are removed (nobody saw them). An anonymous survey then
     keeps no link to the recipient or account, and only the day of each time."""
     response = (
-        Response.objects.select_for_update()
+        Response.objects.select_for_update(of=("self",))
         .select_related("survey", "recipient")
         .get(pk=response.pk)
     )

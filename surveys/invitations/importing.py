@@ -333,7 +333,9 @@ def run_import(*, import_id: int) -> RecipientImport:
     """Check and import one uploaded file (safe to run twice: a finished import is left)."""
     with transaction.atomic():
         upload = (
-            RecipientImport.objects.select_for_update().select_related("survey").get(pk=import_id)
+            RecipientImport.objects.select_for_update(of=("self",))
+            .select_related("survey")
+            .get(pk=import_id)
         )
         if upload.status != ImportStatus.PENDING:
             return upload
