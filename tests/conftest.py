@@ -146,9 +146,13 @@ def pytest_collection_modifyitems(config, items):
     offenders = []
     for item in items:
         marker = item.get_closest_marker("django_db")
+        uses_live_database = {"live_server", "transactional_db"} & set(item.fixturenames)
         if marker is None:
+            if uses_live_database:
+                offenders.append(item.nodeid)
             continue
         transactional = marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+        transactional = transactional or bool(uses_live_database)
         if transactional and not marker.kwargs.get("serialized_rollback", False):
             offenders.append(item.nodeid)
     if offenders:

@@ -3,26 +3,10 @@ the Wagtail admin (its own policy), while an injected inline script is still blo
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.browser.test_smoke import CHROMIUM, LAUNCH_ARGS
+from tests.browser.conftest import open_context
 from tests.foundation.factories import PASSWORD, UserFactory
-
-pytestmark = [
-    pytest.mark.browser,
-    # The live server's database is flushed after each test; restore the migrated rows
-    # (Wagtail's root page among them) for the next one.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install chromium)"
-    ),
-]
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Records every violation the browser reports, before any script of the page runs.
 LISTEN = """
@@ -33,23 +17,9 @@ document.addEventListener('securitypolicyviolation', (event) => {
 """
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(browser, live_server):
-    from demo.loader import load_demo, read_data
-
-    small = Path(__file__).resolve().parents[1] / "demo" / "region_hannover_small.json"
-    load_demo(data=read_data(small), log=lambda message: None)
-    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+def page(browser, live_server, demo_pages):
+    context = open_context(browser, live_server)
     context.add_init_script(LISTEN)
     page = context.new_page()
     console: list[str] = []
