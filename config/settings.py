@@ -447,6 +447,9 @@ RATELIMIT_FAIL_OPEN = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Surveys: invitations and reminders leave in batches with a pause between them, so that the
 # mail server (and its limits per minute) is not flooded; embedded runs do not wait.
+#: How long the public results pages (a survey's, the Handlungsfelder's findings) are kept
+#: before they are counted again; publishing or withdrawing shows at once.
+SURVEY_PUBLIC_RESULTS_SECONDS = env_int("SURVEY_PUBLIC_RESULTS_SECONDS", default=300, minimum=0)
 SURVEY_MAIL_BATCH_SIZE = env_int("SURVEY_MAIL_BATCH_SIZE", default=200, minimum=1)
 SURVEY_MAIL_BATCH_PAUSE_SECONDS = env_int(
     "SURVEY_MAIL_BATCH_PAUSE_SECONDS", default=0 if CELERY_TASK_ALWAYS_EAGER else 10, minimum=0

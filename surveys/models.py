@@ -580,7 +580,11 @@ class Answer(models.Model):
         Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
     )
     question = models.ForeignKey(
-        Question, on_delete=models.RESTRICT, related_name="answers", verbose_name=_("question")
+        Question,
+        on_delete=models.RESTRICT,
+        related_name="answers",
+        verbose_name=_("question"),
+        db_index=False,  # the two indexes below start with the question
     )
     option = models.ForeignKey(
         Option,
@@ -621,7 +625,13 @@ class Answer(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["question", "option"], name="survey_answer_option_idx"),
+            # The results count rows per question, option and scale (with the rank sums):
+            # read from this index alone, without the table.
+            models.Index(
+                fields=["question", "option", "scale", "rank"], name="survey_answer_count_idx"
+            ),
+            # ... and the distinct respondents per question, from this one.
+            models.Index(fields=["question", "response"], name="survey_answer_respondent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,12 +7,26 @@ Where the shown figures add up to a total (one option per respondent, groups of 
 a single withheld cell could be worked out by subtraction: then the next smallest cell is
 withheld too (secondary suppression). Free texts are never published (they can identify
 their writers); number questions show count, mean and median, never the extremes.
+
+Visitors read these pages, and a survey of 10,000 responses takes a few hundred milliseconds
+to aggregate, so what they show is kept in the cache for SURVEY_PUBLIC_RESULTS_SECONDS
+(default five minutes) and the page says when it was counted. Publishing or withdrawing
+changes the key at once: withdrawn results are never shown from the cache.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from foundation.charts import BarChart
 from foundation.models import Handlungsfeld
@@ -140,11 +154,26 @@ def charted(results: list[QuestionResult]) -> list[ChartedResult]:
     return [ChartedResult(result=result, chart=question_chart(result)) for result in results]
 
 
+Built = TypeVar("Built")
+
+
+def _cached(key: str, build: Callable[[], Built]) -> Built:
+    """`build()` kept for SURVEY_PUBLIC_RESULTS_SECONDS under `key` (in the active language).
+    Without a cache (Redis gone) it is built on every request: slower, never wrong."""
+    key = f"surveys:published:{key}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, settings.SURVEY_PUBLIC_RESULTS_SECONDS)
+    return found
+
+
 @dataclass
 class PublishedResults:
     survey: Survey
     participation: PublicParticipation
     items: list[ChartedResult]
+    counted_at: datetime = field(default_factory=timezone.now)
 
 
 def public_results(*, survey: Survey) -> PublishedResults | None:
@@ -152,12 +181,16 @@ def public_results(*, survey: Survey) -> PublishedResults | None:
     while they are not published."""
     if not survey.results_published:
         return None
-    results = question_results(questions=list(questions_of(survey=survey)))
-    return PublishedResults(
-        survey=survey,
-        participation=_public_participation(survey),
-        items=charted([_public_question(result) for result in results]),
-    )
+
+    def build() -> PublishedResults:
+        results = question_results(questions=list(questions_of(survey=survey)))
+        return PublishedResults(
+            survey=survey,
+            participation=_public_participation(survey),
+            items=charted([_public_question(result) for result in results]),
+        )
+
+    return _cached(f"survey:{survey.pk}:{survey.results_published_at.timestamp()}", build)
 
 
 @dataclass
@@ -166,11 +199,23 @@ class SurveyFindings:
 
     survey: Survey
     items: list[ChartedResult]
+    counted_at: datetime = field(default_factory=timezone.now)
 
 
 def published_findings(*, handlungsfeld: Handlungsfeld) -> list[SurveyFindings]:
     """Published results of the questions tagged with `handlungsfeld`, per survey (newest
-    publication first): four or five queries, however many surveys and questions."""
+    publication first). From the cache: one query (which surveys are published, and since
+    when); otherwise five or six more, however many surveys and questions."""
+    published = Survey.objects.filter(
+        results_published_at__isnull=False, questions__handlungsfelder=handlungsfeld
+    ).aggregate(surveys=Count("pk", distinct=True), latest=Max("results_published_at"))
+    if not published["surveys"]:
+        return []
+    version = f"{published['surveys']}:{published['latest'].timestamp()}"
+    return _cached(f"handlungsfeld:{handlungsfeld.pk}:{version}", lambda: _findings(handlungsfeld))
+
+
+def _findings(handlungsfeld: Handlungsfeld) -> list[SurveyFindings]:
     questions = list(
         Question.objects.filter(
             handlungsfelder=handlungsfeld, survey__results_published_at__isnull=False

@@ -24,7 +24,18 @@ from statistics import median
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, FloatField, Max, Min, Q, QuerySet, Sum
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    FloatField,
+    Lookup,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils.translation import gettext_lazy as _
 
 from foundation.models import Municipality
@@ -39,6 +50,7 @@ from surveys.models import (
     Response,
     ResponseState,
     Survey,
+    SurveyPage,
 )
 
 #: Kinds answered with options and counted per option.
@@ -48,6 +60,8 @@ OPTION_KINDS = frozenset(
 #: Kinds whose counts per option add up to the number of respondents (one option each).
 ONE_OPTION_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.DROPDOWN, QuestionKind.YES_NO})
 TEXT_KINDS = frozenset({QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT})
+#: Kinds stored as one row without an option per response (at most).
+VALUE_KINDS = TEXT_KINDS | {QuestionKind.NUMBER, QuestionKind.DATE}
 
 
 class PercentileCont(Aggregate):
@@ -277,11 +291,42 @@ def responses_of(*, survey: Survey, complete_only: bool = False) -> QuerySet[Res
     return responses
 
 
+class AnyOf(Lookup):
+    """`field = ANY(%s)` with one array parameter, never through an index on the field.
+
+    PostgreSQL hashes the array, so keeping 700,000 answers to the 7,000 submitted responses
+    costs a hash probe per row while the answers are scanned once (by the index the query
+    needs anyway), instead of a join. Written as `field + 0` so that the planner does not
+    probe the field's own index once per element instead (three times slower on the
+    benchmark's survey)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):  # noqa: ANN001, ANN201
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"({lhs} + 0) = ANY(%s::bigint[])", [*lhs_params, list(self.rhs)]
+
+    def get_prep_lookup(self):  # noqa: ANN201
+        return self.rhs
+
+
 def answers_of(*, questions: list[Question], complete_only: bool = False) -> QuerySet[Answer]:
+    """The answers to `questions`; with `complete_only` those of submitted responses only."""
     answers = Answer.objects.filter(question__in=[question.pk for question in questions])
-    if complete_only:
-        answers = answers.filter(response__state=ResponseState.COMPLETE)
-    return answers
+    if not complete_only:
+        return answers
+    if connection.vendor != "postgresql":
+        return answers.filter(response__state=ResponseState.COMPLETE)
+    submitted = list(
+        Response.objects.filter(survey_id=questions[0].survey_id, state=ResponseState.COMPLETE)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return answers.filter(response_id__any_of=submitted)
+
+
+Answer._meta.get_field("response").register_lookup(AnyOf)
 
 
 def questions_of(*, survey: Survey) -> QuerySet[Question]:
@@ -295,56 +340,66 @@ def questions_of(*, survey: Survey) -> QuerySet[Question]:
     )
 
 
+def _one_row_each(question: Question) -> bool:
+    """Whether a response holds at most one answer row for `question` (then the rows are the
+    respondents, and no DISTINCT is needed): values are stored once, a single choice is one
+    option unless an "other" text may come with it."""
+    if question.kind in VALUE_KINDS:
+        return True
+    return question.kind in ONE_OPTION_KINDS and not question.allow_other
+
+
+def _has_values(question: Question) -> bool:
+    """Whether `question` stores rows without an option (a value, or an "other" text)."""
+    return question.kind in VALUE_KINDS or (question.allow_other and question.kind in OPTION_KINDS)
+
+
 def question_results(
     *, questions: list[Question], complete_only: bool = False
 ) -> list[QuestionResult]:
-    """Results of `questions` (their options prefetched): two GROUP BY queries for any number
-    of questions and responses, three on SQLite (medians are computed in Python there)."""
+    """Results of `questions` (their options prefetched): three GROUP BY queries for any
+    number of questions and responses (four with `complete_only` on PostgreSQL, where the
+    submitted responses are read first, five on SQLite, which has no median):
+
+    1. the rows per question, option and scale over every answer, with the rank sums and
+       the first ranks: the counts of choices, matrix cells and rankings;
+    2. the distinct respondents of the questions that store several rows per response
+       (multiple choice, matrix, a choice with "other"). For the others the rows are the
+       respondents; a ranking has exactly one rank 1 per respondent (ranks start at 1 and
+       have no gaps, `surveys.answering.values`), so its first ranks are its respondents;
+    3. the texts, numbers (mean, median, range) and dates of the value rows.
+    """
     if not questions:
         return []
     answers = answers_of(questions=questions, complete_only=complete_only)
-    per_option: dict[int, dict[tuple[int, int | None], dict[str, Any]]] = defaultdict(dict)
+    per_option: dict[int, dict[tuple[int | None, int | None], dict[str, Any]]] = defaultdict(dict)
+    respondents: dict[int, int] = defaultdict(int)
     for row in (
-        answers.filter(option__isnull=False)
-        .values("question_id", "option_id", "scale_id")
-        .annotate(number=Count("id"), rank_sum=Sum("rank"))
+        answers.values("question_id", "option_id", "scale_id")
+        .annotate(hits=Count("id"), rank_sum=Sum("rank"), firsts=Count("id", filter=Q(rank=1)))
         .order_by()
     ):
         per_option[row["question_id"]][(row["option_id"], row["scale_id"])] = row
-    aggregates: dict[str, Any] = {
-        "respondents": Count("response_id", distinct=True),
-        "texts": Count("id", filter=Q(option__isnull=True) & ~Q(text="")),
-        "numbers": Count("number"),
-        "mean": Avg("number"),
-        "minimum": Min("number"),
-        "maximum": Max("number"),
-        "dates": Count("date"),
-        "earliest": Min("date"),
-        "latest": Max("date"),
-    }
-    if _median_in_database():
-        aggregates["median"] = PercentileCont("number")
-    stats = {
-        row["question_id"]: row
-        for row in answers.values("question_id").annotate(**aggregates).order_by()
-    }
-    medians: dict[int, float | None] = {}
-    number_ids = [q.pk for q in questions if q.kind == QuestionKind.NUMBER]
-    if number_ids and not _median_in_database():
-        values: dict[int, list[Decimal]] = defaultdict(list)
-        for question_id, value in (
-            answers.filter(question__in=number_ids, number__isnull=False)
+        respondents[row["question_id"]] += row["hits"]
+    by_pk = {question.pk: question for question in questions}
+    for question_id, rows in per_option.items():
+        if by_pk[question_id].kind == QuestionKind.RANKING:
+            respondents[question_id] = sum(row["firsts"] for row in rows.values())
+    several = [q.pk for q in questions if not _one_row_each(q) and q.kind != QuestionKind.RANKING]
+    if several:
+        respondents.update(
+            answers.filter(question__in=several)
+            .values("question_id")
+            .annotate(respondents=Count("response_id", distinct=True))
             .order_by()
-            .values_list("question_id", "number")
-            .iterator(chunk_size=5000)
-        ):
-            values[question_id].append(value)
-        medians = {key: float(median(numbers)) for key, numbers in values.items()}
+            .values_list("question_id", "respondents")
+        )
+    value_stats = _value_stats(answers, [q.pk for q in questions if _has_values(q)])
     results = []
     for question in questions:
-        row = stats.get(question.pk, {})
-        result = QuestionResult(question=question, respondents=row.get("respondents", 0))
         counted = per_option.get(question.pk, {})
+        values = value_stats.get(question.pk, {})
+        result = QuestionResult(question=question, respondents=respondents.get(question.pk, 0))
         options = list(question.options.all())
         if question.kind == QuestionKind.MATRIX:
             _matrix(result, options, counted)
@@ -353,7 +408,7 @@ def question_results(
                 if option.role != OptionRole.CHOICE:
                     continue
                 hit = counted.get((option.pk, None), {})
-                count = hit.get("number", 0)
+                count = hit.get("hits", 0)
                 result.options.append(
                     OptionResult(
                         code=option.code,
@@ -365,24 +420,57 @@ def question_results(
                         else None,
                     )
                 )
-            result.other_count = row.get("texts", 0) if question.allow_other else 0
+            result.other_count = values.get("texts", 0) if question.allow_other else 0
         elif question.kind == QuestionKind.NUMBER:
-            count = row.get("numbers", 0)
             result.number = NumberStats(
-                count=count,
-                mean=float(row["mean"]) if row.get("mean") is not None else None,
-                median=row.get("median") if _median_in_database() else medians.get(question.pk),
-                minimum=row.get("minimum"),
-                maximum=row.get("maximum"),
+                count=values.get("numbers", 0),
+                mean=float(values["mean"]) if values.get("mean") is not None else None,
+                median=values.get("median"),
+                minimum=values.get("minimum"),
+                maximum=values.get("maximum"),
             )
         elif question.kind == QuestionKind.DATE:
             result.dates = DateStats(
-                count=row.get("dates", 0), earliest=row.get("earliest"), latest=row.get("latest")
+                count=values.get("dates", 0),
+                earliest=values.get("earliest"),
+                latest=values.get("latest"),
             )
         elif question.kind in TEXT_KINDS:
-            result.text_count = row.get("texts", 0)
+            result.text_count = values.get("texts", 0)
         results.append(result)
     return results
+
+
+def _value_stats(answers: QuerySet[Answer], question_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per question: the non-empty texts, and the count, mean, median, range of numbers and
+    dates, over the rows without an option."""
+    if not question_ids:
+        return {}
+    rows = answers.filter(question__in=question_ids, option__isnull=True).order_by()
+    aggregates: dict[str, Any] = {
+        "texts": Count("id", filter=~Q(text="")),
+        "numbers": Count("number"),
+        "mean": Avg("number"),
+        "minimum": Min("number"),
+        "maximum": Max("number"),
+        "dates": Count("date"),
+        "earliest": Min("date"),
+        "latest": Max("date"),
+    }
+    if _median_in_database():
+        aggregates["median"] = PercentileCont("number")
+    stats = {row["question_id"]: row for row in rows.values("question_id").annotate(**aggregates)}
+    if not _median_in_database():
+        values: dict[int, list[Decimal]] = defaultdict(list)
+        for question_id, value in (
+            rows.filter(number__isnull=False)
+            .values_list("question_id", "number")
+            .iterator(chunk_size=5000)
+        ):
+            values[question_id].append(value)
+        for question_id, found in values.items():
+            stats[question_id]["median"] = float(median(found))
+    return stats
 
 
 def _matrix(
@@ -393,7 +481,7 @@ def _matrix(
     scale = [option for option in options if option.role == OptionRole.SCALE]
     result.scale = [option.translated("text") for option in scale]
     for row_option in (option for option in options if option.role == OptionRole.ROW):
-        cells = [counted.get((row_option.pk, point.pk), {}).get("number", 0) for point in scale]
+        cells = [counted.get((row_option.pk, point.pk), {}).get("hits", 0) for point in scale]
         total = sum(cells)
         mean = (
             sum(position * count for position, count in enumerate(cells, start=1)) / total
@@ -411,11 +499,42 @@ def _matrix(
         )
 
 
-def survey_results(*, survey: Survey, complete_only: bool = False) -> list[QuestionResult]:
-    """Every question's results: four or five queries in all."""
-    return question_results(
-        questions=list(questions_of(survey=survey)), complete_only=complete_only
+def survey_results(
+    *, survey: Survey, complete_only: bool = False, page: SurveyPage | None = None
+) -> list[QuestionResult]:
+    """Every question's results (or those of one page of the questionnaire): five or six
+    queries in all."""
+    questions = questions_of(survey=survey)
+    if page is not None:
+        questions = questions.filter(page=page)
+    return question_results(questions=list(questions), complete_only=complete_only)
+
+
+@dataclass
+class Section:
+    """A page of the questionnaire on the dashboard: its results are shown one page at a time."""
+
+    number: int
+    page: SurveyPage
+    questions: int
+
+    @property
+    def title(self) -> str:
+        return self.page.translated("title")
+
+
+def result_sections(*, survey: Survey) -> list[Section]:
+    """The questionnaire's pages that hold questions taking an answer, numbered from 1."""
+    pages = (
+        SurveyPage.objects.filter(survey=survey)
+        .annotate(asked=Count("questions", filter=~Q(questions__kind=QuestionKind.DISPLAY)))
+        .filter(asked__gt=0)
+        .order_by("position", "pk")
     )
+    return [
+        Section(number=number, page=page, questions=page.asked)
+        for number, page in enumerate(pages, start=1)
+    ]
 
 
 def question_of(*, survey: Survey, code: str) -> Question | None:

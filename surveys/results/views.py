@@ -30,6 +30,8 @@ FREE_TEXTS_PER_PAGE = 25
 #: ?antworten=alle (default) or ?antworten=vollstaendig
 FILTER_PARAMETER = "antworten"
 COMPLETE_ONLY = "vollstaendig"
+#: ?abschnitt=N: the page of the questionnaire whose results the dashboard shows (1 = first)
+SECTION_PARAMETER = "abschnitt"
 
 
 def complete_only(request: HttpRequest) -> bool:
@@ -54,7 +56,13 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     survey = _survey(slug)
     only_complete = complete_only(request)
     counts = selectors.participation(survey=survey)
-    results = selectors.survey_results(survey=survey, complete_only=only_complete)
+    sections = selectors.result_sections(survey=survey)
+    section = _section(request, sections)
+    results = (
+        selectors.survey_results(survey=survey, complete_only=only_complete, page=section.page)
+        if section
+        else []
+    )
     return render(
         request,
         "surveys/results/dashboard.html",
@@ -71,11 +79,31 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             if counts.by_municipality
             else None,
             "items": publication.charted(results),
+            "sections": sections,
+            "section": section,
+            "section_parameter": SECTION_PARAMETER,
+            "previous_section": sections[section.number - 2]
+            if section and section.number > 1
+            else None,
+            "next_section": sections[section.number]
+            if section and section.number < len(sections)
+            else None,
             "may_publish": may_publish_survey_results(request.user),
             "may_export": may_export_survey_results(request.user),
             "publication_refusal": services.publication_refusal(survey),
         },
     )
+
+
+def _section(request: HttpRequest, sections: list) -> selectors.Section | None:
+    """The section asked for; the first one where none (or one that does not exist) is."""
+    if not sections:
+        return None
+    try:
+        number = int(request.GET.get(SECTION_PARAMETER, "1"))
+    except ValueError:
+        number = 1
+    return sections[number - 1] if 1 <= number <= len(sections) else sections[0]
 
 
 @results_staff_required

@@ -98,6 +98,7 @@ def test_number_matrix_ranking_and_date_results(data):
     ranking = {o.code: o for o in results["prioritaet"].options}
     assert ranking["2"].mean_rank == 1.0 and ranking["1"].mean_rank == 2.5
     assert ranking["3"].count == 1
+    assert results["prioritaet"].respondents == 2  # one first rank each, not five rows
     dates = results["gegruendet"].dates
     assert (dates.count, dates.earliest, dates.latest) == (
         2,

@@ -33,3 +33,18 @@ def test_the_field_page_shows_the_tagged_questions_once_published(client, demo_s
     assert "weniger als 5 Antworten" in html  # Bildungseinrichtungen: 1
     assert "Frau K." not in html
     assert "Wie groß ist sie?" in client.get(other.get_url()).content.decode()
+
+
+def test_withdrawn_findings_leave_the_field_page_at_once(client, demo_site):  # noqa: F811
+    from surveys.results.services import results_unpublish
+
+    page = HandlungsfeldPage.objects.get(slug="bildung-und-sprache")
+    data = questionnaire()
+    data.kind.handlungsfelder.add(page.handlungsfeld)
+    for _ in range(6):
+        respond(data, kinds=("1",), size="1")
+    results_publish(survey=data.survey, actor=SYSTEM)
+    html = client.get(page.get_url()).content.decode()
+    assert "Welcher Art ist Ihre Einrichtung?" in html and "Gezählt am" in html
+    results_unpublish(survey=data.survey, actor=SYSTEM)
+    assert "Welcher Art ist Ihre Einrichtung?" not in client.get(page.get_url()).content.decode()

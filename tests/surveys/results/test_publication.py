@@ -4,6 +4,7 @@ and nothing based on fewer than 5 answers appears — neither cells nor small gr
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from wagtail import hooks
 
@@ -148,3 +149,32 @@ def test_withdrawing_the_results(client, coordination, data):
         client.get(reverse("surveys:results_public", kwargs={"slug": data.survey.slug})).status_code
         == 404
     )
+
+
+def test_the_public_page_is_counted_again_after_a_few_minutes(client, coordination, data):
+    """Visitors get the figures from the cache: a new response shows once the cache time
+    (SURVEY_PUBLIC_RESULTS_SECONDS) has passed, and the page says when it was counted."""
+    publish(client, data.survey)
+    url = reverse("surveys:results_public", kwargs={"slug": data.survey.slug})
+    first = client.get(url)
+    assert "Gezählt am" in first.content.decode()
+    counted = first.context["published_results"]
+    assert counted.participation.complete == 9
+    respond(data, kinds=("1",), size="1", staff=3)
+    assert client.get(url).context["published_results"].participation.complete == 9
+    cache.clear()  # the cache time has passed
+    assert client.get(url).context["published_results"].participation.complete == 10
+
+
+def test_withdrawn_results_never_come_from_the_cache(client, coordination, data):
+    publish(client, data.survey)
+    url = reverse("surveys:results_public", kwargs={"slug": data.survey.slug})
+    assert client.get(url).status_code == 200  # now in the cache
+    client.post(
+        reverse("surveys:results_publication", kwargs={"slug": data.survey.slug}),
+        {"action": "withdraw"},
+    )
+    assert client.get(url).status_code == 404
+    publish(client, data.survey)  # published anew: counted anew
+    respond(data, kinds=("1",), size="1", staff=3)
+    assert client.get(url).context["published_results"].participation.complete == 10
