@@ -23,7 +23,7 @@ from .interchange.views import LssImportView
 from .models import Survey
 from .permissions import SurveyStaffPolicy
 from .personal_data import survey_answers_of
-from .results.publication import public_results
+from .results.publication import rendered_public_results
 from .rules import may_build_surveys, may_view_survey_results
 from .selectors import DETAIL_CONTEXT_HOOK
 
@@ -97,12 +97,12 @@ hooks.register(ACCOUNT_DATA_EXPORT_HOOK, survey_answers_of)
 @hooks.register(DETAIL_CONTEXT_HOOK)
 def published_results_context(survey: Any, request: Any) -> dict[str, Any]:
     """Once published: the results and the template that shows them on the survey's page."""
-    results = public_results(survey=survey)
-    if results is None:
+    html = rendered_public_results(survey=survey)
+    if html is None:
         return {}
     return {
-        "published_results": results,
-        "detail_sections": ["surveys/results/public_results.html"],
+        "published_results_html": html,
+        "detail_sections": ["surveys/results/public_results_rendered.html"],
     }
 
 

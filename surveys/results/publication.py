@@ -25,7 +25,9 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from foundation.charts import BarChart
@@ -191,6 +193,24 @@ def public_results(*, survey: Survey) -> PublishedResults | None:
         )
 
     return _cached(f"survey:{survey.pk}:{survey.results_published_at.timestamp()}", build)
+
+
+def rendered_public_results(*, survey: Survey) -> str | None:
+    """The published results as the public pages show them (HTML, kept in the cache like the
+    figures: fifty charts take longer to render than to read), or None while unpublished."""
+    if not survey.results_published:
+        return None
+
+    def build() -> str:
+        return render_to_string(
+            "surveys/results/public_results.html",
+            {"published_results": public_results(survey=survey)},
+        )
+
+    # Our own template's output, escaped when it was rendered.
+    return mark_safe(
+        _cached(f"survey-html:{survey.pk}:{survey.results_published_at.timestamp()}", build)
+    )
 
 
 @dataclass

@@ -165,11 +165,11 @@ def publication_change(request: HttpRequest, slug: str) -> HttpResponse:
 def public_results_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The published results of a survey on a page of their own (404 until published)."""
     survey = _survey(slug)
-    results = publication.public_results(survey=survey)
-    if results is None:
+    html = publication.rendered_public_results(survey=survey)
+    if html is None:
         raise Http404
     return render(
         request,
         "surveys/results/public_page.html",
-        {"survey": survey, "published_results": results},
+        {"survey": survey, "published_results_html": html},
     )

@@ -1,6 +1,6 @@
 """The demo surveys: the Bedarfsanalyse repeats the concept's figures exactly, read from the
-database with queries written here (the results dashboard will read them from its page),
-and the resident survey is open for answers."""
+database with queries written here and from the rendered results dashboard, and the resident
+survey is open for answers."""
 
 from __future__ import annotations
 
@@ -190,3 +190,35 @@ def test_damaged_demo_rows_are_rebuilt_to_the_same_figures(bedarfsanalyse):
     load()
     assert survey_rows() == before
     assert bedarfsanalyse.responses.filter(state=ResponseState.COMPLETE).count() == 110
+
+
+def test_the_rendered_dashboard_shows_the_concepts_figures(bedarfsanalyse, client):
+    """What the coordination office reads on the dashboard page: 713 invited, 154 partly and
+    110 completely answered, and the kinds of institution 93/38/29/35/24/16/44."""
+    from bs4 import BeautifulSoup
+    from django.urls import reverse
+
+    from foundation.roles import Role
+    from tests.foundation.factories import user_with_role
+
+    client.force_login(user_with_role(Role.COORDINATION))
+    url = reverse("surveys:results_dashboard", kwargs={"slug": bedarfsanalyse.slug})
+    response = client.get(url)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+
+    overall = page.find("caption", string="Beteiligung insgesamt").find_parent("table")
+    headers = [th.get_text(strip=True) for th in overall.select("thead th")]
+    cells = [cell.get_text(strip=True) for cell in overall.select("tbody tr")[0].find_all("td")]
+    figures = dict(zip(headers[1:], cells, strict=True))
+    assert figures["Eingeladen"] == "713"
+    assert figures["Teilweise beantwortet"] == "154 (21,6 %)"
+    assert figures["Vollständig"] == "110 (15,4 %)"
+
+    question = page.find(id=f"q-{bedarfsanalyse.questions.get(code='art').pk}-heading")
+    table = question.find_parent("section").find("table")
+    counts = [
+        (row.th.get_text(strip=True), int(row.find("td").get_text(strip=True)))
+        for row in table.select("tbody tr")
+    ]
+    assert counts == CONCEPT_KINDS
