@@ -83,3 +83,43 @@ def test_signing_in_and_commenting_work_without_redis(client, redis_gone):
 def test_healthz_reports_the_cache_down(client, redis_gone):
     response = client.get("/healthz")
     assert response.status_code == 503
+
+
+def test_an_invited_institution_answers_a_survey_without_redis(client, redis_gone):
+    """Token exchange, page saves (rate limits and token-guessing limits read the cache),
+    the review and the submission: all with the cache gone, nothing lost."""
+    from surveys.models import Answer, Response, ResponseState
+    from tests.surveys.answering.helpers import PAGE1, PAGE2, PAGE3, build_survey, page_url, url
+    from tests.surveys.factories import RecipientFactory
+
+    bedarf = build_survey()
+    survey = bedarf.survey
+    recipient = RecipientFactory(survey=survey)
+
+    opened = client.get(url("token", token=recipient.token))
+    assert opened.status_code == 302
+    for number, data in ((1, PAGE1), (2, PAGE2), (3, PAGE3)):
+        saved = client.post(page_url(survey, number), {**data, "action": "next"})
+        assert saved.status_code == 302, (number, saved.status_code)
+    assert client.get(url("review", slug=survey.slug)).status_code == 200
+    submitted = client.post(url("submit", slug=survey.slug))
+    assert submitted.status_code == 302
+    response = Response.objects.get(survey=survey)
+    assert response.state == ResponseState.COMPLETE
+    assert Answer.objects.get(response=response, question=bedarf.groesse).number == 250
+
+
+def test_published_survey_results_are_counted_without_redis(client, redis_gone):
+    """The public results page keeps its figures in the cache; without it they are counted
+    for every request, and the page is still served."""
+    from foundation.actors import SYSTEM
+    from surveys.results.services import results_publish
+    from tests.surveys.results.helpers import questionnaire, respond
+
+    data = questionnaire()
+    for _ in range(6):
+        respond(data, kinds=("1",), size="1")
+    results_publish(survey=data.survey, actor=SYSTEM)
+    response = client.get(reverse("surveys:results_public", kwargs={"slug": data.survey.slug}))
+    assert response.status_code == 200
+    assert "<strong>6</strong> vollständig" in response.content.decode()
