@@ -34,15 +34,17 @@ def main_menu(context: dict[str, Any]) -> list[dict[str, Any]]:
         in_section = bool(current and current.path.startswith(item["path"]))
         items.append({**item, "current": is_current, "active": is_current or in_section})
     # The apps' own sections that are not pages of the tree.
-    surveys = reverse("surveys:list")
-    items.append(
-        {
-            "title": _("Surveys"),
-            "url": surveys,
-            "current": request.path == surveys,
-            "active": request.path.startswith(surveys),
-        }
-    )
+    # In the order of the process: the survey (Bedarfsanalyse) comes before the forums.
+    for title, name in ((_("Surveys"), "surveys:list"), (_("Forums"), "forums:index")):
+        url = reverse(name)
+        items.append(
+            {
+                "title": title,
+                "url": url,
+                "current": request.path == url,
+                "active": request.path.startswith(url),
+            }
+        )
     return items
 
 

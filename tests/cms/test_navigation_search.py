@@ -22,6 +22,7 @@ def test_main_menu_lists_the_root_children_shown_in_menus(client, demo_site):
         "Integrationskonzept der Region Hannover",
         "Handlungsfelder",
         "Surveys",
+        "Forums",
     ]
     assert "Impressum" not in menu
 

@@ -194,3 +194,21 @@ def test_twenty_people_for_ten_places_get_exactly_ten():
     event.refresh_from_db()
     assert event.registered_count == 10
     assert EventRegistration.objects.filter(event=event, cancelled_at__isnull=True).count() == 10
+
+
+def test_the_register_button_is_not_the_account_sign_up(client):
+    """Signing up for the site reads "Registrieren"; an event place is taken with its own words."""
+    event = ForumEventFactory(capacity=5)
+    client.force_login(ResidentFactory())
+    with translation.override("de"):
+        detail = reverse("forums:event_detail", args=[event.consultation.slug, event.slug])
+    page = client.get(detail).content.decode()
+    assert '<button type="submit">Zur Veranstaltung anmelden</button>' in page
+    assert ">Registrieren</button>" not in page
+
+
+def test_the_main_menu_links_the_forums_and_the_surveys(client):
+    page = client.get("/foren/").content.decode()
+    menu = page.split('aria-label="Hauptnavigation"')[1].split("</nav>")[0]
+    assert '<a href="/foren/" aria-current="page">Foren</a>' in menu
+    assert '<a href="/umfragen/">Umfragen</a>' in menu

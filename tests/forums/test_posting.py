@@ -425,3 +425,12 @@ def test_too_many_threads_are_held_back_with_a_german_message(client, settings):
     assert "Mein Text" in page
     assert Thread.objects.count() == 5
     cache.clear()
+
+
+def test_an_empty_closed_forum_does_not_invite_a_first_thread(client):
+    closed = open_forum(is_open=False)
+    page = client.get(forum_url(closed, lang="de")).content.decode()
+    assert "Es gibt in diesem Forum keine Diskussionen." in page
+    assert "Beginnen Sie die erste!" not in page
+    opened = open_forum()
+    assert "Beginnen Sie die erste!" in client.get(forum_url(opened, lang="de")).content.decode()
