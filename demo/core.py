@@ -305,6 +305,15 @@ def load_forum_events(ctx: DemoContext) -> None:
         (1, "bildung-und-sprache", "hannover", "Hannover", 7),
         (2, "wirtschaft-und-arbeit", "garbsen", "Garbsen", 21),
     ]
+    venues = {
+        1: ("Haus der Region, Saal 1 (Demo)", "Hildesheimer Straße 18", "30169"),
+        2: ("Rathaus Garbsen, Ratssaal (Demo)", "Rathausplatz 1", "30823"),
+    }
+    accessibility = (
+        "Stufenloser Zugang und Aufzug, barrierefreies WC, Induktionsschleife im Saal. "
+        "Gebärdensprach- oder Sprachmittlung bitte bis eine Woche vorher bei der "
+        "Koordinierungsstelle anfragen; Kinderbetreuung vor Ort."
+    )
     for number, field_slug, municipality_slug, place, in_days in upcoming:
         field = ctx.handlungsfelder.get(field_slug)
         if field is None:
@@ -320,7 +329,11 @@ def load_forum_events(ctx: DemoContext) -> None:
                 + timedelta(hours=10),
                 "ends_at": local_midnight(ctx.today + timedelta(days=in_days))
                 + timedelta(hours=15),
+                "venue": venues[number][0],
+                "street_address": venues[number][1],
+                "postal_code": venues[number][2],
                 "place": place,
+                "accessibility": accessibility,
                 "municipality": ctx.municipalities.get(municipality_slug),
                 "description": "Beispielveranstaltung der Demo: Diskutieren Sie Ziele und Maßnahmen vor Ort.",
                 "participants": None,

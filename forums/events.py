@@ -133,11 +133,7 @@ def _confirm(*, registration: EventRegistration, event: ForumEvent, cancelled: b
     user = registration.user
     with recipient_language(user):
         when = formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
-        place = ", ".join(
-            part
-            for part in [event.place, event.municipality.name if event.municipality else ""]
-            if part
-        )
+        place = ", ".join(event.address_lines())
         if cancelled:
             title = _("Registration cancelled: %(title)s") % {"title": event.title}
             lines = [
@@ -152,6 +148,8 @@ def _confirm(*, registration: EventRegistration, event: ForumEvent, cancelled: b
             ]
             if place:
                 lines.append(_("Place: %(place)s") % {"place": place})
+            if event.accessibility:
+                lines.append(_("Accessibility: %(details)s") % {"details": event.accessibility})
             lines.append(
                 _(
                     "If you cannot come, please cancel your registration on the event page so that somebody else can take your place."

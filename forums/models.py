@@ -41,7 +41,12 @@ class ForumEvent(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    venue = models.CharField(
+        _("venue"), max_length=200, blank=True, help_text=_("For example: Haus der Region, Saal 1")
+    )
+    street_address = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    place = models.CharField(_("town"), max_length=200, blank=True)
     municipality = models.ForeignKey(
         "foundation.Municipality",
         verbose_name=_("municipality"),
@@ -49,6 +54,14 @@ class ForumEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="forum_events",
+    )
+    accessibility = models.TextField(
+        _("accessibility"),
+        blank=True,
+        help_text=_(
+            "Step-free access, lift, accessible toilet, induction loop, sign language or "
+            "interpreting (and by when to ask for it), childcare."
+        ),
     )
     description = models.TextField(_("description"), blank=True)
     documentation = models.TextField(_("documentation"), blank=True)
@@ -74,6 +87,16 @@ class ForumEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def address_lines(self) -> list[str]:
+        """The venue as it is written on a letter: venue, street, postal code and town, then
+        the municipality unless one of those lines names it already (never "Hannover,
+        Hannover")."""
+        town = f"{self.postal_code} {self.place}".strip()
+        lines = [line for line in (self.venue, self.street_address, town) if line]
+        if self.municipality and not any(self.municipality.name in line for line in lines):
+            lines.append(self.municipality.name)
+        return lines
 
     @property
     def is_upcoming(self) -> bool:

@@ -1,12 +1,25 @@
-"""How the forums plug into the staff navigation."""
+"""How the forums plug into the Wagtail admin (menu "Foren") and the staff navigation."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
 from foundation.roles import is_coordination_office
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
+
+from .admin_viewsets import ForumsAdminGroup
+from .models import Forum, ForumEvent
+from .permissions import ForumStaffPolicy
+
+register_permission_policy(Forum, ForumStaffPolicy(Forum), exact_class=True)
+register_permission_policy(ForumEvent, ForumStaffPolicy(ForumEvent), exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_forums_admin() -> ForumsAdminGroup:
+    return ForumsAdminGroup()
 
 
 @hooks.register(STAFF_LINKS_HOOK)
