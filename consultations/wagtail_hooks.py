@@ -8,12 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from forums.selectors import THREAD_CONTEXT_HOOK
 from foundation.roles import is_coordination_office
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
 from .discussion.selectors import discussion_for
 from .proposals.models import Proposal
-from .proposals.selectors import DETAIL_CONTEXT_HOOK
+from .proposals.selectors import DETAIL_CONTEXT_HOOK, proposals_from_thread
 
 
 @hooks.register(DETAIL_CONTEXT_HOOK)
@@ -24,6 +25,12 @@ def discussion_context(proposal: Proposal, request: HttpRequest) -> dict[str, An
             proposal=proposal, user=request.user, page_number=request.GET.get("comments_page") or 1
         )
     }
+
+
+@hooks.register(THREAD_CONTEXT_HOOK)
+def thread_proposals_context(thread: Any, request: HttpRequest) -> dict[str, Any]:
+    """The proposals made from a forum thread, linked on the thread's page."""
+    return {"thread_proposals": proposals_from_thread(thread=thread, user=request.user)}
 
 
 @hooks.register(STAFF_LINKS_HOOK)

@@ -32,6 +32,11 @@ LOG_PER_PAGE = 50
 
 __all__ = ["consultation_for"]
 
+#: hook(thread, request) -> dict merged into the thread page's context. Higher floors add what
+#: came of a thread: consultations lists the proposals made from it ("thread_proposals", a
+#: list of {"title", "url"}).
+THREAD_CONTEXT_HOOK = "forum_thread_context"
+
 
 def consultations_with_forums() -> QuerySet[Consultation]:
     return (

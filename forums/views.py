@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 
 from foundation.forms import FlagForm
 from foundation.moderation_views import flag_page
@@ -84,10 +85,14 @@ def thread_detail(request: HttpRequest, slug: str, field_slug: str, pk: int) -> 
         thread=thread, user=request.user, page_number=request.GET.get("page")
     )
     closed = services.thread_closed_reason(thread)
+    extra: dict[str, Any] = {}
+    for hook in hooks.get_hooks(selectors.THREAD_CONTEXT_HOOK):
+        extra.update(hook(thread, request))
     return render(
         request,
         "forums/thread_detail.html",
         {
+            **extra,
             "consultation": consultation,
             "forum": forum,
             "thread": thread,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from wagtail import hooks
 
 from foundation.models import Consultation, Handlungsfeld, Phase, User
@@ -49,6 +50,19 @@ def visible_proposals(*, consultation: Consultation, user: User) -> QuerySet[Pro
     if not may_see_hidden_proposals(user):
         queryset = queryset.filter(is_hidden=False)
     return queryset
+
+
+def proposals_from_thread(*, thread: Any, user: User, limit: int = 20) -> list[dict[str, str]]:
+    """The proposals made from a forum thread that `user` may see (title and address), oldest
+    first: one query."""
+    proposals = visible_proposals(consultation=thread.forum.consultation, user=user).filter(
+        source_thread=thread, merged_into__isnull=True
+    )
+    slug = thread.forum.consultation.slug
+    return [
+        {"title": title, "url": reverse("consultations:proposal_detail", args=[slug, pk])}
+        for pk, title in proposals.order_by("created_at", "pk").values_list("pk", "title")[:limit]
+    ]
 
 
 def search_proposals(queryset: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:

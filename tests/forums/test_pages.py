@@ -148,6 +148,29 @@ def test_turn_a_thread_into_a_proposal_prefills_field_and_source(client):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Proposal.objects.get().source_thread == thread
 
+    # The thread now links to the proposal made from it.
+    proposal = Proposal.objects.get()
+    thread_page = client.get(thread_url(thread)).content.decode()
+    with translation.override("en"):
+        detail = reverse(
+            "consultations:proposal_detail", args=[forum.consultation.slug, proposal.pk]
+        )
+    assert "Proposals from this thread" in thread_page
+    assert f'<a href="{detail}">Sprachcafés in allen Kommunen</a>' in thread_page
+
+
+def test_a_hidden_proposal_is_not_linked_from_its_thread(client):
+    from tests.consultations.factories import ProposalFactory
+
+    forum = open_forum()
+    thread = ThreadFactory(forum=forum, title="Mehr Sprachcafés")
+    ProposalFactory(
+        consultation=forum.consultation, source_thread=thread, title="Versteckt", is_hidden=True
+    )
+    ProposalFactory(consultation=forum.consultation, source_thread=thread, title="Sichtbar")
+    page = client.get(thread_url(thread)).content.decode()
+    assert "Sichtbar" in page and "Versteckt" not in page
+
 
 def test_consultation_and_home_pages_link_to_the_forums(client):
     from demo.loader import load_demo, read_data
