@@ -13,6 +13,7 @@ import csv
 import io
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -150,6 +151,10 @@ def _confirm(*, registration: EventRegistration, event: ForumEvent, cancelled: b
                 lines.append(_("Place: %(place)s") % {"place": place})
             if event.accessibility:
                 lines.append(_("Accessibility: %(details)s") % {"details": event.accessibility})
+            ics = reverse("forums:event_ics", args=[event.consultation.slug, event.slug])
+            lines.append(
+                _("For your calendar: %(url)s") % {"url": f"{settings.SITE_URL.rstrip('/')}{ics}"}
+            )
             lines.append(
                 _(
                     "If you cannot come, please cancel your registration on the event page so that somebody else can take your place."

@@ -25,6 +25,12 @@ urlpatterns = [
     path("beitraege/<int:pk>/melden/", views.post_flag, name="post_flag"),
     path("<slug:slug>/", views.forum_list, name="forum_list"),
     path("<slug:slug>/veranstaltungen/", views_events.event_list, name="event_list"),
+    path("<slug:slug>/veranstaltungen/kalender.ics", views_events.events_feed, name="events_feed"),
+    path(
+        "<slug:slug>/veranstaltungen/<slug:event_slug>/kalender.ics",
+        views_events.event_ics,
+        name="event_ics",
+    ),
     path(
         "<slug:slug>/veranstaltungen/<slug:event_slug>/",
         views_events.event_detail,

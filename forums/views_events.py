@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +18,10 @@ from foundation.moderation_views import coordination_required
 from foundation.ratelimits import ratelimit_post
 from foundation.roles import is_coordination_office
 
-from . import events, selectors
+from . import calendar, events, selectors
+
+#: The consultation's feed lists what is coming and the events of the last year.
+FEED_PAST_DAYS = 365
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -52,6 +58,34 @@ def event_detail(request: HttpRequest, slug: str, event_slug: str) -> HttpRespon
             else events.registration_refusal(event=event, user=request.user),
             "is_moderator": is_coordination_office(request.user),
         },
+    )
+
+
+def _ics(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def event_ics(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
+    """The event for one's calendar (a download)."""
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    event = selectors.event_for(consultation=consultation, slug=event_slug)
+    return _ics(calendar.calendar_of([event], name=event.title), f"{event.slug}.ics")
+
+
+@require_http_methods(["GET", "HEAD"])
+def events_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The consultation's events as a calendar to subscribe to."""
+    consultation = selectors.consultation_for(slug=slug, user=request.user)
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    feed = consultation.forum_events.filter(starts_at__gte=since).select_related(
+        "consultation", "municipality"
+    )
+    return _ics(
+        calendar.calendar_of(feed.order_by("starts_at"), name=consultation.title),
+        f"{consultation.slug}-veranstaltungen.ics",
     )
 
 
