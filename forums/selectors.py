@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,6 +29,8 @@ from .models import (
 from .services import POSTS_PER_PAGE
 
 THREADS_PER_PAGE = 25
+#: The site search reads at most this many words.
+SEARCH_MAX_WORDS = 12
 QUEUE_PER_PAGE = 20
 LOG_PER_PAGE = 50
 
@@ -219,3 +223,32 @@ def moderation_log(*, action: str = "") -> QuerySet[ForumModerationAction]:
     if action:
         actions = actions.filter(action=action)
     return actions.order_by("-created_at", "-pk")
+
+
+def search_threads(*, text: str) -> QuerySet[Thread]:
+    """Threads of published consultations whose title or a readable post matches every word
+    of `text`: PostgreSQL's German stemming ("Sprachkurse" finds "Sprachkursen"), else
+    case-insensitive words. Hidden threads, and hidden or deleted posts, are never searched."""
+    threads = Thread.objects.filter(
+        is_hidden=False, forum__consultation__is_published=True
+    ).select_related("forum__consultation", "forum__handlungsfeld")
+    words = text.split()[:SEARCH_MAX_WORDS]
+    if not words:
+        return threads.none()
+    readable = Post.objects.filter(
+        thread=OuterRef("pk"), is_hidden=False, deleted_at__isnull=True
+    )
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" ".join(words), config="german", search_type="plain")
+        matching_posts = readable.annotate(
+            document=SearchVector("body", config="german")
+        ).filter(document=query)
+        return (
+            threads.annotate(document=SearchVector("title", config="german"))
+            .filter(Q(document=query) | Exists(matching_posts))
+            .order_by("-last_post_at", "-pk")
+        )
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Exists(readable.filter(body__icontains=word))
+    return threads.filter(condition).order_by("-last_post_at", "-pk")

@@ -82,6 +82,22 @@ def search_proposals(queryset: QuerySet[Proposal], text: str) -> QuerySet[Propos
     return queryset.filter(condition)
 
 
+def search_everywhere(*, text: str, user: User) -> QuerySet[Proposal]:
+    """The site search's proposals: those of published consultations that `user` may see (not
+    merged into another), best match first on PostgreSQL, newest first elsewhere."""
+    if not text.split():
+        return Proposal.objects.none()
+    proposals = Proposal.objects.filter(
+        consultation__is_published=True, merged_into__isnull=True
+    ).select_related("consultation", "handlungsfeld")
+    if not may_see_hidden_proposals(user):
+        proposals = proposals.filter(is_hidden=False)
+    found = search_proposals(proposals, text)
+    if connection.vendor == "postgresql":
+        return found.order_by("-search_rank", "-created_at", "-pk")
+    return found.order_by("-created_at", "-pk")
+
+
 def filter_assessed(queryset: QuerySet[Proposal], assessed: bool) -> QuerySet[Proposal]:
     statuses = list(ASSESSED_STATUSES)
     return (

@@ -105,12 +105,17 @@ def test_search_paginates_and_skips_unpublished_pages(
         page.save_revision().publish()
     hidden = StandardPage.objects.get(slug="infoblatt-0")
     hidden.unpublish()
-    first = client.get("/en/suche/", {"q": "Zebrastreifen"}).content.decode()
-    assert "24 results" in first
+    everything = client.get("/en/suche/", {"q": "Zebrastreifen"}).content.decode()
+    assert "24 results" in everything
+    assert len(re.findall(r"<h3><a href=", everything)) == 5  # the first few of each kind
+    assert "All 24 hits in “Pages”" in everything
+    first = client.get("/en/suche/", {"q": "Zebrastreifen", "in": "seiten"}).content.decode()
     assert first.count('class="search-results"') == 1
     assert len(re.findall(r"<h3><a href=", first)) == 20
-    with django_assert_max_num_queries(10):
-        second = client.get("/en/suche/", {"q": "Zebrastreifen", "page": 2}).content.decode()
+    with django_assert_max_num_queries(12):
+        second = client.get(
+            "/en/suche/", {"q": "Zebrastreifen", "in": "seiten", "page": 2}
+        ).content.decode()
     assert len(re.findall(r"<h3><a href=", second)) == 4
     assert 'start="21"' in second
     assert "Infoblatt 0<" not in first + second
