@@ -11,10 +11,16 @@ from django.db import transaction
 from django.db.models import F
 
 from foundation.models import User
-from foundation.moderation import ContentModeration, mark_hidden, mark_visible, start_action
+from foundation.moderation import (
+    ContentModeration,
+    mark_hidden,
+    mark_visible,
+    start_action,
+    tell_author_hidden,
+)
 
 from .models import Forum, ForumModerationAction, ForumModerationActionKind, PostFlag, Thread
-from .services import adjust_post_counters
+from .services import adjust_post_counters, post_url, thread_url
 
 POSTS = ContentModeration(
     target="post",
@@ -24,6 +30,7 @@ POSTS = ContentModeration(
     dismissed=ForumModerationActionKind.DISMISS_FLAGS,
     flags=PostFlag,
     visible_count=lambda post, delta: adjust_post_counters(thread=post.thread, delta=delta),
+    url_of=post_url,
 )
 # Hiding a thread moves the forum's counters by all its posts: thread_hide does it itself.
 THREADS = ContentModeration(
@@ -52,7 +59,8 @@ def thread_hide(*, actor: User, thread: Thread, reason: str) -> ForumModerationA
         Forum.objects.filter(
             pk=locked.forum_id, thread_count__gte=1, post_count__gte=locked.post_count
         ).update(thread_count=F("thread_count") - 1, post_count=F("post_count") - locked.post_count)
-    mark_hidden(thread, reason)
+    if mark_hidden(thread, reason):
+        tell_author_hidden(thread, reason, thread_url(thread))
     return ForumModerationAction.record(
         actor=actor, action=ForumModerationActionKind.HIDE_THREAD, reason=reason, target=thread
     )

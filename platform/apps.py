@@ -18,4 +18,9 @@ class FoundationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals
+        from .services import account_blocked
+
+        account_blocked.connect(
+            signals.tell_the_blocked_person, dispatch_uid="foundation.tell_the_blocked_person"
+        )

@@ -26,10 +26,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .models import FlagBase, FlagReason, FlagResolution, ModerationLogBase, User
 from .models.moderation import FLAG_NOTE_MAX_LENGTH
+from .notifications import Message, notify, recipient_language
 from .roles import is_coordination_office
 from .rules import ensure_may_take_part
 from .validation import checked_text, clean_text
@@ -173,6 +176,34 @@ def mark_visible(obj: Model) -> bool:
     return bool(became_visible)
 
 
+def tell_author_hidden(content: Any, reason: str, url: str = "") -> None:
+    """Tell the author (in-app and by e-mail, in their language, after commit) that the
+    moderation has hidden their contribution, and why."""
+    author = getattr(content, "author", None)
+    if author is None or not author.is_active:
+        return
+    with recipient_language(author):
+        what = getattr(content, "title", "") or Truncator(strip_tags(content.body)).words(12)
+        kind = str(content._meta.verbose_name)
+        body = [
+            _("The moderation has hidden your %(kind)s “%(what)s”.") % {"kind": kind, "what": what},
+            _("Reason: %(reason)s") % {"reason": reason},
+            _(
+                "Others no longer see it. If you think this was a mistake, please contact the "
+                "coordination office (see the imprint)."
+            ),
+        ]
+        notify(
+            recipient=author,
+            message=Message(
+                kind="moderation",
+                title=_("Your contribution was hidden"),
+                body="\n\n".join(body),
+                url=url,
+            ),
+        )
+
+
 def mark_locked(obj: Model, locked: bool) -> None:
     """Lock or unlock `obj` (its `is_locked`): no new contributions; what is there stays."""
     type(obj)._default_manager.filter(pk=obj.pk).update(is_locked=locked)
@@ -189,6 +220,8 @@ class ContentModeration(Generic[LogT]):
     `hidden`, `shown`, `locked`, `unlocked`, `dismissed` the log actions it records.
     `visible_count`, where a counter counts the readable objects, is called with +1 or -1
     when one that its author has not deleted becomes readable again or stops being readable.
+    Whoever wrote an object that is hidden is told so, with the reason (`tell_author_hidden`;
+    `url_of` gives the link).
 
     Each method is one whole action in one transaction: check the actor and the reason,
     change the object, close the reports it answers, write the log entry (which it returns).
@@ -203,6 +236,8 @@ class ContentModeration(Generic[LogT]):
     dismissed: str = ""
     flags: type[FlagBase] | None = None
     visible_count: Callable[[Any, int], None] | None = None
+    #: The address of an object, for the notice that tells its author it was hidden.
+    url_of: Callable[[Any], str] | None = None
 
     @transaction.atomic
     def hide(self, *, actor: User, reason: str, **target: Model) -> LogT:
@@ -211,6 +246,7 @@ class ContentModeration(Generic[LogT]):
         reason = start_action(actor, reason, reason_required=True)
         if mark_hidden(content, reason):
             self._count(content, -1)
+            tell_author_hidden(content, reason, self.url_of(content) if self.url_of else "")
         resolved = self._resolve_flags(actor, content, FlagResolution.HIDDEN)
         return self._record(actor, self.hidden, reason, content, resolved)
 

@@ -33,3 +33,30 @@ def forget_cached_verification(sender, instance, **kwargs) -> None:  # noqa: ANN
     from .roles import verified_cache_key
 
     cache.delete(verified_cache_key(instance.user_id))
+
+
+def tell_the_blocked_person(sender, *, user, **kwargs) -> None:  # noqa: ANN001
+    """A blocked person learns it by e-mail, with the reason (they can no longer sign in)."""
+    from django.utils.translation import gettext as _
+
+    from .notifications import Message, notify, recipient_language
+
+    with recipient_language(user):
+        body = [
+            _(
+                "The coordination office has blocked your account: you can no longer sign in, "
+                "write, support or report."
+            ),
+            _("Reason: %(reason)s") % {"reason": user.blocked_reason},
+            _(
+                "If you think this was a mistake, please contact the coordination office (see the "
+                "imprint)."
+            ),
+        ]
+        notify(
+            recipient=user,
+            message=Message(
+                kind="account", title=_("Your account has been blocked"), body="\n\n".join(body)
+            ),
+            inapp=False,
+        )

@@ -12,11 +12,13 @@ from django.db import transaction
 from django.db.models import F
 
 from consultations.proposals.models import Proposal
+from consultations.proposals.notifications import proposal_url
 from foundation.models import User
 from foundation.moderation import ContentModeration, ensure_moderator, start_action
 from foundation.services import account_block, account_unblock
 
 from .models import Comment, Flag, ModerationAction, ModerationActionKind
+from .notifications import comment_url
 
 
 def _count_visible_comments(comment: Comment, delta: int) -> None:
@@ -35,6 +37,7 @@ PROPOSALS = ContentModeration(
     unlocked=ModerationActionKind.UNLOCK_PROPOSAL,
     dismissed=ModerationActionKind.DISMISS_FLAGS,
     flags=Flag,
+    url_of=proposal_url,
 )
 COMMENTS = ContentModeration(
     target="comment",
@@ -44,6 +47,7 @@ COMMENTS = ContentModeration(
     dismissed=ModerationActionKind.DISMISS_FLAGS,
     flags=Flag,
     visible_count=_count_visible_comments,
+    url_of=comment_url,
 )
 
 # (actor=, proposal= or comment=, reason=) -> ModerationAction
