@@ -164,6 +164,9 @@ class Thread(models.Model):
     last_post_at = models.DateTimeField(_("last post"), auto_now_add=True, db_index=True)
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     is_locked = models.BooleanField(_("locked"), default=False)
+    is_pinned = models.BooleanField(
+        _("pinned"), default=False, help_text=_("Pinned threads stand at the top of the forum.")
+    )
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
@@ -172,9 +175,15 @@ class Thread(models.Model):
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         indexes = [
+            # The latest thread of each forum (the forum list).
             models.Index(
                 fields=["forum", "is_hidden", "-last_post_at"], name="forum_thread_activity_idx"
-            )
+            ),
+            # The forum page: its threads, pinned ones first, then by their last post.
+            models.Index(
+                fields=["forum", "is_hidden", "-is_pinned", "-last_post_at"],
+                name="forum_thread_listing_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,6 +239,8 @@ class ForumModerationActionKind(models.TextChoices):
     UNHIDE_THREAD = "unhide_thread", _("Thread shown again")
     LOCK_THREAD = "lock_thread", _("Thread locked")
     UNLOCK_THREAD = "unlock_thread", _("Thread unlocked")
+    PIN_THREAD = "pin_thread", _("Thread pinned")
+    UNPIN_THREAD = "unpin_thread", _("Thread unpinned")
     DISMISS_FLAGS = "dismiss_flags", _("Reports dismissed")
 
 

@@ -49,6 +49,24 @@ thread_unlock = THREADS.unlock
 
 
 @transaction.atomic
+def thread_pin(
+    *, actor: User, thread: Thread, reason: str = "", pinned: bool = True
+) -> ForumModerationAction:
+    """Pin a thread to the top of its forum (rules, a summary of an event), or release it."""
+    reason = start_action(actor, reason, reason_required=False)
+    Thread.objects.filter(pk=thread.pk).update(is_pinned=pinned)
+    thread.is_pinned = pinned
+    kind = (
+        ForumModerationActionKind.PIN_THREAD if pinned else ForumModerationActionKind.UNPIN_THREAD
+    )
+    return ForumModerationAction.record(actor=actor, action=kind, reason=reason, target=thread)
+
+
+def thread_unpin(*, actor: User, thread: Thread, reason: str = "") -> ForumModerationAction:
+    return thread_pin(actor=actor, thread=thread, reason=reason, pinned=False)
+
+
+@transaction.atomic
 def thread_hide(*, actor: User, thread: Thread, reason: str) -> ForumModerationAction:
     """Take a whole thread out of the forum; its address shows the reason instead."""
     reason = start_action(actor, reason, reason_required=True)

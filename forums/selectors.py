@@ -81,7 +81,9 @@ def forum_for(*, consultation: Consultation, field_slug: str) -> Forum:
 def threads_page(*, forum: Forum, user: Any, page_number: Any = 1) -> Page:
     """Newest activity first; hidden threads only for the moderation."""
     threads = (
-        Thread.objects.filter(forum=forum).select_related("author").order_by("-last_post_at", "-pk")
+        Thread.objects.filter(forum=forum)
+        .select_related("author")
+        .order_by("-is_pinned", "-last_post_at", "-pk")
     )
     if not is_coordination_office(user):
         threads = threads.filter(is_hidden=False)

@@ -61,6 +61,21 @@ THREAD_ACTIONS: dict[str, kit.ActionSpec] = {
         moderation.thread_unlock,
         gettext_lazy("The thread is unlocked."),
     ),
+    "pin": kit.ActionSpec(
+        gettext_lazy("Pin thread"),
+        gettext_lazy("Pin"),
+        False,
+        moderation.thread_pin,
+        gettext_lazy("The thread stands at the top of the forum."),
+        gettext_lazy("Pinned threads stand at the top of the forum, above the newest."),
+    ),
+    "unpin": kit.ActionSpec(
+        gettext_lazy("Unpin thread"),
+        gettext_lazy("Unpin"),
+        False,
+        moderation.thread_unpin,
+        gettext_lazy("The thread is no longer pinned."),
+    ),
 }
 
 

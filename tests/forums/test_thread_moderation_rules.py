@@ -98,3 +98,46 @@ def test_hiding_needs_a_reason_and_the_coordination_office(forum_with_threads):
 
     assert counters(forum) == (2, 4)
     assert not ForumModerationAction.objects.exists()
+
+
+def test_a_pinned_thread_stands_first_until_it_is_released(client):
+    from forums import moderation
+    from tests.consultations.factories import coordination_office_user
+
+    from .factories import ThreadFactory, forum_url, open_forum
+
+    forum = open_forum()
+    rules = ThreadFactory(forum=forum, title="Regeln für dieses Forum")
+    ThreadFactory(forum=forum, title="Neueste Diskussion")  # the newer activity
+    office = coordination_office_user()
+
+    def forum_page():
+        return client.get(forum_url(forum, lang="de")).content.decode()
+
+    page = forum_page()
+    assert page.index("Neueste Diskussion") < page.index("Regeln für dieses Forum")
+    moderation.thread_pin(actor=office, thread=rules, reason="")
+    page = forum_page()
+    assert page.index("Regeln für dieses Forum") < page.index("Neueste Diskussion")
+    assert '<span class="badge">angeheftet</span>' in page
+    moderation.thread_unpin(actor=office, thread=rules)
+    page = forum_page()
+    assert page.index("Neueste Diskussion") < page.index("Regeln für dieses Forum")
+
+
+def test_only_the_coordination_office_pins_through_the_moderation_page(client):
+    from forums.models import ForumModerationAction, Thread
+    from tests.consultations.factories import ResidentFactory, coordination_office_user
+
+    from .factories import ThreadFactory, open_forum
+
+    thread = ThreadFactory(forum=open_forum())
+    url = f"/foren/moderation/themen/{thread.pk}/pin/"
+    client.force_login(ResidentFactory())
+    client.post(url, {"reason": ""})
+    assert not Thread.objects.get(pk=thread.pk).is_pinned
+    client.force_login(coordination_office_user())
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 302
+    assert Thread.objects.get(pk=thread.pk).is_pinned
+    assert ForumModerationAction.objects.filter(action="pin_thread").count() == 1
