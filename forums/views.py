@@ -26,6 +26,7 @@ from foundation.service_forms import form_status, submit_form, submit_rate_limit
 
 from . import selectors, services
 from .forms import PostForm, ThreadForm
+from .text import quote_of
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -69,6 +70,21 @@ def forum_detail(request: HttpRequest, slug: str, field_slug: str) -> HttpRespon
     )
 
 
+def _quote(thread: Any, asked: str | None) -> str:
+    """The reply field's start when ?zitat=<post> names a readable post of this thread."""
+    if not asked or not asked.isdigit() or len(asked) > 18:
+        return ""
+    post = (
+        thread.posts.filter(pk=int(asked), is_hidden=False, deleted_at__isnull=True)
+        .select_related("author")
+        .first()
+    )
+    if post is None:
+        return ""
+    name = post.author.public_name if post.author else _("Former participant")
+    return quote_of(post, name)
+
+
 def _proposal_link(thread: Any) -> str | None:
     """The proposal form prefilled with the thread's Handlungsfeld and the thread as source."""
     forum = thread.forum
@@ -101,7 +117,7 @@ def thread_detail(request: HttpRequest, slug: str, field_slug: str, pk: int) -> 
             "closed_reason": closed,
             "refusal": closed or participation_refusal(request.user),
             "proposal_link": _proposal_link(thread) if not thread.is_hidden else None,
-            "form": PostForm(),
+            "form": PostForm(initial={"body": _quote(thread, request.GET.get("zitat"))}),
         },
     )
 
