@@ -8,13 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from forums.selectors import THREAD_CONTEXT_HOOK
+from forums.selectors import EVENT_CONTEXT_HOOK, THREAD_CONTEXT_HOOK
 from foundation.roles import is_coordination_office
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
 from .discussion.selectors import discussion_for
 from .proposals.models import Proposal
-from .proposals.selectors import DETAIL_CONTEXT_HOOK, proposals_from_thread
+from .proposals.selectors import DETAIL_CONTEXT_HOOK, proposals_from_event, proposals_from_thread
 
 
 @hooks.register(DETAIL_CONTEXT_HOOK)
@@ -31,6 +31,12 @@ def discussion_context(proposal: Proposal, request: HttpRequest) -> dict[str, An
 def thread_proposals_context(thread: Any, request: HttpRequest) -> dict[str, Any]:
     """The proposals made from a forum thread, linked on the thread's page."""
     return {"thread_proposals": proposals_from_thread(thread=thread, user=request.user)}
+
+
+@hooks.register(EVENT_CONTEXT_HOOK)
+def event_proposals_context(event: Any, request: HttpRequest) -> dict[str, Any]:
+    """The proposals that came from a forum event, linked on the event's page."""
+    return {"event_proposals": proposals_from_event(event=event, user=request.user)}
 
 
 @hooks.register(STAFF_LINKS_HOOK)

@@ -40,6 +40,9 @@ __all__ = ["consultation_for"]
 #: came of a thread: consultations lists the proposals made from it ("thread_proposals", a
 #: list of {"title", "url"}).
 THREAD_CONTEXT_HOOK = "forum_thread_context"
+#: hook(event, request) -> dict merged into the event page's context; consultations lists the
+#: proposals that came from the event ("event_proposals", a list of {"title", "url"}).
+EVENT_CONTEXT_HOOK = "forum_event_context"
 
 
 def consultations_with_forums() -> QuerySet[Consultation]:

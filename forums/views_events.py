@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from wagtail import hooks
 
 from foundation.moderation_views import coordination_required
 from foundation.ratelimits import ratelimit_post
@@ -45,10 +47,14 @@ def event_detail(request: HttpRequest, slug: str, event_slug: str) -> HttpRespon
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     event = selectors.event_for(consultation=consultation, slug=event_slug)
     registration = events.active_registration(event=event, user=request.user)
+    extra: dict[str, Any] = {}
+    for hook in hooks.get_hooks(selectors.EVENT_CONTEXT_HOOK):
+        extra.update(hook(event, request))
     return render(
         request,
         "forums/event_detail.html",
         {
+            **extra,
             "consultation": consultation,
             "event": event,
             "registration": registration,

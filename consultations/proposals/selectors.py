@@ -52,17 +52,28 @@ def visible_proposals(*, consultation: Consultation, user: User) -> QuerySet[Pro
     return queryset
 
 
+def _linked_proposals(proposals: QuerySet[Proposal], slug: str, limit: int) -> list[dict[str, str]]:
+    return [
+        {"title": title, "url": reverse("consultations:proposal_detail", args=[slug, pk])}
+        for pk, title in proposals.filter(merged_into__isnull=True)
+        .order_by("created_at", "pk")
+        .values_list("pk", "title")[:limit]
+    ]
+
+
 def proposals_from_thread(*, thread: Any, user: User, limit: int = 20) -> list[dict[str, str]]:
     """The proposals made from a forum thread that `user` may see (title and address), oldest
     first: one query."""
-    proposals = visible_proposals(consultation=thread.forum.consultation, user=user).filter(
-        source_thread=thread, merged_into__isnull=True
-    )
-    slug = thread.forum.consultation.slug
-    return [
-        {"title": title, "url": reverse("consultations:proposal_detail", args=[slug, pk])}
-        for pk, title in proposals.order_by("created_at", "pk").values_list("pk", "title")[:limit]
-    ]
+    consultation = thread.forum.consultation
+    proposals = visible_proposals(consultation=consultation, user=user).filter(source_thread=thread)
+    return _linked_proposals(proposals, consultation.slug, limit)
+
+
+def proposals_from_event(*, event: Any, user: User, limit: int = 50) -> list[dict[str, str]]:
+    """The proposals that came from a forum event (its documentation names them), as above."""
+    consultation = event.consultation
+    proposals = visible_proposals(consultation=consultation, user=user).filter(source_event=event)
+    return _linked_proposals(proposals, consultation.slug, limit)
 
 
 def search_proposals(queryset: QuerySet[Proposal], text: str) -> QuerySet[Proposal]:

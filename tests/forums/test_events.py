@@ -212,3 +212,18 @@ def test_the_main_menu_links_the_forums_and_the_surveys(client):
     menu = page.split('aria-label="Hauptnavigation"')[1].split("</nav>")[0]
     assert '<a href="/foren/" aria-current="page">Foren</a>' in menu
     assert '<a href="/umfragen/">Umfragen</a>' in menu
+
+
+def test_the_event_page_lists_the_proposals_that_came_from_it(client):
+    from tests.consultations.factories import ProposalFactory
+
+    event = ForumEventFactory()
+    ProposalFactory(consultation=event.consultation, source_event=event, title="Lernpatenschaften")
+    ProposalFactory(
+        consultation=event.consultation, source_event=event, title="Versteckt", is_hidden=True
+    )
+    ProposalFactory(consultation=event.consultation, title="Ohne Bezug")
+    page = client.get(url("forums:event_detail", event)).content.decode()
+    assert "Proposals from this event" in page
+    assert "Lernpatenschaften" in page
+    assert "Versteckt" not in page and "Ohne Bezug" not in page
