@@ -297,3 +297,28 @@ class EventRegistration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.cancelled_at is None
+
+
+class ThreadVisit(models.Model):
+    """When a signed-in person last read a thread: what is newer is marked "new" for them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="thread_visits",
+        verbose_name=_("reader"),
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="visits", verbose_name=_("thread")
+    )
+    seen_at = models.DateTimeField(_("last read"))
+
+    class Meta:
+        verbose_name = _("thread visit")
+        verbose_name_plural = _("thread visits")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="forum_thread_visit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} at {self.seen_at:%Y-%m-%d %H:%M}"

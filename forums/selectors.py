@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -25,6 +26,7 @@ from .models import (
     Post,
     PostFlag,
     Thread,
+    ThreadVisit,
 )
 from .services import POSTS_PER_PAGE
 
@@ -91,6 +93,29 @@ def threads_page(*, forum: Forum, user: Any, page_number: Any = 1) -> Page:
     if not is_coordination_office(user):
         threads = threads.filter(is_hidden=False)
     return Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+
+
+#: A thread nobody has opened yet counts as new for this long after its last post.
+UNREAD_WINDOW = timedelta(days=14)
+
+
+def unread_thread_ids(*, user: Any, threads: list[Thread]) -> set[int]:
+    """The threads among `threads` with posts `user` has not read yet (one query): newer than
+    their last visit, or, never opened, with a post in the last two weeks."""
+    if not getattr(user, "is_authenticated", False) or not threads:
+        return set()
+    seen = dict(
+        ThreadVisit.objects.filter(user=user, thread__in=[t.pk for t in threads]).values_list(
+            "thread_id", "seen_at"
+        )
+    )
+    recent = timezone.now() - UNREAD_WINDOW
+    return {
+        thread.pk
+        for thread in threads
+        if (thread.pk in seen and thread.last_post_at > seen[thread.pk])
+        or (thread.pk not in seen and thread.last_post_at > recent and thread.author_id != user.pk)
+    }
 
 
 def thread_for(*, forum: Forum, pk: int) -> Thread:

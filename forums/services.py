@@ -26,7 +26,7 @@ from foundation.notifications import Message, notify, recipient_language
 from foundation.rules import participation_refusal
 from foundation.validation import checked_text, clean_text
 
-from .models import Forum, Post, PostFlag, Thread
+from .models import Forum, Post, PostFlag, Thread, ThreadVisit
 
 POST_MAX_LENGTH = 5000
 TITLE_MIN_LENGTH = 5
@@ -122,6 +122,17 @@ def clean_title(title: str) -> str:
             code="max_length",
         )
     return title
+
+
+def thread_read(*, user: Any, thread: Thread) -> None:
+    """Remember that `user` has read `thread` up to now (one upsert)."""
+    if getattr(user, "is_authenticated", False):
+        ThreadVisit.objects.bulk_create(
+            [ThreadVisit(user=user, thread=thread, seen_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["user", "thread"],
+            update_fields=["seen_at"],
+        )
 
 
 # --- Addresses ---------------------------------------------------------------------------------------

@@ -64,6 +64,9 @@ def forum_detail(request: HttpRequest, slug: str, field_slug: str) -> HttpRespon
             "consultation": consultation,
             "forum": forum,
             "page_obj": page_obj,
+            "unread_ids": selectors.unread_thread_ids(
+                user=request.user, threads=list(page_obj.object_list)
+            ),
             "closed_reason": closed,
             "refusal": closed or participation_refusal(request.user),
         },
@@ -101,6 +104,7 @@ def thread_detail(request: HttpRequest, slug: str, field_slug: str, pk: int) -> 
         thread=thread, user=request.user, page_number=request.GET.get("page")
     )
     closed = services.thread_closed_reason(thread)
+    services.thread_read(user=request.user, thread=thread)
     extra: dict[str, Any] = {}
     for hook in hooks.get_hooks(selectors.THREAD_CONTEXT_HOOK):
         extra.update(hook(thread, request))
