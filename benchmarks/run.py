@@ -37,7 +37,7 @@ BENCHMARKS: dict[str, tuple[list[list[str]], str, dict[str, str]]] = {
     "report": ([["report.py", "--runs", "3"]], "half-yearly report for 10,000 measures", {}),
     "surveys": (
         [["surveys.py"]],
-        "surveys: page save, dashboard aggregation, 10,000 recipients (10,000 responses × 50)",
+        "surveys: page save, results pages, 10,000 recipients imported and invited (10,000 responses × 50)",
         {},
     ),
 }
