@@ -239,6 +239,7 @@ class ForumModerationActionKind(models.TextChoices):
     UNHIDE_THREAD = "unhide_thread", _("Thread shown again")
     LOCK_THREAD = "lock_thread", _("Thread locked")
     UNLOCK_THREAD = "unlock_thread", _("Thread unlocked")
+    MOVE_THREAD = "move_thread", _("Thread moved to another forum")
     PIN_THREAD = "pin_thread", _("Thread pinned")
     UNPIN_THREAD = "unpin_thread", _("Thread unpinned")
     DISMISS_FLAGS = "dismiss_flags", _("Reports dismissed")

@@ -7,8 +7,11 @@ is moderated here, what the log calls it and which counters follow (see forums.m
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
 
 from foundation.models import User
 from foundation.moderation import (
@@ -60,6 +63,53 @@ def thread_pin(
         ForumModerationActionKind.PIN_THREAD if pinned else ForumModerationActionKind.UNPIN_THREAD
     )
     return ForumModerationAction.record(actor=actor, action=kind, reason=reason, target=thread)
+
+
+@transaction.atomic
+def thread_move(*, actor: User, thread: Thread, forum: Forum, reason: str) -> ForumModerationAction:
+    """Move a thread to another forum of the same consultation (it was posted in the wrong
+    Handlungsfeld); the counters of both forums follow, the reason is logged."""
+    reason = start_action(actor, reason, reason_required=True)
+    locked = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
+    source = locked.forum
+    if forum.pk == source.pk:
+        raise ValidationError(
+            {"forum": _("The thread is in this forum already.")}, code="same_forum"
+        )
+    if forum.consultation_id != source.consultation_id:
+        raise ValidationError(
+            {"forum": _("A thread moves only between the forums of its consultation.")},
+            code="other_consultation",
+        )
+    Thread.objects.filter(pk=locked.pk).update(forum=forum)
+    if not locked.is_hidden:
+        Forum.objects.filter(
+            pk=source.pk, thread_count__gte=1, post_count__gte=locked.post_count
+        ).update(
+            thread_count=F("thread_count") - 1,
+            post_count=F("post_count") - locked.post_count,
+            last_post_at=Subquery(
+                Thread.objects.filter(forum=source, is_hidden=False)
+                .order_by("-last_post_at")
+                .values("last_post_at")[:1]
+            ),
+        )
+        Forum.objects.filter(pk=forum.pk).update(
+            thread_count=F("thread_count") + 1,
+            post_count=F("post_count") + locked.post_count,
+            last_post_at=Greatest(
+                Coalesce("last_post_at", locked.last_post_at), locked.last_post_at
+            ),
+        )
+    thread.forum = forum
+    note = _("From “%(source)s” to “%(target)s”: %(reason)s") % {
+        "source": source.handlungsfeld.name,
+        "target": forum.handlungsfeld.name,
+        "reason": reason,
+    }
+    return ForumModerationAction.record(
+        actor=actor, action=ForumModerationActionKind.MOVE_THREAD, reason=note, target=thread
+    )
 
 
 def thread_unpin(*, actor: User, thread: Thread, reason: str = "") -> ForumModerationAction:

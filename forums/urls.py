@@ -16,6 +16,11 @@ urlpatterns = [
         name="moderation_post",
     ),
     path(
+        "moderation/themen/<int:pk>/verschieben/",
+        views_moderation.thread_move,
+        name="moderation_thread_move",
+    ),
+    path(
         "moderation/themen/<int:pk>/<slug:action>/",
         views_moderation.thread_action,
         name="moderation_thread",

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from foundation import moderation_views as kit
+from foundation.moderation_views import coordination_required
+from foundation.service_forms import add_service_errors
 
 from . import moderation, selectors, services
-from .models import ForumModerationActionKind, Post, PostFlag, Thread
+from .models import Forum, ForumModerationActionKind, Post, PostFlag, Thread
 
 moderation_queue = kit.QueueView.as_view(
     template_name="forums/moderation/queue.html", queue=selectors.moderation_queue
@@ -115,3 +123,59 @@ class ThreadAction(_ActionView):
 
 post_action = PostAction.as_view()
 thread_action = ThreadAction.as_view()
+
+
+class ThreadMoveForm(forms.Form):
+    forum = forms.ModelChoiceField(
+        label=gettext_lazy("Move to the forum"), queryset=Forum.objects.none(), empty_label=None
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Logged and visible to the coordination office."),
+    )
+
+    def __init__(self, *args: Any, thread: Thread, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = (
+            Forum.objects.filter(consultation_id=thread.forum.consultation_id)
+            .exclude(pk=thread.forum_id)
+            .select_related("handlungsfeld")
+            .order_by("handlungsfeld__number")
+        )
+        self.fields["forum"].label_from_instance = lambda forum: forum.handlungsfeld.name
+
+
+@coordination_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def thread_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a thread that was posted in the wrong Handlungsfeld."""
+    thread = get_object_or_404(
+        Thread.objects.select_related("author", "forum__consultation", "forum__handlungsfeld"),
+        pk=pk,
+    )
+    form = ThreadMoveForm(request.POST or None, thread=thread)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.thread_move(
+                actor=request.user,
+                thread=thread,
+                forum=form.cleaned_data["forum"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            thread.refresh_from_db()
+            messages.success(
+                request,
+                _("The thread is now in the forum %(name)s.")
+                % {"name": thread.forum.handlungsfeld.name},
+            )
+            return redirect(services.thread_url(thread))
+    return render(
+        request,
+        "forums/moderation/move.html",
+        {"thread": thread, "form": form, "object_url": services.thread_url(thread)},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -141,3 +141,65 @@ def test_only_the_coordination_office_pins_through_the_moderation_page(client):
     assert response.status_code == 302
     assert Thread.objects.get(pk=thread.pk).is_pinned
     assert ForumModerationAction.objects.filter(action="pin_thread").count() == 1
+
+
+def test_a_thread_moves_to_another_forum_with_its_counters(client):
+    from forums.models import Forum, ForumModerationAction, Thread
+    from tests.consultations.factories import HandlungsfeldFactory, coordination_office_user
+
+    from .factories import ForumFactory, PostFactory, ThreadFactory, open_forum, thread_url
+
+    source = open_forum()
+    target = ForumFactory(
+        consultation=source.consultation, handlungsfeld=HandlungsfeldFactory(name="Gesundheit")
+    )
+    stays = ThreadFactory(forum=source, title="Bleibt hier")
+    moving = ThreadFactory(forum=source, title="Falsch eingeordnet")
+    PostFactory(thread=moving)
+    Thread.objects.filter(pk=moving.pk).update(post_count=2)
+    Forum.objects.filter(pk=source.pk).update(post_count=3)
+    client.force_login(coordination_office_user())
+    url = f"/foren/moderation/themen/{moving.pk}/verschieben/"
+    form = client.get(url).content.decode()
+    assert "Gesundheit" in form
+    refused = client.post(url, {"forum": target.pk, "reason": ""})
+    assert refused.status_code == 400
+    assert Thread.objects.get(pk=moving.pk).forum_id == source.pk
+    response = client.post(url, {"forum": target.pk, "reason": "Gehört zur Gesundheit"})
+    moving.refresh_from_db()
+    assert response.status_code == 302 and response["Location"] == thread_url(moving, lang="de")
+    assert moving.forum_id == target.pk
+    source.refresh_from_db()
+    target.refresh_from_db()
+    assert (source.thread_count, source.post_count) == (1, 1)
+    assert (target.thread_count, target.post_count) == (1, 2)
+    assert source.last_post_at == Thread.objects.get(pk=stays.pk).last_post_at
+    entry = ForumModerationAction.objects.get(action="move_thread")
+    assert "Gehört zur Gesundheit" in entry.reason
+
+
+def test_a_thread_never_moves_to_another_consultation_nor_for_residents(client):
+    from django.core.exceptions import ValidationError
+
+    from forums import moderation
+    from forums.models import Thread
+    from tests.consultations.factories import ResidentFactory, coordination_office_user
+
+    from .factories import ThreadFactory, open_forum
+
+    thread = ThreadFactory(forum=open_forum())
+    elsewhere = open_forum()
+    with pytest.raises(ValidationError) as refused:
+        moderation.thread_move(
+            actor=coordination_office_user(), thread=thread, forum=elsewhere, reason="Test"
+        )
+    assert refused.value.message_dict["forum"] == [
+        "Eine Diskussion kann nur zwischen den Foren ihres Beteiligungsverfahrens verschoben werden."
+    ]
+    client.force_login(ResidentFactory())
+    response = client.post(
+        f"/foren/moderation/themen/{thread.pk}/verschieben/",
+        {"forum": elsewhere.pk, "reason": "x"},
+    )
+    assert response.status_code in (302, 403)
+    assert Thread.objects.get(pk=thread.pk).forum_id == thread.forum_id
