@@ -21,9 +21,7 @@ SEND_EMAIL = "foundation.tasks.send_email"
 def queued(to: str, *, age_seconds: int) -> OutboxMessage:
     """A message whose hand-over after commit did not happen (the test's transaction never
     commits), created `age_seconds` ago."""
-    message = outbox.enqueue(
-        SEND_EMAIL, payload={"to": [to], "subject": "Hallo", "body": "Text"}
-    )
+    message = outbox.enqueue(SEND_EMAIL, payload={"to": [to], "subject": "Hallo", "body": "Text"})
     OutboxMessage.objects.filter(pk=message.pk).update(
         created_at=timezone.now() - timedelta(seconds=age_seconds)
     )
