@@ -67,14 +67,13 @@ def test_a_body_without_visible_text_is_refused(consultation, field):
     }
 
 
-def test_a_body_of_exactly_the_limit_passes_and_one_more_character_is_refused(
-    consultation, field
-):
+def test_a_body_of_exactly_the_limit_passes_and_one_more_character_is_refused(consultation, field):
     wrapper = len("<p></p>")
     at_limit = "<p>" + "a" * (BODY_MAX_LENGTH - wrapper) + "</p>"
-    assert services.validate_proposal_data(
-        consultation=consultation, data=valid(field, body=at_limit)
-    ) == at_limit
+    assert (
+        services.validate_proposal_data(consultation=consultation, data=valid(field, body=at_limit))
+        == at_limit
+    )
 
     too_long = "<p>" + "a" * (BODY_MAX_LENGTH - wrapper + 1) + "</p>"
     assert refusal(consultation, valid(field, body=too_long)) == {
@@ -108,9 +107,7 @@ def test_only_a_measure_can_belong_to_a_goal(consultation, field):
 def test_a_measure_belongs_to_a_goal_of_its_consultation_and_handlungsfeld(consultation, field):
     goal = ProposalFactory(consultation=consultation, handlungsfeld=field, kind="goal")
 
-    assert services.validate_proposal_data(
-        consultation=consultation, data=valid(field, goal=goal)
-    )
+    assert services.validate_proposal_data(consultation=consultation, data=valid(field, goal=goal))
 
 
 @pytest.mark.parametrize("wrong", ["other_consultation", "not_a_goal", "itself"])
@@ -152,16 +149,15 @@ def test_the_goal_must_be_of_the_same_handlungsfeld(consultation, field):
     }
 
 
-def test_the_forum_event_and_thread_it_came_from_belong_to_this_consultation(
-    consultation, field
-):
+def test_the_forum_event_and_thread_it_came_from_belong_to_this_consultation(consultation, field):
     own_event = ForumEventFactory(consultation=consultation)
     own_thread = ThreadFactory(forum=ForumFactory(consultation=consultation))
     other_event = ForumEventFactory()
     other_thread = ThreadFactory()
 
     assert services.validate_proposal_data(
-        consultation=consultation, data=valid(field, source_event=own_event, source_thread=own_thread)
+        consultation=consultation,
+        data=valid(field, source_event=own_event, source_thread=own_thread),
     )
     assert refusal(
         consultation, valid(field, source_event=other_event, source_thread=other_thread)
