@@ -4,6 +4,7 @@ run, oldest first, and reports what got through, also when the broker fails half
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -83,3 +84,76 @@ def test_a_broker_failure_half_way_still_reports_what_got_through(broker_down):
     assert result == outbox.RelayResult(sent=1, failed=1, broker_down=True)
     waiting.refresh_from_db()
     assert waiting.dispatched_at is None and waiting.attempts == 1
+
+
+def test_a_single_relay_reports_a_broker_that_is_down(broker_down):
+    message = queued("spaeter@example.org", age_seconds=0)
+
+    assert outbox.relay_message(message.pk) is False
+
+    message.refresh_from_db()
+    assert message.dispatched_at is None and "OperationalError" in message.last_error
+
+
+class Kept(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def test_a_failed_hand_over_is_logged_for_the_operators(embedded_celery):
+    message = OutboxMessage.objects.create(task="foundation.tasks.no_such_task", payload={})
+    logger, kept = logging.getLogger("foundation.outbox"), Kept()
+    logger.addHandler(kept)
+    try:
+        outbox.relay_messages(ids=[message.pk])
+    finally:
+        logger.removeHandler(kept)
+
+    message.refresh_from_db()
+    assert [r.getMessage() for r in kept.records] == [
+        f"Outbox message {message.pk} (foundation.tasks.no_such_task) not relayed, attempt 1: "
+        f"{message.last_error.split(': ', 1)[1]}"
+    ]
+
+
+def test_the_error_kept_with_a_message_is_cut_at_2000_characters(embedded_celery):
+    """A task that refuses its arguments with a very long complaint (here: a 3,000-character
+    argument name) leaves the first 2,000 characters for the admin's "last error"."""
+    message = OutboxMessage.objects.create(task=SEND_EMAIL, payload={"x" * 3000: 1})
+
+    assert outbox.relay_messages(ids=[message.pk]) == outbox.RelayResult(sent=0, failed=1)
+
+    message.refresh_from_db()
+    assert message.last_error.startswith("TypeError: ")
+    assert len(message.last_error) == 2000
+
+
+def test_an_unknown_task_is_named_in_the_error_kept_with_the_message(broker_in_memory):
+    message = OutboxMessage.objects.create(task="foundation.tasks.no_such_task", payload={})
+
+    outbox.relay_messages(ids=[message.pk])
+
+    message.refresh_from_db()
+    assert message.last_error == (
+        "LookupError: No task named 'foundation.tasks.no_such_task' is registered."
+    )
+
+
+def test_the_broker_receives_the_payload_as_the_tasks_arguments(broker_in_memory):
+    from kombu import Connection
+
+    message = queued("an@example.org", age_seconds=60)
+
+    assert outbox.relay_messages(ids=[message.pk]).sent == 1
+
+    with Connection("memory://") as connection:
+        queue = connection.SimpleQueue("celery")
+        received = queue.get(timeout=1)
+        received.ack()
+        queue.close()
+    _args, kwargs, _embed = received.decode()
+    assert kwargs == {"to": ["an@example.org"], "subject": "Hallo", "body": "Text"}
