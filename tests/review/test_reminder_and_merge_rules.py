@@ -4,7 +4,7 @@ coordination office read them."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.conf import settings
