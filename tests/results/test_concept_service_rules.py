@@ -243,3 +243,39 @@ def test_recording_a_value_again_for_the_same_day_replaces_it():
 
     assert (again.value, again.note) == (Decimal("2"), "korrigiert")
     assert indicator.values.count() == 1
+
+
+# --- implementation progress ----------------------------------------------------------------
+
+
+def test_progress_needs_a_valid_status_and_a_change_or_a_note():
+    office = coordination_office_user()
+    measure = concept_measure(concept_goal(ConsultationFactory(), HandlungsfeldFactory()))
+
+    assert german_refusal(
+        services.measure_record_progress, measure=measure, actor=office, status="vielleicht"
+    ).message_dict == {"status": ["Wählen Sie einen gültigen Umsetzungsstand."]}
+    assert german_refusal(
+        services.measure_record_progress, measure=measure, actor=office, status=measure.status
+    ).messages == ["Ändern Sie den Status oder schreiben Sie einen Fortschrittsvermerk."]
+
+
+def test_a_status_change_is_stamped_and_its_note_records_the_new_status_and_author():
+    office = coordination_office_user()
+    measure = concept_measure(concept_goal(ConsultationFactory(), HandlungsfeldFactory()))
+    at = berlin(2026, 4, 2, 10, 0)
+
+    note = services.measure_record_progress(
+        measure=measure, actor=office, status="in_progress", note=" Kurse laufen ", at=at
+    )
+    plain = services.measure_record_progress(
+        measure=measure, actor=office, status="in_progress", note="Zweiter Kurs", at=at
+    )
+    silent = services.measure_record_progress(measure=measure, actor=office, status="done")
+
+    stored = ConceptMeasure.objects.get(pk=measure.pk)
+    assert (stored.status, measure.status) == ("done", "done")
+    assert stored.status_changed_at is not None and stored.status_changed_at > at
+    assert (note.text, note.status_after, note.author) == ("Kurse laufen", "in_progress", office)
+    assert plain.status_after == ""  # no change: the note says nothing about the status
+    assert silent is None
