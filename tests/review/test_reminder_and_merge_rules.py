@@ -4,7 +4,7 @@ coordination office read them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils import translation
 
 from consultations.review import services
 from consultations.review.models import ReviewCase, ReviewEvent
+from foundation.models import Notification
 
 from .factories import (
     DepartmentFactory,
@@ -107,3 +108,52 @@ def test_a_merge_is_written_into_both_histories_and_closes_the_duplicates_case()
     assert (merged.action, merged.comment, merged.actor) == ("merged", "Sprachkurse", office)
     assert ReviewCase.objects.get(pk=first_case.pk).closed_at is not None
     assert ReviewCase.objects.get(pk=primary_case.pk).closed_at is None
+
+
+def test_the_author_of_a_merged_proposal_is_told_in_german_and_a_deactivated_one_is_not():
+    office = coordination_office_user()
+    primary = ProposalFactory(title="Sprachkurse")
+    told = ProposalFactory(consultation=primary.consultation, title="Kurse A")
+    told.author.language = "de"
+    told.author.save()
+    gone = ProposalFactory(consultation=primary.consultation, title="Kurse B")
+    gone.author.is_active = False
+    gone.author.save()
+
+    services.proposals_merge(primary=primary, duplicates=[told, gone], actor=office)
+
+    note = Notification.objects.get(recipient=told.author, kind="proposal_merged")
+    assert note.title == "Ihr Vorschlag „Kurse A“ wurde zusammengeführt"
+    assert note.body == (
+        "Ihr Vorschlag „Kurse A“ hat weitgehend denselben Inhalt wie „Sprachkurse“. Die "
+        "Koordinierungsstelle hat beide zusammengeführt, damit sie gemeinsam geprüft werden; "
+        "Ihre Unterstützungen zählen nun für „Sprachkurse“."
+    )
+    assert not Notification.objects.filter(recipient=gone.author).exists()
+
+
+def test_the_assignment_is_summed_up_in_the_cases_history():
+    office = coordination_office_user()
+    lead = DepartmentFactory(name="Fachbereich Schulen")
+    helpers = [DepartmentFactory(name="Fachbereich Jugend"), DepartmentFactory(name="Team Sport")]
+    due = date.today() + timedelta(days=30)
+
+    with translation.override("de"):
+        (case,) = services.cases_assign(
+            proposals=[ProposalFactory()],
+            lead_department=lead,
+            contributing_departments=helpers,
+            due_on=due,
+            actor=office,
+            comment="Bitte bis Monatsende.",
+        )
+
+    event = ReviewEvent.objects.filter(case=case, action="assign").get()
+    assert event.comment == "\n".join(
+        [
+            "Federführung: Fachbereich Schulen",
+            "Beteiligt: Fachbereich Jugend, Team Sport",
+            f"Fällig am {due:%d.%m.%Y}",
+            "Bitte bis Monatsende.",
+        ]
+    )
