@@ -169,3 +169,68 @@ def test_the_csv_costs_the_same_queries_for_two_or_six_participants(django_asser
         events.register(event=event, user=ResidentFactory(municipality=MunicipalityFactory()))
     with django_assert_num_queries(1):
         events.participants_csv(event)
+
+
+# --- what the participant is told -------------------------------------------------------------
+
+
+def told(person) -> list[tuple[str, str]]:
+    from foundation.models import Notification
+
+    return [
+        (n.title, n.body)
+        for n in Notification.objects.filter(recipient=person, kind="forum_event").order_by("pk")
+    ]
+
+
+def test_the_confirmation_and_the_cancellation_in_german_with_the_start_and_the_place():
+    from datetime import datetime
+
+    event = ForumEventFactory(
+        title="Forum 2: Arbeit",
+        place="Haus der Region",
+        municipality=MunicipalityFactory(name="Laatzen"),
+        starts_at=timezone.make_aware(datetime(2030, 5, 14, 18, 0)),
+        ends_at=None,
+    )
+    resident = ResidentFactory(language="de")
+
+    events.register(event=event, user=resident)
+    events.cancel(event=event, user=resident)
+
+    assert told(resident) == [
+        (
+            "Anmeldung bestätigt: Forum 2: Arbeit",
+            "Sie sind für „Forum 2: Arbeit“ am 14. Mai 2030 18:00 angemeldet.\n\n"
+            "Ort: Haus der Region, Laatzen\n\n"
+            "Falls Sie nicht kommen können, stornieren Sie bitte Ihre Anmeldung auf der Seite der "
+            "Veranstaltung, damit jemand anderes Ihren Platz einnehmen kann.",
+        ),
+        (
+            "Anmeldung storniert: Forum 2: Arbeit",
+            "Sie haben Ihre Anmeldung für „Forum 2: Arbeit“ am 14. Mai 2030 18:00 storniert.",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("place", "municipality", "line"),
+    [
+        ("Haus der Region", False, "Ort: Haus der Region"),
+        ("", True, "Ort: Laatzen"),
+        ("", False, None),
+    ],
+)
+def test_the_place_line_names_what_is_known_and_is_left_out_when_nothing_is(
+    place, municipality, line
+):
+    event = ForumEventFactory(
+        place=place, municipality=MunicipalityFactory(name="Laatzen") if municipality else None
+    )
+    resident = ResidentFactory(language="de")
+
+    events.register(event=event, user=resident)
+
+    ((_title, body),) = told(resident)
+    place_lines = [part for part in body.split("\n\n") if part.startswith("Ort:")]
+    assert place_lines == ([line] if line else [])
