@@ -157,3 +157,77 @@ def test_the_assignment_is_summed_up_in_the_cases_history():
             "Bitte bis Monatsende.",
         ]
     )
+
+
+def test_the_departments_are_told_in_german_which_proposals_and_in_which_role(
+    django_capture_on_commit_callbacks,
+):
+    office = coordination_office_user()
+    lead = DepartmentFactory(name="Fachbereich Schulen", email="schulen@example.org")
+    helper = DepartmentFactory(name="Fachbereich Jugend", email="jugend@example.org")
+    proposals = [ProposalFactory(title="Kurse A"), ProposalFactory(title="Kurse B")]
+    untouched = ProposalFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cases_assign(
+            proposals=proposals,
+            lead_department=lead,
+            contributing_departments=[helper],
+            due_on=None,
+            actor=office,
+        )
+
+    queue = settings.SITE_URL + reverse("review:queue")
+    (to_lead,) = [m for m in mail.outbox if m.to == ["schulen@example.org"]]
+    (to_helper,) = [m for m in mail.outbox if m.to == ["jugend@example.org"]]
+    subject = "2 Vorschläge wurden {} zur Prüfung zugewiesen"
+    assert to_lead.subject == subject.format("Fachbereich Schulen")
+    assert to_lead.body.split("\n")[0] == (
+        subject.format("Fachbereich Schulen") + " (als federführender Fachbereich)."
+    )
+    assert to_helper.body.split("\n")[0] == (
+        subject.format("Fachbereich Jugend") + " (als beteiligter Fachbereich)."
+    )
+    assert to_lead.body.split("\n")[2:] == ["- Kurse A", "- Kurse B", "", queue]
+    untouched.refresh_from_db()
+    assert untouched.status == "published"  # only the assigned proposals enter the review
+
+
+def test_a_meeting_may_last_one_day_but_never_end_before_it_starts():
+    from consultations.review.models import MeetingKind
+
+    office = coordination_office_user()
+    day = date(2026, 2, 1)
+
+    one_day = services.meeting_save(
+        actor=office,
+        kind=MeetingKind.WORKSHOP,
+        title=" Workshop ",
+        starts_on=day,
+        ends_on=day,
+        departments=[],
+        proposals=[],
+        outcome=" Ergebnis ",
+    )
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        services.meeting_save(
+            actor=office,
+            kind=MeetingKind.WORKSHOP,
+            title="Workshop",
+            starts_on=day,
+            ends_on=day - timedelta(days=1),
+            departments=[],
+            proposals=[],
+            outcome="",
+        )
+
+    one_day.refresh_from_db()
+    assert (one_day.title, one_day.starts_on, one_day.ends_on, one_day.outcome) == (
+        "Workshop",
+        day,
+        day,
+        "Ergebnis",
+    )
+    assert refused.value.message_dict == {
+        "ends_on": ["Der letzte Tag darf nicht vor dem ersten Tag liegen."]
+    }
