@@ -90,3 +90,36 @@ def test_measures_without_a_goal_share_one_collecting_goal_per_consultation_and_
         ).count()
         == 1
     )
+
+
+def test_a_feasible_measure_is_planned_and_an_already_implemented_one_is_done():
+    planned = adopt(ProposalFactory())
+    with translation.override("de"):
+        done = services.adopt_proposal(
+            actor=SYSTEM,
+            proposal=ProposalFactory(),
+            adoption=AdoptionInput(feasibility="already_done"),
+        )
+
+    assert (planned.status, done.status) == ("planned", "done")
+
+
+def test_adopting_again_fills_in_a_missing_department_but_never_replaces_one():
+    from .factories import DepartmentFactory
+
+    schools, youth = DepartmentFactory(), DepartmentFactory()
+    without = ProposalFactory()
+    with_one = ProposalFactory()
+    adopt(without)
+    services.adopt_proposal(
+        actor=SYSTEM, proposal=with_one, adoption=AdoptionInput("feasible", department=schools)
+    )
+
+    for proposal in (without, with_one):
+        services.adopt_proposal(
+            actor=SYSTEM, proposal=proposal, adoption=AdoptionInput("feasible", department=youth)
+        )
+    services.adopt_proposal(actor=SYSTEM, proposal=without, adoption=AdoptionInput("feasible"))
+
+    assert ConceptMeasure.objects.get(source_proposal=without).department == youth
+    assert ConceptMeasure.objects.get(source_proposal=with_one).department == schools
