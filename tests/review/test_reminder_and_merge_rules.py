@@ -42,8 +42,8 @@ def test_the_reminder_lists_a_departments_overdue_cases_by_due_date_in_german(
     )
     ReviewCaseFactory(lead_department=youth, due_on=date(2026, 3, 1))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_overdue_reminders(today=today) == 2
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
+        assert services.send_overdue_reminders(today=today) == 2  # in the site's language
 
     (to_schools,) = [m for m in mail.outbox if m.to == ["schulen@example.org"]]
     (to_youth,) = [m for m in mail.outbox if m.to == ["jugend@example.org"]]
@@ -168,7 +168,8 @@ def test_the_departments_are_told_in_german_which_proposals_and_in_which_role(
     proposals = [ProposalFactory(title="Kurse A"), ProposalFactory(title="Kurse B")]
     untouched = ProposalFactory()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    # The coordination office works in English; the departments' mail is in the site's German.
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
         services.cases_assign(
             proposals=proposals,
             lead_department=lead,
