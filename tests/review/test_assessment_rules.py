@@ -72,6 +72,7 @@ def test_what_is_stored_unknown_responsibilities_dropped_and_who_assessed_when(p
         responsibility=["region", "mars", "state"],
         cost_estimate=None,
         revised_title="Elternkurse am Abend",
+        revised_body="Die Region bietet Elternkurse am Abend an.",
     )
 
     assessment = Assessment.objects.get(proposal_id=case.proposal_id)
@@ -80,7 +81,11 @@ def test_what_is_stored_unknown_responsibilities_dropped_and_who_assessed_when(p
     assert assessment.department == people.department
     assert assessment.assessed_by == people.reviewer and assessment.assessed_at is not None
     (revision,) = AssessmentRevision.objects.filter(assessment=assessment)
-    assert (revision.revised_title, revision.author) == ("Elternkurse am Abend", people.reviewer)
+    assert (revision.revised_title, revision.revised_body, revision.author) == (
+        "Elternkurse am Abend",
+        "Die Region bietet Elternkurse am Abend an.",
+        people.reviewer,
+    )
 
 
 def test_an_assessment_cannot_be_edited_once_submitted(people):
