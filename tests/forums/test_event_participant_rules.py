@@ -234,3 +234,20 @@ def test_the_place_line_names_what_is_known_and_is_left_out_when_nothing_is(
     ((_title, body),) = told(resident)
     place_lines = [part for part in body.split("\n\n") if part.startswith("Ort:")]
     assert place_lines == ([line] if line else [])
+
+
+def test_each_confirmation_mail_is_queued_once_per_registration_and_kind():
+    """The outbox's key: a confirmation or cancellation of one registration is mailed at most
+    once, whatever sends it again (a retried request, a replayed task)."""
+    from foundation.models import OutboxMessage
+
+    event = ForumEventFactory()
+    resident = ResidentFactory()
+    registration, _created = events.register(event=event, user=resident)
+    events.cancel(event=event, user=resident)
+
+    keys = sorted(OutboxMessage.objects.values_list("dedupe_key", flat=True))
+    assert keys == [
+        f"forums:registration:{registration.pk}:cancelled:{resident.pk}",
+        f"forums:registration:{registration.pk}:confirmed:{resident.pk}",
+    ]
