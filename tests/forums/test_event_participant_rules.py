@@ -251,3 +251,28 @@ def test_each_confirmation_mail_is_queued_once_per_registration_and_kind():
         f"forums:registration:{registration.pk}:cancelled:{resident.pk}",
         f"forums:registration:{registration.pk}:confirmed:{resident.pk}",
     ]
+
+
+def test_the_confirmation_links_to_the_event_page():
+    from foundation.models import Notification
+
+    event = ForumEventFactory()
+    resident = ResidentFactory()
+
+    events.register(event=event, user=resident)
+
+    assert Notification.objects.get(recipient=resident).url == events.event_url(event)
+
+
+def test_pressing_register_again_on_a_now_full_event_returns_the_place_one_has():
+    event = ForumEventFactory(capacity=1)
+    resident = ResidentFactory()
+    first, created = events.register(event=event, user=resident)
+    event.refresh_from_db()
+    assert event.is_full
+
+    again, created_again = events.register(event=event, user=resident)
+
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert count(event) == 1
