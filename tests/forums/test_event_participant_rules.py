@@ -8,6 +8,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from forums import events
@@ -276,3 +277,34 @@ def test_pressing_register_again_on_a_now_full_event_returns_the_place_one_has()
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk
     assert count(event) == 1
+
+
+def test_a_closed_registration_is_refused_as_closed():
+    event = ForumEventFactory(registration_open=False)
+
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        events.register(event=event, user=ResidentFactory())
+
+    assert (refused.value.code, refused.value.messages) == (
+        "closed",
+        ["Die Anmeldung für diese Veranstaltung ist nicht geöffnet."],
+    )
+
+
+def test_the_counter_decides_when_the_page_was_stale_and_nothing_is_kept():
+    """The event as a page loaded it: one place left, registration open. Meanwhile the last
+    place went, or the office closed the registration; the conditional UPDATE refuses."""
+    for change in ({"registered_count": 1}, {"registration_open": False}):
+        event = ForumEventFactory(capacity=1)
+        stale = ForumEvent.objects.get(pk=event.pk)
+        ForumEvent.objects.filter(pk=event.pk).update(**change)
+        person = ResidentFactory()
+
+        with translation.override("de"), pytest.raises(ValidationError) as refused:
+            events.register(event=stale, user=person)
+
+        assert (refused.value.code, refused.value.messages) == (
+            "full",
+            ["Diese Veranstaltung ist ausgebucht."],
+        ), change
+        assert not EventRegistration.objects.filter(user=person).exists()
