@@ -308,3 +308,19 @@ def test_the_counter_decides_when_the_page_was_stale_and_nothing_is_kept():
             ["Diese Veranstaltung ist ausgebucht."],
         ), change
         assert not EventRegistration.objects.filter(user=person).exists()
+
+
+def test_a_past_event_is_refused_as_taken_place():
+    event = ForumEventFactory()
+    ForumEvent.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=1)
+    )
+    event.refresh_from_db()
+
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        events.register(event=event, user=ResidentFactory())
+
+    assert (refused.value.code, refused.value.messages) == (
+        "closed",
+        ["Diese Veranstaltung hat bereits stattgefunden; die Anmeldung ist geschlossen."],
+    )
