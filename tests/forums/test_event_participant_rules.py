@@ -324,3 +324,17 @@ def test_a_past_event_is_refused_as_taken_place():
         "closed",
         ["Diese Veranstaltung hat bereits stattgefunden; die Anmeldung ist geschlossen."],
     )
+
+
+def test_a_full_event_is_refused_as_fully_booked_in_german():
+    event = ForumEventFactory(capacity=1)
+    events.register(event=event, user=ResidentFactory())
+    event.refresh_from_db()
+
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        events.register(event=event, user=ResidentFactory())
+
+    assert (refused.value.code, refused.value.messages) == (
+        "closed",
+        ["Diese Veranstaltung ist ausgebucht."],
+    )
