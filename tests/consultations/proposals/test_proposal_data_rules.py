@@ -165,3 +165,15 @@ def test_the_forum_event_and_thread_it_came_from_belong_to_this_consultation(con
         "source_event": ["Wählen Sie eine Forumsveranstaltung dieses Beteiligungsverfahrens."],
         "source_thread": ["Wählen Sie eine Forumsdiskussion dieses Beteiligungsverfahrens."],
     }
+
+
+def test_an_empty_body_is_refused_and_windows_line_ends_are_unified(consultation, field):
+    assert refusal(consultation, valid(field, body="")) == {
+        "body": ["Bitte beschreiben Sie Ihren Vorschlag."]
+    }
+
+    body = services.validate_proposal_data(
+        consultation=consultation, data=valid(field, body="<p>Erstens</p>\r\n<p>Zweitens</p>")
+    )
+
+    assert "\r" not in body and "<p>Erstens</p>\n<p>Zweitens</p>" in body
