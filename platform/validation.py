@@ -26,12 +26,12 @@ def checked_text(
     `too_long` may use %(max)d and %(length)d. Callers trim or normalise the text first, so
     that the length counted is the length that will be stored.
     """
+    # The code goes on the field's error: Django ignores `code` beside a dict of messages.
     if empty is not None and not text:
-        raise ValidationError({field: empty}, code="required")
+        raise ValidationError({field: ValidationError(empty, code="required")})
     if len(text) > max_length:
-        raise ValidationError(
-            {field: too_long % {"max": max_length, "length": len(text)}}, code="max_length"
-        )
+        message = too_long % {"max": max_length, "length": len(text)}
+        raise ValidationError({field: ValidationError(message, code="max_length")})
     return text
 
 

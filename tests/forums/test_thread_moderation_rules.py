@@ -203,3 +203,37 @@ def test_a_thread_never_moves_to_another_consultation_nor_for_residents(client):
     )
     assert response.status_code in (302, 403)
     assert Thread.objects.get(pk=thread.pk).forum_id == thread.forum_id
+
+
+def test_hiding_a_thread_never_moves_the_counters_of_a_busier_forum(forum_with_threads):
+    """Another forum with enough threads and posts that its counters could go down too."""
+    forum, busy = forum_with_threads
+    other_forum = open_forum()
+    for _ in range(2):
+        ThreadFactory(forum=other_forum)
+    Forum.objects.filter(pk=other_forum.pk).update(thread_count=2, post_count=10)
+
+    thread_hide(actor=coordination_office_user(), thread=busy, reason="Werbung")
+
+    assert counters(forum) == (1, 1)
+    assert counters(other_forum) == (2, 10)
+
+
+@pytest.mark.parametrize(
+    ("stored", "after"),
+    [
+        ((0, 4), (0, 4)),  # no thread counted: nothing to take away
+        ((2, 2), (2, 2)),  # fewer posts counted than the thread has
+    ],
+)
+def test_hiding_a_thread_never_makes_a_forum_counter_negative(forum_with_threads, stored, after):
+    """Counters that are behind (a repair, a race) stay as they are rather than go below zero:
+    the forum list never shows a negative number of threads or posts."""
+    forum, busy = forum_with_threads
+    Forum.objects.filter(pk=forum.pk).update(thread_count=stored[0], post_count=stored[1])
+
+    thread_hide(actor=coordination_office_user(), thread=busy, reason="Werbung")
+
+    assert counters(forum) == after
+    busy.refresh_from_db()
+    assert busy.is_hidden

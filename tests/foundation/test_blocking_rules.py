@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from foundation.actors import SYSTEM
+from foundation.models import User
 from foundation.roles import Role
 from foundation.rules import participation_refusal
 from foundation.services import (
@@ -33,14 +34,15 @@ def _english():
 
 @pytest.fixture
 def blocked_signals():
+    """The announcements a receiver gets that listens, as documented, to User accounts only."""
     received = []
 
     def receiver(sender, user, **kwargs):
         received.append(user.pk)
 
-    account_blocked.connect(receiver)
+    account_blocked.connect(receiver, sender=User)
     yield received
-    account_blocked.disconnect(receiver)
+    account_blocked.disconnect(receiver, sender=User)
 
 
 def account_manager():

@@ -42,3 +42,15 @@ def test_line_breaks_are_unified_and_control_characters_removed_but_tabs_kept():
 def test_nothing_typed_is_an_empty_text():
     assert clean_text(None) == ""
     assert clean_text(" \r\n\t ") == ""
+
+
+def test_the_refusals_carry_the_codes_of_djangos_own_form_errors():
+    """As the module promises: a view (or an API) can tell an empty text from a long one by the
+    error's code on its field, as with Django's own "required" and "max_length"."""
+    with pytest.raises(ValidationError) as empty:
+        checked_text("", field="note", max_length=5, too_long=TOO_LONG, empty="Bitte Text.")
+    with pytest.raises(ValidationError) as long:
+        checked_text("x" * 6, field="note", max_length=5, too_long=TOO_LONG)
+
+    assert [e.code for e in empty.value.error_dict["note"]] == ["required"]
+    assert [e.code for e in long.value.error_dict["note"]] == ["max_length"]

@@ -89,7 +89,12 @@ def broker_hanging() -> Iterator[str]:
 
 @pytest.fixture
 def broker_in_memory() -> Iterator[str]:
-    """A working broker inside this process (kombu's memory transport)."""
+    """A working broker inside this process (kombu's memory transport), its queue empty: the
+    transport lives as long as the process, and a mutation run tests in one process again."""
+    from kombu import Connection
+
+    with Connection("memory://") as connection:
+        connection.SimpleQueue("celery").clear()
     with celery_broker("memory://"):
         yield "memory://"
 

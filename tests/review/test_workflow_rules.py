@@ -279,3 +279,44 @@ def acting_as(actor, people: People) -> People:
     acting.office = actor
     acting.reviewer = actor
     return acting
+
+
+def test_a_refused_step_says_in_german_which_step_and_which_state(people):
+    """What the coordination office reads when it approves a case still in review."""
+    from django.utils import translation
+
+    case = bring_to("in_review", people)
+
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        services.case_approve(case=case, actor=people.office)
+
+    assert refused.value.messages == [
+        "„Freigegeben“ ist nicht möglich, solange der Vorgang den Stand „In Prüfung“ hat."
+    ]
+    assert refused.value.code == "illegal_transition"
+
+
+@pytest.mark.parametrize("state", list(EXPECTED))
+def test_the_case_page_offers_the_buttons_the_table_allows_and_no_others(state, people, client):
+    """The coordination office sees the assignment, the decision and the publication only
+    where the table allows them; the lead department sees its start button only where the
+    table allows it."""
+    from django.urls import reverse
+
+    case = bring_to(state, people)
+    pk = case.proposal_id
+    page = reverse("review:case", kwargs={"proposal_id": pk})
+
+    client.force_login(people.office)
+    office_sees = client.get(page).content.decode()
+    client.force_login(people.reviewer)
+    reviewer_sees = client.get(page).content.decode()
+
+    offered = {
+        "assign": reverse("review:assign", args=[pk]) in office_sees,
+        "approve": reverse("review:approve", args=[pk]) in office_sees,
+        "publish": reverse("review:publish", args=[pk]) in office_sees,
+        "start": reverse("review:start", args=[pk]) in reviewer_sees,
+    }
+    allowed = {button: EXPECTED[state][button] is not REFUSED for button in offered}
+    assert offered == allowed
