@@ -8,7 +8,9 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from forums import events
@@ -195,6 +197,7 @@ def test_the_confirmation_and_the_cancellation_in_german_with_the_start_and_the_
         ends_at=None,
     )
     resident = ResidentFactory(language="de")
+    calendar = reverse("forums:event_ics", args=[event.consultation.slug, event.slug])
 
     events.register(event=event, user=resident)
     events.cancel(event=event, user=resident)
@@ -204,6 +207,7 @@ def test_the_confirmation_and_the_cancellation_in_german_with_the_start_and_the_
             "Anmeldung bestätigt: Forum 2: Arbeit",
             "Sie sind für „Forum 2: Arbeit“ am 14. Mai 2030 18:00 angemeldet.\n\n"
             "Ort: Haus der Region, Laatzen\n\n"
+            f"Für Ihren Kalender: {settings.SITE_URL.rstrip('/')}{calendar}\n\n"
             "Falls Sie nicht kommen können, stornieren Sie bitte Ihre Anmeldung auf der Seite der "
             "Veranstaltung, damit jemand anderes Ihren Platz einnehmen kann.",
         ),
