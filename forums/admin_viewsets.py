@@ -3,15 +3,12 @@ office create and edit them; what holds posts or registrations is not deleted.""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib import messages
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from foundation.admin.base import PlatformModelViewSet, RefusingDeleteView
 
 from .admin_forms import ForumEventForm, ForumForm
 from .models import Forum, ForumEvent
@@ -41,17 +38,6 @@ def event_delete_refusal(event: ForumEvent) -> str | None:
     return None
 
 
-class RefusingDeleteView(generic.DeleteView):
-    refusal = staticmethod(lambda instance: None)
-
-    def form_valid(self, form: Any) -> Any:
-        refusal = self.refusal(self.object)
-        if refusal:
-            messages.error(self.request, refusal)
-            return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
-
-
 class ForumDeleteView(RefusingDeleteView):
     refusal = staticmethod(forum_delete_refusal)
 
@@ -60,15 +46,14 @@ class EventDeleteView(RefusingDeleteView):
     refusal = staticmethod(event_delete_refusal)
 
 
-class ForumViewSet(ModelViewSet):
+class ForumViewSet(PlatformModelViewSet):
     model = Forum
     icon = "comment"
     menu_label = _("Forums")
     url_prefix = "forums/forums"
     delete_view_class = ForumDeleteView
-    copy_view_enabled = False
     inspect_view_enabled = False
-    search_backend_name = None
+    list_select_related = ("consultation", "handlungsfeld")
     search_fields = ["handlungsfeld__name", "consultation__title"]
     list_filter = ["consultation", "is_open"]
     ordering = ["consultation__title", "handlungsfeld__number"]
@@ -80,14 +65,11 @@ class ForumViewSet(ModelViewSet):
         Column("post_count", label=_("Posts")),
     ]
 
-    def get_queryset(self, request: Any) -> Any:
-        return Forum.objects.select_related("consultation", "handlungsfeld")
-
     def get_form_class(self, for_update: bool = False) -> type:
         return ForumForm
 
 
-class ForumEventViewSet(ModelViewSet):
+class ForumEventViewSet(PlatformModelViewSet):
     model = ForumEvent
     icon = "date"
     menu_label = _("Forum events")
@@ -95,7 +77,6 @@ class ForumEventViewSet(ModelViewSet):
     delete_view_class = EventDeleteView
     copy_view_enabled = True
     inspect_view_enabled = False
-    search_backend_name = None
     search_fields = ["title", "place", "venue"]
     list_filter = ["consultation", "registration_open"]
     ordering = ["-starts_at"]
@@ -107,9 +88,6 @@ class ForumEventViewSet(ModelViewSet):
         Column("registered_count", label=_("Registered")),
         "capacity",
     ]
-
-    def get_queryset(self, request: Any) -> Any:
-        return ForumEvent.objects.select_related("consultation")
 
     def get_form_class(self, for_update: bool = False) -> type:
         return ForumEventForm

@@ -6,15 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from foundation.roles import is_coordination_office
+from foundation.admin.base import RolePolicy
+from foundation.roles import Role, is_coordination_office
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
 from .admin_viewsets import ForumsAdminGroup
 from .models import Forum, ForumEvent
-from .permissions import ForumStaffPolicy
+from .rules import may_manage_forums
 
-register_permission_policy(Forum, ForumStaffPolicy(Forum), exact_class=True)
-register_permission_policy(ForumEvent, ForumStaffPolicy(ForumEvent), exact_class=True)
+for model in (Forum, ForumEvent):
+    register_permission_policy(
+        model,
+        RolePolicy(model, rule=may_manage_forums, roles=(Role.EDITOR, Role.COORDINATION)),
+        exact_class=True,
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -21,7 +21,7 @@ from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 from .builder.viewsets import SurveyViewSet
 from .interchange.views import LssImportView
 from .models import Survey
-from .permissions import SurveyStaffPolicy
+from .permissions import policy
 from .personal_data import survey_answers_of
 from .results.publication import rendered_public_results
 from .rules import may_build_surveys, may_view_survey_results
@@ -29,7 +29,7 @@ from .selectors import DETAIL_CONTEXT_HOOK
 
 SURVEYS_MENU_HOOK = "register_surveys_menu_item"
 
-register_permission_policy(Survey, SurveyStaffPolicy(Survey), exact_class=True)
+register_permission_policy(Survey, policy(Survey), exact_class=True)
 
 survey_viewset = SurveyViewSet("survey_admin")
 

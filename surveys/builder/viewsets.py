@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+
+from foundation.admin.base import RefusingDeleteView
 
 from .. import structure
 from ..models import Recipient, Response, Survey
@@ -68,13 +68,11 @@ class SurveyCreateView(generic.CreateView):
         return reverse("surveys_builder:structure", args=[self.object.pk])
 
 
-class SurveyDeleteView(generic.DeleteView):
-    def form_valid(self, form: Any) -> Any:
-        refusal = structure.survey_delete_refusal(self.object)
-        if refusal:
-            messages.error(self.request, refusal)
-            return HttpResponseRedirect(reverse("surveys_builder:structure", args=[self.object.pk]))
-        return super().form_valid(form)
+class SurveyDeleteView(RefusingDeleteView):
+    refusal = staticmethod(structure.survey_delete_refusal)
+
+    def refused_url(self) -> str:
+        return reverse("surveys_builder:structure", args=[self.object.pk])
 
 
 class SurveyViewSet(ModelViewSet):
