@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from wagtail import hooks
 
 from foundation.forms import FlagForm
 from foundation.moderation_views import flag_page
 from foundation.rules import participation_refusal
+from foundation.selectors import context_from_hooks
 from foundation.service_forms import form_status, submit_form, submit_rate_limited
 
 from . import selectors, services
@@ -105,14 +105,11 @@ def thread_detail(request: HttpRequest, slug: str, field_slug: str, pk: int) -> 
     )
     closed = services.thread_closed_reason(thread)
     services.thread_read(user=request.user, thread=thread)
-    extra: dict[str, Any] = {}
-    for hook in hooks.get_hooks(selectors.THREAD_CONTEXT_HOOK):
-        extra.update(hook(thread, request))
     return render(
         request,
         "forums/thread_detail.html",
         {
-            **extra,
+            **context_from_hooks(selectors.THREAD_CONTEXT_HOOK, thread, request),
             "consultation": consultation,
             "forum": forum,
             "thread": thread,

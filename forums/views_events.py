@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +13,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from wagtail import hooks
 
 from foundation.moderation_views import coordination_required
 from foundation.ratelimits import ratelimit_post
 from foundation.roles import is_coordination_office
+from foundation.selectors import context_from_hooks
 
 from . import calendar, events, selectors
 
@@ -47,14 +46,11 @@ def event_detail(request: HttpRequest, slug: str, event_slug: str) -> HttpRespon
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     event = selectors.event_for(consultation=consultation, slug=event_slug)
     registration = events.active_registration(event=event, user=request.user)
-    extra: dict[str, Any] = {}
-    for hook in hooks.get_hooks(selectors.EVENT_CONTEXT_HOOK):
-        extra.update(hook(event, request))
     return render(
         request,
         "forums/event_detail.html",
         {
-            **extra,
+            **context_from_hooks(selectors.EVENT_CONTEXT_HOOK, event, request),
             "consultation": consultation,
             "event": event,
             "registration": registration,

@@ -30,6 +30,15 @@ _NEVER_EXPORTED = {"password"}
 ACCOUNT_DATA_EXPORT_HOOK = "account_data_export"
 
 
+def context_from_hooks(hook_name: str, *args: Any) -> dict[str, Any]:
+    """The dicts that the hooks registered under `hook_name` return for `args`, merged: how
+    a lower floor's page shows what higher floors add to it (proposals from a thread, ...)."""
+    context: dict[str, Any] = {}
+    for hook in hooks.get_hooks(hook_name):
+        context.update(hook(*args) or {})
+    return context
+
+
 def consultation_for(*, slug: str, user: Any) -> Consultation:
     """The consultation a page of any app belongs to, if `user` may see it (else 404)."""
     consultation = Consultation.objects.filter(slug=slug).first()

@@ -10,10 +10,10 @@ from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from wagtail import hooks
 
 from foundation.models import Consultation, Handlungsfeld, Phase, User
 from foundation.rules import may_see_consultation
+from foundation.selectors import context_from_hooks
 
 from .models import (
     ASSESSED_STATUSES,
@@ -247,7 +247,4 @@ def points_state(*, proposal: Proposal, user: User, phase: Phase | None) -> Poin
 
 
 def detail_extra_context(proposal: Proposal, request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {}
-    for hook in hooks.get_hooks(DETAIL_CONTEXT_HOOK):
-        context.update(hook(proposal, request) or {})
-    return context
+    return context_from_hooks(DETAIL_CONTEXT_HOOK, proposal, request)
