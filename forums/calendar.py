@@ -10,15 +10,13 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from foundation.notifications import absolute_url
+
 from .events import event_url
 from .models import ForumEvent
 
 #: Events without an end are entered for two hours (a calendar needs an end to show them).
 DEFAULT_LENGTH = timedelta(hours=2)
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def _host() -> str:
@@ -36,7 +34,7 @@ def _entry(event: ForumEvent) -> Event:
     if location:
         entry.add("location", location)
     description = "\n\n".join(part for part in (event.description, event.accessibility) if part)
-    url = _absolute(event_url(event))
+    url = absolute_url(event_url(event))
     entry.add("description", f"{description}\n\n{url}".strip())
     entry.add("url", url)
     return entry

@@ -13,7 +13,6 @@ import csv
 import io
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from foundation.models import User
-from foundation.notifications import Message, notify, recipient_language
+from foundation.notifications import Message, absolute_url, notify, recipient_language
 from foundation.rules import participation_refusal
 
 from .models import EventRegistration, ForumEvent
@@ -152,9 +151,7 @@ def _confirm(*, registration: EventRegistration, event: ForumEvent, cancelled: b
             if event.accessibility:
                 lines.append(_("Accessibility: %(details)s") % {"details": event.accessibility})
             ics = reverse("forums:event_ics", args=[event.consultation.slug, event.slug])
-            lines.append(
-                _("For your calendar: %(url)s") % {"url": f"{settings.SITE_URL.rstrip('/')}{ics}"}
-            )
+            lines.append(_("For your calendar: %(url)s") % {"url": absolute_url(ics)})
             lines.append(
                 _(
                     "If you cannot come, please cancel your registration on the event page so that somebody else can take your place."

@@ -19,6 +19,11 @@ class Message:
     url: str = ""
 
 
+def absolute_url(path: str) -> str:
+    """The address of a path of this site as a mail or a calendar writes it (SITE_URL)."""
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
 def notify(
     *,
     recipient: User,
@@ -41,7 +46,7 @@ def notify(
             url=message.url,
         )
     if email and recipient.email and recipient.is_active:
-        link = f"{settings.SITE_URL}{message.url}" if message.url.startswith("/") else message.url
+        link = absolute_url(message.url) if message.url.startswith("/") else message.url
         body = f"{message.body}\n\n{link}".strip()
         enqueue(
             "foundation.tasks.send_email",

@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from foundation.notifications import absolute_url
 from foundation.outbox import enqueue
 
 from ..models import (
@@ -271,8 +272,8 @@ def render_mail(*, recipient: Recipient, survey: Survey, token: str, kind: str) 
             "closes_at": survey.closes_at,
             "valid_from": recipient.valid_from,
             "valid_until": recipient.valid_until,
-            "survey_url": absolute(reverse("surveys:token", kwargs={"token": token})),
-            "opt_out_url": absolute(reverse("surveys:opt_out", kwargs={"token": token})),
+            "survey_url": absolute_url(reverse("surveys:token", kwargs={"token": token})),
+            "opt_out_url": absolute_url(reverse("surveys:opt_out", kwargs={"token": token})),
             "site_name": settings.WAGTAIL_SITE_NAME,
             "reminder": kind == MailingKind.REMINDER,
         }
@@ -285,10 +286,6 @@ def render_mail(*, recipient: Recipient, survey: Survey, token: str, kind: str) 
         to=[recipient.email],
         headers={"List-Unsubscribe": f"<{context['opt_out_url']}>"},
     )
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 # --- Scheduled reminders (Celery beat, daily) --------------------------------------------------
