@@ -179,25 +179,22 @@ class PublishedResults:
 
 
 def public_results(*, survey: Survey) -> PublishedResults | None:
-    """The published results of `survey` (all responses, partly answered included), or None
-    while they are not published."""
+    """The published results of `survey` (all responses, partly answered included), counted
+    now, or None while they are not published. The pages read rendered_public_results."""
     if not survey.results_published:
         return None
-
-    def build() -> PublishedResults:
-        results = question_results(questions=list(questions_of(survey=survey)))
-        return PublishedResults(
-            survey=survey,
-            participation=_public_participation(survey),
-            items=charted([_public_question(result) for result in results]),
-        )
-
-    return _cached(f"survey:{survey.pk}:{survey.results_published_at.timestamp()}", build)
+    results = question_results(questions=list(questions_of(survey=survey)))
+    return PublishedResults(
+        survey=survey,
+        participation=_public_participation(survey),
+        items=charted([_public_question(result) for result in results]),
+    )
 
 
 def rendered_public_results(*, survey: Survey) -> str | None:
-    """The published results as the public pages show them (HTML, kept in the cache like the
-    figures: fifty charts take longer to render than to read), or None while unpublished."""
+    """The published results as the public pages show them: the HTML, kept in the cache (the
+    figures are counted and fifty charts rendered once per cache time), or None while
+    unpublished."""
     if not survey.results_published:
         return None
 
