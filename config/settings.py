@@ -189,6 +189,18 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     "foundation-outbox-relay": {"task": "foundation.tasks.relay_outbox", "schedule": 60.0},
 }
+# Following: the daily digests at this hour (Europe/Berlin), the weekly ones on Mondays.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=6)
+CELERY_BEAT_SCHEDULE["foundation-daily-digests"] = {
+    "task": "foundation.tasks.send_digests",
+    "schedule": crontab(hour=DIGEST_HOUR, minute=15),
+    "kwargs": {"frequency": "daily"},
+}
+CELERY_BEAT_SCHEDULE["foundation-weekly-digests"] = {
+    "task": "foundation.tasks.send_digests",
+    "schedule": crontab(hour=DIGEST_HOUR, minute=45, day_of_week=1),
+    "kwargs": {"frequency": "weekly"},
+}
 # Review queue: daily reminders of overdue assessments at this hour (Europe/Berlin).
 REVIEW_REMINDER_HOUR = env_int("REVIEW_REMINDER_HOUR", default=7, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE["review-overdue-reminders"] = {

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from forums.selectors import EVENT_CONTEXT_HOOK, THREAD_CONTEXT_HOOK
+from foundation.following import NEWS_VERBS_HOOK
 from foundation.roles import is_coordination_office
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
 from .discussion.selectors import discussion_for
-from .proposals.models import Proposal
+from .proposals.models import Proposal, ProposalStatus
 from .proposals.selectors import DETAIL_CONTEXT_HOOK, proposals_from_event, proposals_from_thread
 
 
@@ -55,3 +56,21 @@ def staff_links() -> list[StaffLink]:
             order=45,
         ),
     ]
+
+
+def _status_news(params: dict[str, str]) -> str:
+    status = params.get("status", "")
+    label = ProposalStatus(status).label if status in ProposalStatus.values else status
+    return str(_("“%(target)s” is now “%(status)s”")) % {**params, "status": label}
+
+
+@hooks.register(NEWS_VERBS_HOOK)
+def proposal_news() -> dict[str, Any]:
+    """The texts of news about followed consultations and proposals (foundation.following)."""
+    return {
+        "consultations.proposal": _("New proposal “%(title)s” by %(name)s in “%(target)s”"),
+        "proposals.comment": _("New comment by %(name)s on “%(target)s”"),
+        "proposals.status": _status_news,
+        "proposals.merged": _("“%(target)s” was merged into “%(primary)s”"),
+        "proposals.result": _("The result for “%(target)s” has been published"),
+    }

@@ -10,6 +10,7 @@ their author nor hidden by the moderation (Forum.* only in threads that are not 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,11 @@ class ForumEvent(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    follow_kind = "events"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:event_detail", args=[self.consultation.slug, self.slug])
+
     def address_lines(self) -> list[str]:
         """The venue as it is written on a letter: venue, street, postal code and town, then
         the municipality unless one of those lines names it already (never "Hannover,
@@ -147,6 +153,13 @@ class Forum(models.Model):
     def __str__(self) -> str:
         return f"{self.handlungsfeld} ({self.consultation})"
 
+    follow_kind = "forums"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "forums:forum_detail", args=[self.consultation.slug, self.handlungsfeld.slug]
+        )
+
 
 class Thread(models.Model):
     forum = models.ForeignKey(
@@ -188,6 +201,15 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    follow_kind = "forums"
+
+    def get_absolute_url(self) -> str:
+        forum = self.forum
+        return reverse(
+            "forums:thread_detail",
+            args=[forum.consultation.slug, forum.handlungsfeld.slug, self.pk],
+        )
 
 
 class Post(ModeratedContent):

@@ -19,7 +19,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from foundation.models import Activity, User
+from foundation import following
+from foundation.models import Activity, FollowOrigin, User
 from foundation.models.moderation import DOUBLE_SUBMIT_WINDOW
 from foundation.moderation import Flagging
 from foundation.notifications import Message, notify, recipient_language
@@ -215,6 +216,16 @@ def thread_create(*, forum: Forum, author: User, title: str, body: str) -> Threa
     )
     thread.last_post_at = post.created_at
     thread.forum = forum
+    following.follow(user=author, target=thread, origin=FollowOrigin.PARTICIPATED)
+    following.record(
+        target=forum,
+        verb="forums.thread",
+        url=thread_url(thread),
+        actor=author,
+        title=thread.title,
+        name=author.public_name,
+        excerpt=_excerpt(body),
+    )
     return thread
 
 
@@ -231,7 +242,21 @@ def post_create(*, thread: Thread, author: User, body: str) -> Post:
     post.thread = thread
     post.author = author
     notify_reply(post=post)
+    following.follow(user=author, target=thread, origin=FollowOrigin.PARTICIPATED)
+    following.record(
+        target=thread,
+        verb="forums.reply",
+        url=post_url(post),
+        actor=author,
+        skip=[thread.author_id] if thread.author_id else [],  # told by notify_reply
+        name=author.public_name,
+        excerpt=_excerpt(body),
+    )
     return post
+
+
+def _excerpt(text: str, length: int = 500) -> str:
+    return text if len(text) <= length else text[:length] + "…"
 
 
 def _own_post(*, post: Post, user: User) -> None:
@@ -291,7 +316,7 @@ def notify_reply(*, post: Post) -> bool:
         return False
     with recipient_language(recipient):
         name = post.author.public_name if post.author_id else ""
-        excerpt = post.body if len(post.body) <= 500 else post.body[:500] + "…"
+        excerpt = _excerpt(post.body)
         body = "\n\n".join(
             [
                 _("%(name)s replied in your thread:") % {"name": name},
@@ -310,5 +335,6 @@ def notify_reply(*, post: Post) -> bool:
             inapp=recipient.notify_comments_inapp,
             email=recipient.notify_comments_email,
             dedupe_key=f"forums:post:{post.pk}",
+            unsubscribe="comments",
         )
     return True

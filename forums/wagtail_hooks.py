@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from foundation.admin.base import RolePolicy
+from foundation.following import NEWS_VERBS_HOOK
 from foundation.roles import Role, is_coordination_office
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
@@ -37,3 +40,12 @@ def staff_links() -> list[StaffLink]:
             order=42,
         )
     ]
+
+
+@hooks.register(NEWS_VERBS_HOOK)
+def forum_news() -> dict[str, Any]:
+    """The texts of news about followed forums and threads (foundation.following)."""
+    return {
+        "forums.thread": _("New thread “%(title)s” by %(name)s in the forum %(target)s"),
+        "forums.reply": _("New reply by %(name)s in “%(target)s”"),
+    }

@@ -17,7 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .actors import SYSTEM
-from .models import DepartmentMembership, Notification, PrivacyConsent, User
+from .models import (
+    DepartmentMembership,
+    Digest,
+    Follow,
+    News,
+    NewsPreference,
+    Notification,
+    PrivacyConsent,
+    User,
+)
 from .roles import is_coordination_office
 
 #: Sent inside the deletion transaction, before the user row is anonymised, with
@@ -55,6 +64,10 @@ def account_delete(*, user: User) -> User:
 
     EmailAddress.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()
+    Follow.objects.filter(user=user).delete()
+    NewsPreference.objects.filter(user=user).delete()
+    Digest.objects.filter(user=user).delete()
+    _forget_name_in_news(user)
     DepartmentMembership.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.set(Permission.objects.none())
@@ -79,6 +92,15 @@ def account_delete(*, user: User) -> User:
     user.set_unusable_password()
     user.save()
     return user
+
+
+def _forget_name_in_news(user: User) -> None:
+    """News keep the name their actor had then ("New reply by Anna"); it goes with the account."""
+    gone = str(_("Deleted account"))
+    for news in News.objects.filter(actor=user).only("pk", "params").iterator():
+        if "name" in news.params:
+            news.params["name"] = gone
+            News.objects.filter(pk=news.pk).update(params=news.params)
 
 
 def _delete_wagtail_profile(user: User) -> None:

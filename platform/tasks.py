@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 
-from . import outbox
+from . import following, outbox
 
 # How long a sent outbox e-mail is remembered, so a redelivered task does not mail twice.
 SENT_MARK_SECONDS = 7 * 24 * 60 * 60
@@ -30,7 +30,15 @@ def relay_outbox() -> dict[str, int | bool]:
     retry_backoff=True,
     max_retries=5,
 )
-def send_email(self, *, to: list[str], subject: str, body: str, html: str = "") -> int:
+def send_email(
+    self,
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+) -> int:
     # Outbox messages carry a task id "outbox-..."; with acks_late a task can be delivered
     # again after a worker crash, and the mark keeps that from mailing the recipient twice.
     task_id = self.request.id or ""
@@ -38,7 +46,11 @@ def send_email(self, *, to: list[str], subject: str, body: str, html: str = "") 
     if sent_mark and cache.get(sent_mark):
         return 0
     message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers=headers or None,
     )
     if html:
         message.attach_alternative(html, "text/html")
@@ -46,6 +58,18 @@ def send_email(self, *, to: list[str], subject: str, body: str, html: str = "") 
     if sent_mark:
         cache.set(sent_mark, 1, SENT_MARK_SECONDS)
     return sent
+
+
+@shared_task(name="foundation.tasks.deliver_news")
+def deliver_news(*, news_id: int) -> int:
+    """Tell the followers who chose "at once" (queued by following.record; safe twice)."""
+    return following.deliver(news_id=news_id)
+
+
+@shared_task(name="foundation.tasks.send_digests")
+def send_digests(*, frequency: str) -> dict[str, int]:
+    """The daily or weekly digests of the period just ended (Celery beat; safe twice)."""
+    return following.send_digests(frequency=frequency)
 
 
 @shared_task(name="foundation.tasks.ping")

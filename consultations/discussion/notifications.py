@@ -66,6 +66,7 @@ def notify_new_comment(*, comment: Comment) -> list[User]:
                 url=comment_url(comment),
                 inapp=recipient.notify_comments_inapp,
                 email=recipient.notify_comments_email,
+                unsubscribe="comments",
                 key=f"consultations:comment:{comment.pk}",
             )
         told.append(recipient)

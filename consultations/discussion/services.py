@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consultations.proposals.models import Proposal
-from foundation.models import Activity, User
+from foundation import following
+from foundation.models import Activity, FollowOrigin, User
 from foundation.moderation import Flagging
 from foundation.rules import participation_refusal
 from foundation.validation import checked_text
 
 from .models import Comment, Flag
-from .notifications import notify_new_comment
+from .notifications import comment_url, notify_new_comment
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -92,7 +93,17 @@ def comment_create(
     comment.proposal = proposal
     comment.parent = parent
     comment.author = author
-    notify_new_comment(comment=comment)
+    told = notify_new_comment(comment=comment)
+    following.follow(user=author, target=proposal, origin=FollowOrigin.PARTICIPATED)
+    following.record(
+        target=proposal,
+        verb="proposals.comment",
+        url=comment_url(comment),
+        actor=author,
+        skip=[user.pk for user in told],
+        name=author.public_name,
+        excerpt=body if len(body) <= 500 else body[:500] + "…",
+    )
     return comment
 
 

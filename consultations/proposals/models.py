@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,11 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    follow_kind = "proposals"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:proposal_detail", args=[self.consultation.slug, self.pk])
 
     @property
     def is_withdrawn(self) -> bool:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from foundation import following
 from foundation.models import User
 from foundation.notifications import Message, notify, recipient_language
 
@@ -37,6 +38,7 @@ def send_notification(
     inapp: bool,
     email: bool,
     key: str,
+    unsubscribe: str,
 ) -> None:
     if not (inapp or email):
         return
@@ -46,17 +48,28 @@ def send_notification(
         inapp=inapp,
         email=email,
         dedupe_key=key,
+        unsubscribe=unsubscribe,
     )
 
 
 def notify_status_change(*, proposal: Proposal, old_status: str, new_status: str) -> bool:
-    """Tell the author that the public status of their proposal changed.
+    """Tell the author that the public status of their proposal changed, and its followers
+    (as news of the proposal, after their frequency).
 
     Called by the review workflow inside its transaction; the e-mail leaves after commit.
     Returns whether anybody was told (no author, same status or both switches off: no).
     """
     author = proposal.author
-    if author is None or old_status == new_status or not author.is_active:
+    if old_status == new_status:
+        return False
+    following.record(
+        target=proposal,
+        verb="proposals.status",
+        url=proposal_url(proposal),
+        skip=[author.pk] if author is not None else [],
+        status=new_status,
+    )
+    if author is None or not author.is_active:
         return False
     if not (author.notify_status_inapp or author.notify_status_email):
         return False
@@ -85,6 +98,7 @@ def notify_status_change(*, proposal: Proposal, old_status: str, new_status: str
             url=proposal_url(proposal),
             inapp=author.notify_status_inapp,
             email=author.notify_status_email,
+            unsubscribe="status",
             key=f"consultations:status:{proposal.pk}:{old_status}:{new_status}:{proposal.updated_at:%Y%m%d%H%M%S%f}",
         )
     return True

@@ -23,7 +23,16 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from foundation.models import Activity, Consultation, Handlungsfeld, Municipality, PhaseGate, User
+from foundation import following
+from foundation.models import (
+    Activity,
+    Consultation,
+    FollowOrigin,
+    Handlungsfeld,
+    Municipality,
+    PhaseGate,
+    User,
+)
 from foundation.rules import participation_refusal
 
 from .models import (
@@ -249,6 +258,15 @@ def proposal_submit(
         return existing, False
     if data.municipalities:
         proposal.municipalities.set(data.municipalities)
+    following.follow(user=author, target=proposal, origin=FollowOrigin.PARTICIPATED)
+    following.record(
+        target=consultation,
+        verb="consultations.proposal",
+        url=proposal.get_absolute_url(),
+        actor=author,
+        title=proposal.title,
+        name=author.public_name,
+    )
     return proposal, True
 
 
@@ -327,6 +345,7 @@ def support_add(*, proposal: Proposal, user: User) -> tuple[Support, bool]:
     for _attempt in range(SUPPORT_RACE_ATTEMPTS):
         support = _insert_support(proposal=proposal, user=user)
         if support is not None:
+            following.follow(user=user, target=proposal, origin=FollowOrigin.SUPPORTED)
             return support, True
         existing = Support.objects.filter(proposal=proposal, user=user).first()
         if existing is not None:
@@ -378,7 +397,6 @@ def _insert_support_and_count(*, proposal: Proposal, user: User) -> Support | No
 
 
 @transaction.atomic
-@transaction.atomic
 def support_remove(*, proposal: Proposal, user: User) -> bool:
     """Withdraw one's support while supporting is open. Returns whether a support was removed."""
     _ensure_participant(user)
@@ -386,6 +404,7 @@ def support_remove(*, proposal: Proposal, user: User) -> bool:
     deleted, _details = Support.objects.filter(proposal=proposal, user=user).delete()
     if deleted:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
+        following.unfollow(user=user, target=proposal, origin=FollowOrigin.SUPPORTED)
     return bool(deleted)
 
 

@@ -26,6 +26,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from consultations.proposals.models import Proposal, ProposalKind
+from foundation import following
 from foundation.actors import System, acting_user
 from foundation.models import Consultation, Department, Handlungsfeld, User
 from foundation.outbox import enqueue
@@ -283,6 +284,15 @@ def adopt_published_case(case: Any, *, actor: Actor) -> None:
 def publication_announce(*, actor: Actor, proposal: Proposal) -> None:
     """Queue the notification of authors and supporters; the outbox sends it once per proposal."""
     permissions.require_concept_editor(actor)
+    from consultations.proposals.notifications import proposal_url
+
+    told = set(proposal.supports.values_list("user_id", flat=True))  # and the author:
+    following.record(  # both hear of it from notify_publication
+        target=proposal,
+        verb="proposals.result",
+        url=proposal_url(proposal),
+        skip=told | ({proposal.author_id} if proposal.author_id else set()),
+    )
     enqueue(
         "results.tasks.notify_publication",
         payload={"proposal_id": proposal.pk},
@@ -356,6 +366,7 @@ def notify_publication(*, proposal_id: int) -> int:
                 inapp=user.notify_status_inapp,
                 email=user.notify_status_email,
                 dedupe_key=f"results-published:{proposal.pk}",
+                unsubscribe="status",
             )
             sent += 1
     return sent

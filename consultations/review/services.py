@@ -22,6 +22,7 @@ from wagtail import hooks
 
 from consultations.proposals.models import Proposal, ProposalStatus, Support
 from consultations.proposals.notifications import notify_status_change, proposal_url
+from foundation import following
 from foundation.actors import System
 from foundation.models import Department, User
 from foundation.notifications import Message, notify, recipient_language
@@ -486,6 +487,13 @@ def proposals_merge(*, primary: Proposal, duplicates: Sequence[Proposal], actor:
 
 def _notify_author_merged(*, duplicate: Proposal, primary: Proposal) -> None:
     author = duplicate.author
+    following.record(
+        target=duplicate,
+        verb="proposals.merged",
+        url=proposal_url(primary),
+        skip=[author.pk] if author is not None else [],
+        primary=primary.title,
+    )
     if author is None or not author.is_active:
         return
     with recipient_language(author):
@@ -506,6 +514,7 @@ def _notify_author_merged(*, duplicate: Proposal, primary: Proposal) -> None:
         inapp=author.notify_status_inapp,
         email=author.notify_status_email,
         dedupe_key=f"review:merged:{duplicate.pk}",
+        unsubscribe="status",
     )
 
 

@@ -1,6 +1,15 @@
 from .accounts import PrivacyConsent, User
 from .consultations import Activity, Consultation, Phase, PhaseGate, PhaseKind
 from .fields import Handlungsfeld
+from .following import (
+    Digest,
+    Follow,
+    FollowOrigin,
+    News,
+    NewsFrequency,
+    NewsKind,
+    NewsPreference,
+)
 from .geo import Municipality
 from .moderation import (
     FlagBase,
@@ -18,13 +27,20 @@ __all__ = [
     "Department",
     "DepartmentKind",
     "DepartmentMembership",
+    "Digest",
     "FlagBase",
     "FlagReason",
     "FlagResolution",
+    "Follow",
+    "FollowOrigin",
     "Handlungsfeld",
     "ModeratedContent",
     "ModerationLogBase",
     "Municipality",
+    "News",
+    "NewsFrequency",
+    "NewsKind",
+    "NewsPreference",
     "Notification",
     "Organisation",
     "OutboxMessage",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,13 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    #: Following (foundation.following): news about it are of this kind.
+    follow_kind = "consultations"
+
+    def get_absolute_url(self) -> str:
+        """Its public page: the proposals (the consultation's own address)."""
+        return reverse("consultations:proposal_list", args=[self.slug])
 
     def cached_phases(self) -> list[Phase]:
         """All phases in date order, from the cache (phase saves and deletes clear it).

@@ -18,6 +18,9 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    key = models.CharField(
+        _("deduplication key"), max_length=255, null=True, blank=True, unique=True
+    )
 
     class Meta:
         ordering = ["-created_at"]
