@@ -33,6 +33,7 @@ class FrequencyForm(forms.Form):
                 label=kind.label,
                 choices=NewsFrequency.choices,
                 widget=forms.RadioSelect,
+                required=False,  # a kind left out keeps its frequency
             )
 
 
@@ -59,7 +60,8 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
 def following_page(request: HttpRequest) -> HttpResponse:
     form = FrequencyForm(request.POST or None, initial=following.frequencies(request.user))
     if request.method == "POST" and form.is_valid():
-        following.set_frequencies(user=request.user, chosen=form.cleaned_data)
+        chosen = {kind: value for kind, value in form.cleaned_data.items() if value}
+        following.set_frequencies(user=request.user, chosen=chosen)
         messages.success(request, _("Your settings for news have been saved."))
         return redirect("foundation:following")
     follows = Follow.objects.filter(user=request.user).order_by("-created_at", "-pk")

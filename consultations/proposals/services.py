@@ -55,18 +55,26 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 BODY_MAX_LENGTH = 10_000
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+#: Tags that lay out blocks themselves: text that has one keeps its own paragraphs.
+_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(p|ul|ol|li)\b", re.IGNORECASE)
 
 
 def sanitize_body(raw: str) -> str:
     """Limited rich text: the allowed tags stay, everything else (scripts, styles, on*) goes.
 
-    Plain text (no tags at all) becomes paragraphs: blank lines separate paragraphs, single
-    line breaks become <br>. Links get rel="nofollow".
+    Text without block tags (<p>, lists) becomes paragraphs: blank lines separate paragraphs,
+    single line breaks become <br>; in plain text (no tags at all) every character is text,
+    while inline tags (<strong>, <a>, ...) stay inside their paragraph. Links get
+    rel="nofollow".
     """
     text = (raw or "").replace("\r\n", "\n").strip()
-    if not _TAG_RE.search(text):
+    if not _BLOCK_TAG_RE.search(text):
+        as_text = not _TAG_RE.search(text)
         paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
-        text = "".join(f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
+        text = "".join(
+            f"<p>{(escape(part) if as_text else part).replace(chr(10), '<br>')}</p>"
+            for part in paragraphs
+        )
     return nh3.clean(
         text,
         tags=ALLOWED_TAGS,

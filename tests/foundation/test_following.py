@@ -4,12 +4,14 @@ replying and deleting the account do to what one follows."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -26,6 +28,7 @@ from foundation.models import (
     NewsKind,
     NewsPreference,
     Notification,
+    OutboxMessage,
 )
 from tests.consultations.factories import ProposalFactory, open_consultation
 from tests.forums.factories import ResidentFactory, ThreadFactory, open_forum, reply_url, thread_url
@@ -417,3 +420,128 @@ def test_a_deleted_account_follows_nothing_and_its_name_leaves_the_news(client, 
     assert not Follow.objects.filter(user=resident).exists()
     assert not NewsPreference.objects.filter(user=resident).exists()
     assert "Malte" not in str(list(News.objects.values_list("params", flat=True)))
+
+
+# --- Two beats at once (PostgreSQL) --------------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+@pytest.mark.services
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_beats_at_once_send_each_digest_once():
+    forum = open_forum()
+    threads = [ThreadFactory(forum=forum) for _ in range(3)]
+    readers = ResidentFactory.create_batch(6)
+    for reader in readers:
+        choose(reader, "forums", NewsFrequency.DAILY)
+        for thread in threads:
+            following.follow(user=reader, target=thread)
+    Follow.objects.update(created_at=datetime(2026, 11, 1, tzinfo=BERLIN))
+    for thread in threads:
+        news_on(thread, datetime(2026, 11, 30, 12, tzinfo=BERLIN), "eins")
+    morning = datetime(2026, 12, 1, 6, 15, tzinfo=BERLIN)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def beat():
+        try:
+            barrier.wait(timeout=30)
+            results.append(following.send_digests(frequency="daily", now=morning))
+        except Exception as exc:  # anything else is a failure of the test
+            results.append(repr(exc))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=beat) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+
+    assert all(isinstance(result, dict) for result in results), results
+    assert sum(result["digests"] for result in results) == len(readers)
+    assert Digest.objects.count() == len(readers)
+    mails = OutboxMessage.objects.filter(dedupe_key__startswith="digest:daily:")
+    assert sorted(mails.values_list("payload__to", flat=True)) == sorted(
+        [[reader.email] for reader in readers]
+    )
+
+
+# --- What the forums and the proposals tell their followers -----------------------------------
+
+
+def test_a_forum_follower_hears_of_a_new_thread_and_its_author_follows_it(
+    client, django_capture_on_commit_callbacks
+):
+    forum = open_forum()
+    follower = ResidentFactory()
+    following.follow(user=follower, target=forum)
+    choose(follower, "forums", NewsFrequency.IMMEDIATE)
+    author = ResidentFactory(display_name="Lena")
+    client.force_login(author)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            en("forums:thread_create", forum.consultation.slug, forum.handlungsfeld.slug),
+            {"title": "Abendkurse für Berufstätige", "body": "Wer macht mit?"},
+        )
+    thread = Thread.objects.get(title="Abendkurse für Berufstätige")
+    assert following.is_following(user=author, target=thread)
+    (message,) = [m for m in mail.outbox if m.to == [follower.email]]
+    assert "Abendkurse für Berufstätige" in message.subject and "Lena" in message.subject
+    assert "Wer macht mit?" in message.body
+    link = next(link for link in links_in(message.body) if "/abbestellen/" not in link)
+    client.logout()
+    assert client.get(path_of(link)).context["thread"].pk == thread.pk
+    assert not [m for m in mail.outbox if m.to == [author.email]]
+
+
+def test_a_consultation_follower_hears_of_a_new_proposal_and_comments_reach_its_followers(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.consultations.factories import HandlungsfeldFactory
+
+    consultation = open_consultation()
+    field = HandlungsfeldFactory()
+    consultation.handlungsfelder.add(field)
+    watcher = ResidentFactory()
+    following.follow(user=watcher, target=consultation)
+    choose(watcher, "consultations", NewsFrequency.IMMEDIATE)
+    choose(watcher, "proposals", NewsFrequency.IMMEDIATE)
+    author = ResidentFactory(display_name="Mehmet")
+    client.force_login(author)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            en("consultations:proposal_create", consultation.slug),
+            {
+                "title": "Sprachcafés in jeder Gemeinde",
+                "body": "Einmal die Woche, offen für alle.",
+                "kind": "measure",
+                "handlungsfeld": field.pk,
+                "scope": "region",
+                "submission_token": "6f1c3c1e-8d0b-4a55-9f0e-3b1d2a4c5e6f",
+                "publish": "1",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    proposal = Proposal.objects.get(title="Sprachcafés in jeder Gemeinde")
+    assert following.is_following(user=author, target=proposal)
+    (news,) = [m for m in mail.outbox if m.to == [watcher.email]]
+    assert "Sprachcafés in jeder Gemeinde" in news.subject and "Mehmet" in news.subject
+    link = next(link for link in links_in(news.body) if "/abbestellen/" not in link)
+    assert client.get(path_of(link)).context["proposal"].pk == proposal.pk
+
+    following.follow(user=watcher, target=proposal)
+    commenter = ResidentFactory(display_name="Zofia")
+    client.force_login(commenter)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            en("consultations:comment_create", proposal.pk),
+            {"body": "Gern auch mit Kinderbetreuung."},
+        )
+    assert following.is_following(user=commenter, target=proposal)
+    (comment_news,) = [m for m in mail.outbox if m.to == [watcher.email]]
+    assert "Zofia" in comment_news.subject and "Gern auch mit Kinderbetreuung." in comment_news.body
+    assert [m.to for m in mail.outbox].count([author.email]) == 1  # the author's own notice

@@ -180,3 +180,29 @@ def test_the_proposal_form_shows_and_stores_no_script(client, button):
     assert "Absatz" in rendered and "<strong>wichtig</strong>" in rendered
     if button == "publish":
         assert_no_script(Proposal.objects.get().body)
+
+
+@pytest.mark.django_db
+def test_one_allowed_tag_does_not_cost_a_proposal_its_paragraphs(client):
+    """Typed as a person types: blank lines between paragraphs, one word in <strong>."""
+    consultation = open_consultation()
+    client.force_login(ResidentFactory())
+    data = {
+        "kind": "measure",
+        "title": "Sprachkurse mit Kinderbetreuung",
+        "body": "Viele Eltern können nicht teilnehmen.\n\nDeshalb <strong>immer</strong> mit"
+        "\nKinderbetreuung.\n\nUnd a < b bleibt Text.",
+        "handlungsfeld": HandlungsfeldFactory().pk,
+        "scope": "region",
+        "submission_token": str(uuid.uuid4()),
+        "publish": "1",
+    }
+    client.post(reverse("consultations:proposal_create", args=[consultation.slug]), data)
+    body = Proposal.objects.get().body
+    assert body == (
+        "<p>Viele Eltern können nicht teilnehmen.</p>"
+        "<p>Deshalb <strong>immer</strong> mit<br>Kinderbetreuung.</p>"
+        "<p>Und a &lt; b bleibt Text.</p>"
+    )
+    # Text that lays out its own paragraphs keeps them as they are.
+    assert sanitize_body("<p>eins</p><ul><li>zwei</li></ul>") == "<p>eins</p><ul><li>zwei</li></ul>"
