@@ -207,6 +207,7 @@ class HandlungsfeldPage(TableOfContentsMixin, Page):
         field = self.handlungsfeld
         context["forum_events"] = list(selectors.forum_events(handlungsfeld=field))
         context["proposals_url"] = selectors.proposals_url_for_field(self.consultation, field)
+        context["forum"] = selectors.forum_for_field(self.consultation, field)
         context["survey_findings"] = selectors.survey_findings(handlungsfeld=field)
         siblings = list(
             HandlungsfeldPage.objects.live()

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forums.models import ForumEvent
+from forums.models import Forum, ForumEvent
 from foundation.models import Activity, Consultation, Handlungsfeld, Phase, PhaseKind
 from surveys.results.publication import SurveyFindings, published_findings
 
@@ -225,6 +225,19 @@ def proposals_url_for_field(
         return None
     base = reverse_first(_consultation_urls("consultations:proposal_list", consultation))
     return f"{base}?handlungsfeld={handlungsfeld.slug}" if base else None
+
+
+def forum_for_field(
+    consultation: Consultation | None, handlungsfeld: Handlungsfeld
+) -> Forum | None:
+    """The Handlungsfeld's forum in the page's consultation, if it has one (one query)."""
+    if consultation is None or not consultation.is_published:
+        return None
+    return (
+        Forum.objects.select_related("consultation", "handlungsfeld")
+        .filter(consultation=consultation, handlungsfeld=handlungsfeld)
+        .first()
+    )
 
 
 def survey_findings(*, handlungsfeld: Handlungsfeld) -> list[SurveyFindings]:

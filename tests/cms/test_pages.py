@@ -3,7 +3,8 @@
 import re
 
 import pytest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from cms.models import ConsultationPage, HandlungsfeldPage, HomePage, StandardPage
@@ -184,7 +185,7 @@ def test_standard_pages_render_their_legal_texts(client, demo_site):
         ("/en/fortschreibung-2027/", 15),
         ("/en/integrationskonzept-2016/", 16),
         ("/en/handlungsfelder/", 13),
-        ("/en/handlungsfelder/bildung-und-sprache/", 19),  # +1: published survey findings
+        ("/en/handlungsfelder/bildung-und-sprache/", 20),  # +1 survey findings, +1 its forum
         ("/en/impressum/", 11),
     ],
 )
@@ -217,3 +218,18 @@ def test_consultation_page_query_count_does_not_grow_with_events(
         html = client.get("/en/integrationskonzept-2016/").content.decode()
     assert "Extra 39" in html
     assert ConsultationPage.objects.count() == 2
+
+
+def test_handlungsfeld_page_links_its_forum_and_the_forum_overview(client, demo_site):
+    from forums.models import Forum
+
+    page = HandlungsfeldPage.objects.get(slug="bildung-und-sprache")
+    forum, _created = Forum.objects.get_or_create(
+        consultation=page.consultation, handlungsfeld=page.handlungsfeld
+    )
+    html = main_of(client.get("/en/handlungsfelder/bildung-und-sprache/").content.decode())
+    with translation.override("en"):
+        forum_path, overview = forum.get_absolute_url(), reverse("forums:index")
+    assert f'href="{forum_path}"' in html and "Discuss in the forum Bildung und Sprache" in html
+    assert f'href="{overview}"' in html
+    assert client.get(forum_path).status_code == 200
