@@ -20,6 +20,7 @@ returns {verb: lazy text with %(name)s placeholders}, rendered in the reader's l
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,8 +31,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -58,7 +58,7 @@ from .notifications import (
     unsubscribe_headers,
     unsubscribe_url,
 )
-from .outbox import enqueue
+from .outbox import enqueue, enqueue_many
 
 logger = logging.getLogger(__name__)
 
@@ -352,20 +352,86 @@ def period_end(frequency: str, now: datetime | None = None) -> datetime:
     return midnight
 
 
-def _digest_news(user: User, kinds: list[str], start: datetime, end: datetime) -> list[News]:
-    followed = Follow.objects.filter(
-        user=user,
-        target_type_id=OuterRef("target_type_id"),
-        target_id=OuterRef("target_id"),
-        created_at__lte=OuterRef("created_at"),
+@dataclass
+class _Reader:
+    """One person of a digest batch: what they follow and since when their digest runs."""
+
+    user: User
+    kinds: set[str]
+    start: datetime
+    follows: dict[tuple[int, int], datetime]  # (type, id) -> followed since
+
+
+def _readers_of_batch(user_ids: list[int], frequency: str, end: datetime) -> list[_Reader]:
+    """The people of `user_ids` who get a digest of `frequency`, in four queries."""
+    users = {
+        user.pk: user
+        for user in User.objects.filter(pk__in=user_ids, is_active=True, deleted_at__isnull=True)
+        .exclude(email="")
+        .only("pk", "email", "language", "display_name", "deleted_at", "is_active")
+    }
+    chosen = _frequencies_of(users)
+    kinds = {pk: {k for k, f in chosen[pk].items() if f == frequency} for pk in users}
+    with_kinds = [pk for pk in users if kinds[pk]]
+    last = dict(
+        Digest.objects.filter(user_id__in=with_kinds, frequency=frequency)
+        .values("user_id")
+        .annotate(last=models.Max("period_end"))
+        .values_list("user_id", "last")
     )
-    news = (
-        News.objects.filter(kind__in=kinds, created_at__gte=start, created_at__lt=end)
-        .filter(Exists(followed))
-        .exclude(actor_id=user.pk)
-        .order_by("created_at", "pk")
-    )
-    return [item for item in news if user.pk not in item.skip]
+    readers = {
+        pk: _Reader(
+            user=users[pk],
+            kinds=kinds[pk],
+            start=last.get(pk) or end - DIGEST_LENGTH[frequency],
+            follows={},
+        )
+        for pk in with_kinds
+    }
+    for user_id, type_id, target_id, since in Follow.objects.filter(
+        user_id__in=list(readers)
+    ).values_list("user_id", "target_type_id", "target_id", "created_at"):
+        readers[user_id].follows[(type_id, target_id)] = since
+    return [reader for reader in readers.values() if reader.follows and reader.start < end]
+
+
+def _news_for(readers: list[_Reader], end: datetime) -> dict[tuple[int, int], list[News]]:
+    """The news of the followed things of a batch in its widest window, by thing (one query)."""
+    if not readers:
+        return {}
+    pairs = {pair for reader in readers for pair in reader.follows}
+    kinds = set().union(*(reader.kinds for reader in readers))
+    by_target: dict[tuple[int, int], list[News]] = {}
+    news = News.objects.filter(
+        kind__in=kinds,
+        created_at__gte=min(reader.start for reader in readers),
+        created_at__lt=end,
+        target_type_id__in={type_id for type_id, _id in pairs},
+        target_id__in={target_id for _type, target_id in pairs},
+    ).order_by("created_at", "pk")
+    for item in news:
+        pair = (item.target_type_id, item.target_id)
+        if pair in pairs:
+            by_target.setdefault(pair, []).append(item)
+    return by_target
+
+
+def _digest_items(reader: _Reader, by_target: dict[tuple[int, int], list[News]]) -> list[News]:
+    """What `reader` hears of: news of their kinds, since their last digest and since they
+    followed the thing, not their own and not what they were told directly."""
+    pk = reader.user.pk
+    items = [
+        item
+        for pair, since in reader.follows.items()
+        for item in by_target.get(pair, ())
+        if item.kind in reader.kinds
+        and item.created_at >= reader.start
+        and item.created_at >= since
+        and item.actor_id != pk
+        and pk not in item.skip
+    ]
+    items.sort(key=lambda item: (item.created_at, item.pk))
+    return items
 
 
 @dataclass(frozen=True)
@@ -375,8 +441,7 @@ class DigestGroup:
     items: list[tuple[News, str, str]]
 
 
-def _groups(news: list[News]) -> list[DigestGroup]:
-    texts = verbs()
+def _groups(news: list[News], texts: dict[str, Any]) -> list[DigestGroup]:
     groups: dict[tuple[int, int], DigestGroup] = {}
     for item in news[:DIGEST_ITEMS]:
         key = (item.target_type_id, item.target_id)
@@ -390,87 +455,119 @@ def _groups(news: list[News]) -> list[DigestGroup]:
     return list(groups.values())
 
 
+def _claim(claims: list[tuple[_Reader, list[News]]], frequency: str, end: datetime) -> set[int]:
+    """Claim the digests of a batch: the Digest rows are the claim, written together; who
+    was claimed by another run (a second beat) keeps that run's row and is left out."""
+    run = uuid.uuid4()
+    Digest.objects.bulk_create(
+        [
+            Digest(
+                user=reader.user,
+                frequency=frequency,
+                period_start=reader.start,
+                period_end=end,
+                item_count=len(items),
+                run=run,
+            )
+            for reader, items in claims
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return set(Digest.objects.filter(run=run).values_list("user_id", flat=True))
+
+
+def _mail(reader: _Reader, frequency: str, end: datetime, items: list[News], texts: dict):  # noqa: ANN202
+    """The digest e-mail (payload, dedupe key) in the reader's language."""
+    user = reader.user
+    with recipient_language(user):
+        address = unsubscribe_url(user=user, channel=f"digest:{frequency}")
+        context = {
+            "user": user,
+            "start": reader.start,
+            "end": end,
+            "groups": _groups(items, texts),
+            "more": max(0, len(items) - DIGEST_ITEMS),
+            "count": len(items),
+            "settings_url": absolute_url(reverse("foundation:following")),
+            "unsubscribe_url": address,
+        }
+        subject = (
+            _("Your daily digest: %(count)s news")
+            if frequency == NewsFrequency.DAILY
+            else _("Your weekly digest: %(count)s news")
+        ) % {"count": len(items)}
+        body = render_to_string("foundation/mail/digest.txt", context)
+    payload = {
+        "to": [user.email],
+        "subject": subject,
+        "body": body,
+        "headers": unsubscribe_headers(address),
+    }
+    return payload, f"digest:{frequency}:{end:%Y%m%d}:{user.pk}"
+
+
+def send_digest_batch(*, user_ids: list[int], frequency: str, end: datetime) -> dict[str, int]:
+    """The digests of these people for the period ending at `end`, each sent once (one
+    transaction: a crash leaves nothing claimed, and the run can simply be repeated)."""
+    texts = verbs()
+    with transaction.atomic():
+        readers = _readers_of_batch(user_ids, frequency, end)
+        by_target = _news_for(readers, end)
+        wanted = [(reader, _digest_items(reader, by_target)) for reader in readers]
+        wanted = [(reader, items) for reader, items in wanted if items]
+        ours = _claim(wanted, frequency, end) if wanted else set()
+        mails = [
+            _mail(reader, frequency, end, items, texts)
+            for reader, items in wanted
+            if reader.user.pk in ours
+        ]
+        enqueue_many("foundation.tasks.send_email", items=mails)
+    return {
+        "digests": len(mails),
+        "news": sum(len(items) for reader, items in wanted if reader.user.pk in ours),
+    }
+
+
 def send_digest(*, user: User, frequency: str, end: datetime) -> int:
     """Send `user`'s digest for the period ending at `end`, once. Returns its news count
     (0: nothing happened or this period's digest was claimed already)."""
-    kinds = [kind for kind, freq in frequencies(user).items() if freq == frequency]
-    if not kinds:
-        return 0
-    last = (
-        Digest.objects.filter(user=user, frequency=frequency)
-        .order_by("-period_end")
-        .values_list("period_end", flat=True)
-        .first()
-    )
-    start = last or end - DIGEST_LENGTH[frequency]
-    if start >= end:
-        return 0
-    news = _digest_news(user, kinds, start, end)
-    if not news:
-        return 0
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Digest.objects.create(
-                    user=user,
-                    frequency=frequency,
-                    period_start=start,
-                    period_end=end,
-                    item_count=len(news),
-                )
-        except IntegrityError:
-            return 0  # another run sent this period's digest
-        with recipient_language(user):
-            context = {
-                "user": user,
-                "frequency": NewsFrequency(frequency).label,
-                "start": start,
-                "end": end,
-                "groups": _groups(news),
-                "more": max(0, len(news) - DIGEST_ITEMS),
-                "count": len(news),
-                "settings_url": absolute_url(reverse("foundation:following")),
-                "unsubscribe_url": unsubscribe_url(user=user, channel=f"digest:{frequency}"),
-            }
-            subject = (
-                _("Your daily digest: %(count)s news")
-                if frequency == NewsFrequency.DAILY
-                else _("Your weekly digest: %(count)s news")
-            ) % {"count": len(news)}
-            body = render_to_string("foundation/mail/digest.txt", context)
-        enqueue(
-            "foundation.tasks.send_email",
-            payload={
-                "to": [user.email],
-                "subject": subject,
-                "body": body,
-                "headers": unsubscribe_headers(context["unsubscribe_url"]),
-            },
-            dedupe_key=f"digest:{frequency}:{end:%Y%m%d}:{user.pk}",
-        )
-    return len(news)
+    return send_digest_batch(user_ids=[user.pk], frequency=frequency, end=end)["news"]
+
+
+def follower_batches() -> Iterator[list[int]]:
+    """Everybody who follows something, as lists of BATCH user ids in id order."""
+    user_ids = Follow.objects.order_by("user_id").values_list("user_id", flat=True).distinct()
+    last = 0
+    while ids := list(user_ids.filter(user_id__gt=last)[:BATCH]):
+        last = ids[-1]
+        yield ids
 
 
 def send_digests(*, frequency: str, now: datetime | None = None) -> dict[str, int]:
-    """Every follower's digest of this frequency for the period just ended (Celery beat)."""
+    """Every follower's digest of this frequency for the period just ended, in this process."""
     end = period_end(frequency, now)
-    sent = news = 0
-    last = 0
-    user_ids = Follow.objects.order_by("user_id").values_list("user_id", flat=True).distinct()
-    while True:
-        ids = list(user_ids.filter(user_id__gt=last)[:BATCH])
-        if not ids:
-            break
-        last = ids[-1]
-        for user in User.objects.filter(
-            pk__in=ids, is_active=True, deleted_at__isnull=True
-        ).exclude(email=""):
-            try:
-                count = send_digest(user=user, frequency=frequency, end=end)
-            except Exception:
-                logger.exception("digest of user %s failed", user.pk)
-                continue
-            if count:
-                sent += 1
-                news += count
-    return {"digests": sent, "news": news}
+    total = {"digests": 0, "news": 0}
+    for ids in follower_batches():
+        result = send_digest_batch(user_ids=ids, frequency=frequency, end=end)
+        total = {key: total[key] + result[key] for key in total}
+    return total
+
+
+def schedule_digests(*, frequency: str, now: datetime | None = None) -> int:
+    """Celery beat: one task per batch of followers, so that every worker process helps.
+
+    Each batch task goes through the outbox with a key of its own (period and first id): a
+    second beat queues nothing new, and a batch that runs twice sends nothing twice (the
+    Digest rows). Returns the number of batches queued.
+    """
+    end = period_end(frequency, now)
+    queued = 0
+    for ids in follower_batches():
+        message = enqueue(
+            "foundation.tasks.send_digest_batch",
+            payload={"user_ids": ids, "frequency": frequency, "end": end.isoformat()},
+            dedupe_key=f"digest-batch:{frequency}:{end:%Y%m%d}:{ids[0]}:{ids[-1]}",
+        )
+        queued += message is not None
+    return queued

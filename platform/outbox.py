@@ -66,6 +66,70 @@ def enqueue(
     return message
 
 
+def enqueue_many(task: str, *, items: list[tuple[dict[str, Any], str]]) -> None:
+    """Queue many `task(**payload)` messages, each with its dedupe key, in two queries; after
+    commit they are handed over together (`relay_together`). A key used before queues nothing
+    new (a message of it still waiting is handed over with the others)."""
+    if not items:
+        return
+    OutboxMessage.objects.bulk_create(
+        [OutboxMessage(task=task, payload=payload, dedupe_key=key) for payload, key in items],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    ids = list(
+        OutboxMessage.objects.filter(
+            dedupe_key__in=[key for _payload, key in items], dispatched_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: relay_together(ids), robust=True)
+
+
+def relay_together(ids: list[int]) -> RelayResult:
+    """Hand over many messages in one transaction: one lock, one update for all of them.
+
+    The same guarantees as one by one: a row is marked dispatched only with the broker's
+    acceptance, in the transaction that holds its lock; the first failure stops the run and
+    is recorded on its row, and whatever is left waits for the periodic relay.
+    """
+    from contextlib import nullcontext
+
+    from celery import current_app
+    from django.db.models import F
+
+    eager = current_app.conf.task_always_eager
+    handed: list[int] = []
+    error: Exception | None = None
+    with transaction.atomic():
+        messages = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, dispatched_at__isnull=True)
+            .order_by("pk")
+        )
+        for message in messages:
+            try:
+                # An eager task that fails must not break this transaction (embedded mode).
+                with transaction.atomic() if eager else nullcontext():
+                    _hand_over(current_app, message)
+            except Exception as exc:
+                error = exc
+                logger.warning(
+                    "Outbox message %s (%s) not relayed: %s", message.pk, message.task, exc
+                )
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+                )
+                break
+            handed.append(message.pk)
+        OutboxMessage.objects.filter(pk__in=handed).update(
+            attempts=F("attempts") + 1, last_error="", dispatched_at=timezone.now()
+        )
+    failed = 0 if error is None else 1
+    return RelayResult(
+        sent=len(handed), failed=failed, broker_down=error is not None and _is_broker_error(error)
+    )
+
+
 def relay_message(message_id: int) -> bool:
     """Hand one message to Celery. Returns False (and keeps the row for a later relay) on failure."""
     try:

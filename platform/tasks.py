@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import platform
 import socket
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
@@ -67,9 +68,17 @@ def deliver_news(*, news_id: int) -> int:
 
 
 @shared_task(name="foundation.tasks.send_digests")
-def send_digests(*, frequency: str) -> dict[str, int]:
-    """The daily or weekly digests of the period just ended (Celery beat; safe twice)."""
-    return following.send_digests(frequency=frequency)
+def send_digests(*, frequency: str) -> int:
+    """Celery beat: queue the daily or weekly digests of the period just ended, one task per
+    batch of followers (safe twice: the outbox keys, then the Digest rows)."""
+    return following.schedule_digests(frequency=frequency)
+
+
+@shared_task(name="foundation.tasks.send_digest_batch")
+def send_digest_batch(*, user_ids: list[int], frequency: str, end: str) -> dict[str, int]:
+    return following.send_digest_batch(
+        user_ids=user_ids, frequency=frequency, end=datetime.fromisoformat(end)
+    )
 
 
 @shared_task(name="foundation.tasks.ping")

@@ -145,6 +145,7 @@ class Digest(models.Model):
     period_start = models.DateTimeField(_("from"))
     period_end = models.DateTimeField(_("until"))
     item_count = models.PositiveIntegerField(_("news"), default=0)
+    run = models.UUIDField(_("run"), null=True, editable=False)  # which run claimed it
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:

@@ -545,3 +545,23 @@ def test_a_consultation_follower_hears_of_a_new_proposal_and_comments_reach_its_
     (comment_news,) = [m for m in mail.outbox if m.to == [watcher.email]]
     assert "Zofia" in comment_news.subject and "Gern auch mit Kinderbetreuung." in comment_news.body
     assert [m.to for m in mail.outbox].count([author.email]) == 1  # the author's own notice
+
+
+def test_beat_queues_one_task_per_batch_once_and_the_batches_send_the_digests(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(following, "BATCH", 2)
+    thread = ThreadFactory(forum=open_forum())
+    readers = ResidentFactory.create_batch(5)
+    for reader in readers:
+        following.follow(user=reader, target=thread)
+        choose(reader, "forums", NewsFrequency.DAILY)
+    Follow.objects.update(created_at=datetime(2026, 11, 1, tzinfo=BERLIN))
+    news_on(thread, datetime(2026, 11, 30, 12, tzinfo=BERLIN), "eins")
+    morning = datetime(2026, 12, 1, 6, 15, tzinfo=BERLIN)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert following.schedule_digests(frequency="daily", now=morning) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert following.schedule_digests(frequency="daily", now=morning) == 0  # a second beat
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers)

@@ -157,3 +157,47 @@ def test_the_broker_receives_the_payload_as_the_tasks_arguments(broker_in_memory
         queue.close()
     _args, kwargs, _embed = received.decode()
     assert kwargs == {"to": ["an@example.org"], "subject": "Hallo", "body": "Text"}
+
+
+# --- Many at once (the digests' e-mails) ------------------------------------------------------
+
+
+def many(count: int, prefix: str) -> list[tuple[dict, str]]:
+    return [
+        ({"to": [f"{prefix}{n}@example.org"], "subject": "Hallo", "body": "Text"}, f"{prefix}:{n}")
+        for n in range(count)
+    ]
+
+
+def test_many_messages_are_queued_once_per_key_and_handed_over_together(
+    embedded_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue_many(SEND_EMAIL, items=many(3, "a"))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue_many(SEND_EMAIL, items=many(4, "a"))  # three keys known, one new
+    assert sorted(m.to[0] for m in mail.outbox) == [f"a{n}@example.org" for n in range(4)]
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=False).count() == 4
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_relaying_together_with_the_broker_down_keeps_every_message_for_later(broker_down):
+    outbox.enqueue_many(SEND_EMAIL, items=many(3, "b"))  # the test never commits: not handed over
+    ids = list(OutboxMessage.objects.order_by("pk").values_list("pk", flat=True))
+
+    result = outbox.relay_together(ids)
+
+    assert result == outbox.RelayResult(sent=0, failed=1, broker_down=True)
+    first, *rest = OutboxMessage.objects.order_by("pk")
+    assert first.attempts == 1 and "OperationalError" in first.last_error
+    assert all(m.attempts == 0 and m.dispatched_at is None for m in rest)
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=True).count() == 3
+
+
+def test_relaying_together_skips_what_is_dispatched_already(broker_in_memory):
+    outbox.enqueue_many(SEND_EMAIL, items=many(3, "c"))
+    ids = list(OutboxMessage.objects.order_by("pk").values_list("pk", flat=True))
+    OutboxMessage.objects.filter(pk=ids[0]).update(dispatched_at=timezone.now())
+
+    assert outbox.relay_together(ids) == outbox.RelayResult(sent=2, failed=0)
+    assert outbox.relay_together(ids) == outbox.RelayResult(sent=0, failed=0)

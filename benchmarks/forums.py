@@ -1,0 +1,382 @@
+"""Benchmark: forums, search and digests at the size of a busy region (issue 11), on PostgreSQL.
+
+    DEBUG=1 .venv/bin/python benchmarks/forums.py [--runs 60] [--followers 50000] [--keep]
+
+Creates the database mitreden_fo_bench (FORUMS_BENCH_DATABASE_URL may point elsewhere; it never
+reads DATABASE_URL, because it drops the database it uses), migrates it and seeds one published
+consultation with 8 Handlungsfeld forums: one forum with 100,000 posts (5,000 threads of 20
+posts; one of them has 5,000 posts more), 10,000 proposals, and 50,000 residents who follow
+one to three threads each and chose the daily digest. Then, through the real views and the test
+client, beside a bare Django view in the same run (p50/p95 in ms, queries of one request):
+
+(a) the thread with 5,000 posts: its first, a middle and its last page, for a visitor and for
+    a signed-in resident (who also gets the unread markers written);
+(b) the forum with 100,000 posts: its first page and page 100;
+(c) the site search over the CMS pages, the 10,000 proposals and the 100,000 posts: every kind
+    at once, and threads only, for a word found in thousands of posts;
+(d) the daily digest run for 50,000 followers of yesterday's 2,000 news (the worker's work:
+    send_digests, the e-mails handed to the queue), in seconds, and once more (sends nothing).
+
+Targets (issue 11): any forum page p95 < 100 ms with a fixed number of queries; the search
+p95 < 150 ms; the digest run for 50,000 followers < 5 minutes.
+Runs like production: cache and queue in Redis (database 14 of BENCH_REDIS_URL, flushed before
+and after), tasks not run in the request. Drops the database afterwards unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.surveys import (  # noqa: E402 - the path above first
+    drop_database,
+    flush_redis,
+    recreate_database,
+    timed,
+)
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mitreden_fo_bench"
+BERLIN = ZoneInfo("Europe/Berlin")
+WORDS = [
+    "Sprachkurse",
+    "Kinderbetreuung",
+    "Busverbindungen",
+    "Anerkennung",
+    "Beratung",
+    "Ehrenamt",
+    "Wohnungssuche",
+    "Ausbildung",
+    "Sportverein",
+    "Nachbarschaft",
+]
+
+
+def sentence(rng: random.Random, words: int = 12) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def seed(args: argparse.Namespace, rng: random.Random):  # noqa: ANN201
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from consultations.proposals.models import Proposal
+    from forums.models import Forum, Post, Thread
+    from foundation import following
+    from foundation.models import (
+        Consultation,
+        Follow,
+        FollowOrigin,
+        Handlungsfeld,
+        News,
+        NewsPreference,
+        Phase,
+        PhaseKind,
+        User,
+    )
+    from foundation.models.following import NewsKind
+
+    started = time.perf_counter()
+    now = timezone.now()
+    consultation = Consultation.objects.create(
+        title="Integrationskonzept (Benchmark)", slug="bench", is_published=True
+    )
+    Phase.objects.create(
+        consultation=consultation,
+        kind=PhaseKind.FORUMS,
+        title="Foren",
+        starts_at=now - timedelta(days=30),
+        ends_at=now + timedelta(days=30),
+        allows_proposals=True,
+        allows_comments=True,
+        allows_supports=True,
+    )
+    fields = [
+        Handlungsfeld.objects.create(
+            number=i + 1, name=f"Handlungsfeld {i + 1}", slug=f"hf-{i + 1}"
+        )
+        for i in range(8)
+    ]
+    consultation.handlungsfelder.set(fields)
+    forums = [Forum.objects.create(consultation=consultation, handlungsfeld=f) for f in fields]
+    forum = forums[0]
+
+    password = make_password("bench-password")
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"bench{i}",
+                email=f"bench{i}@example.invalid",
+                display_name=f"Person {i}",
+                password=password,
+            )
+            for i in range(args.followers)
+        ],
+        batch_size=5000,
+    )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users[:200]]
+    )
+    print(f"  {len(users):,} people in {time.perf_counter() - started:.0f} s")
+
+    threads = Thread.objects.bulk_create(
+        [
+            Thread(
+                forum=forum,
+                title=sentence(rng, 5),
+                author=users[i % len(users)],
+                post_count=20,
+                last_post_at=now - timedelta(minutes=i),
+            )
+            for i in range(args.threads)
+        ],
+        batch_size=5000,
+    )
+    big = threads[0]
+    per_thread = args.posts // args.threads
+    batch: list[Post] = []
+    for index, thread in enumerate(threads):
+        count = per_thread + (args.long_thread if thread is big else 0)
+        for number in range(count):
+            batch.append(
+                Post(
+                    thread=thread,
+                    author=users[(index + number) % len(users)],
+                    body=sentence(rng),
+                )
+            )
+        if len(batch) >= 20_000:
+            Post.objects.bulk_create(batch, batch_size=5000)
+            batch = []
+    Post.objects.bulk_create(batch, batch_size=5000)
+    Thread.objects.filter(pk=big.pk).update(post_count=per_thread + args.long_thread)
+    total_posts = Post.objects.count()
+    Forum.objects.filter(pk=forum.pk).update(
+        thread_count=len(threads), post_count=total_posts, last_post_at=now
+    )
+    print(f"  {total_posts:,} posts in {time.perf_counter() - started:.0f} s")
+
+    Proposal.objects.bulk_create(
+        [
+            Proposal(
+                consultation=consultation,
+                handlungsfeld=fields[i % 8],
+                author=users[i % len(users)],
+                title=sentence(rng, 4),
+                body=f"<p>{sentence(rng, 30)}</p>",
+            )
+            for i in range(args.proposals)
+        ],
+        batch_size=5000,
+    )
+    print(f"  {args.proposals:,} proposals in {time.perf_counter() - started:.0f} s")
+
+    from django.contrib.contenttypes.models import ContentType
+
+    thread_type = ContentType.objects.get_for_model(Thread)
+    long_ago = now - timedelta(days=60)
+    follows = []
+    for index, user in enumerate(users):
+        for choice in rng.sample(range(len(threads)), 1 + index % 3):
+            follows.append(
+                Follow(
+                    user=user,
+                    target_type=thread_type,
+                    target_id=threads[choice].pk,
+                    kind=NewsKind.FORUMS,
+                    origin=FollowOrigin.MANUAL,
+                )
+            )
+    Follow.objects.bulk_create(follows, batch_size=10_000)
+    Follow.objects.update(created_at=long_ago)
+    NewsPreference.objects.bulk_create(
+        [NewsPreference(user=u, kind=NewsKind.FORUMS, frequency="daily") for u in users],
+        batch_size=10_000,
+    )
+    yesterday = following.period_end("daily", now) - timedelta(hours=12)
+    News.objects.bulk_create(
+        [
+            News(
+                target_type=thread_type,
+                target_id=threads[i % len(threads)].pk,
+                kind=NewsKind.FORUMS,
+                verb="forums.reply",
+                params={
+                    "target": threads[i % len(threads)].title,
+                    "target_url": f"/foren/bench/hf-1/{threads[i % len(threads)].pk}/",
+                    "name": f"Person {i}",
+                },
+                url=f"/foren/bench/hf-1/{threads[i % len(threads)].pk}/",
+                actor=users[(i * 7) % len(users)],
+            )
+            for i in range(args.news)
+        ],
+        batch_size=5000,
+    )
+    News.objects.update(created_at=yesterday)
+    print(
+        f"  {len(follows):,} follows, {args.news:,} news in {time.perf_counter() - started:.0f} s"
+    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return consultation, forum, big, users
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--followers", type=int, default=50_000)
+    parser.add_argument("--threads", type=int, default=5_000)
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--long-thread", type=int, default=5_000)
+    parser.add_argument("--proposals", type=int, default=10_000)
+    parser.add_argument("--news", type=int, default=2_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    url = os.environ.get("FORUMS_BENCH_DATABASE_URL") or DEFAULT_URL
+    if not url.startswith("postgres"):
+        print("FORUMS_BENCH_DATABASE_URL must point to PostgreSQL", file=sys.stderr)
+        return 2
+    os.environ["DATABASE_URL"] = url
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    os.environ["REDIS_URL"] = redis_url
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    flush_redis(redis_url)
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    recreate_database(url)
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.http import HttpResponse
+        from django.test import Client
+        from django.urls import clear_url_caches, path, reverse
+
+        settings.DEBUG = False
+        settings.ALLOWED_HOSTS = ["testserver"]
+        settings.RATELIMIT_ENABLE = False
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, skip_checks=True)
+        print(f"migrated in {time.perf_counter() - started:.1f} s")
+        import config.urls
+
+        config.urls.urlpatterns.insert(0, path("bench-bare/", lambda request: HttpResponse("ok")))
+        clear_url_caches()
+
+        rng = random.Random(11)
+        print("seeding …")
+        consultation, forum, big, users = seed(args, rng)
+
+        from forums.services import POSTS_PER_PAGE
+        from foundation import following
+
+        visitor, resident = Client(), Client()
+        resident.force_login(users[0])
+        rows: list[tuple[str, float, float, int | str]] = []
+
+        def get(client: Client, address: str):  # noqa: ANN202
+            def call() -> None:
+                answered = client.get(address)
+                assert answered.status_code == 200, (address, answered.status_code)
+
+            return call
+
+        rows.append(
+            ("bare Django view (test client)", *timed(get(visitor, "/bench-bare/"), args.runs))
+        )
+        thread_url = reverse(
+            "forums:thread_detail", args=[consultation.slug, forum.handlungsfeld.slug, big.pk]
+        )
+        big.refresh_from_db()
+        last_page = -(-big.post_count // POSTS_PER_PAGE)
+        for label, page in (("first", 1), ("middle", last_page // 2), ("last", last_page)):
+            address = f"{thread_url}?page={page}"
+            rows.append(
+                (
+                    f"(a) thread of {big.post_count:,} posts, {label} page, visitor",
+                    *timed(get(visitor, address), args.runs),
+                )
+            )
+            rows.append(
+                (
+                    f"(a) thread of {big.post_count:,} posts, {label} page, signed in",
+                    *timed(get(resident, address), args.runs),
+                )
+            )
+        forum_url = reverse(
+            "forums:forum_detail", args=[consultation.slug, forum.handlungsfeld.slug]
+        )
+        forum.refresh_from_db()
+        rows.append(
+            (
+                f"(b) forum of {forum.post_count:,} posts, page 1",
+                *timed(get(visitor, forum_url), args.runs),
+            )
+        )
+        rows.append(
+            ("(b) forum, page 100", *timed(get(visitor, f"{forum_url}?page=100"), args.runs))
+        )
+        search = reverse("search")
+        rows.append(
+            (
+                "(c) search “Sprachkurse”, every kind",
+                *timed(get(visitor, f"{search}?q=Sprachkurse"), args.runs),
+            )
+        )
+        rows.append(
+            (
+                "(c) search “Sprachkurse Ehrenamt”, threads",
+                *timed(get(visitor, f"{search}?q=Sprachkurse+Ehrenamt&in=diskussionen"), args.runs),
+            )
+        )
+
+        for name, p50, p95, queries in rows:
+            print(f"{name:<58} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+
+        started = time.perf_counter()
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            result = profiler.runcall(following.send_digests, frequency="daily")
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        else:
+            result = following.send_digests(frequency="daily")
+        took = time.perf_counter() - started
+        print(
+            f"(d) daily digests for {args.followers:,} followers: {result['digests']:,} digests "
+            f"with {result['news']:,} news in {took:.1f} s"
+        )
+        started = time.perf_counter()
+        again = following.send_digests(frequency="daily")
+        print(
+            f"(d) the same run again: {again['digests']} digests in {time.perf_counter() - started:.1f} s"
+        )
+        return 0
+    finally:
+        flush_redis(redis_url)
+        if not args.keep:
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
