@@ -109,6 +109,30 @@ def target_from_token(token: str) -> models.Model | None:
 # --- Following -----------------------------------------------------------------------------------
 
 
+def _consultation_of(target: models.Model) -> Any:
+    for path in ("consultation", "forum.consultation"):
+        obj: Any = target
+        for name in path.split("."):
+            obj = getattr(obj, name, None)
+        if obj is not None:
+            return obj
+    return target if hasattr(target, "is_published") else None
+
+
+def follow_refusal(*, user: Any, target: models.Model) -> str | None:
+    """Why `user` may not follow `target`, or None: only what the public may see is followed
+    (nothing hidden by the moderation, nothing of an unpublished consultation)."""
+    if not getattr(user, "is_authenticated", False):
+        return _("Please sign in to follow.")
+    consultation = _consultation_of(target)
+    hidden = getattr(target, "is_hidden", False) or getattr(
+        getattr(target, "thread", None), "is_hidden", False
+    )
+    if hidden or (consultation is not None and not consultation.is_published):
+        return _("This cannot be followed: it is not public.")
+    return None
+
+
 def follow(*, user: User, target: models.Model, origin: str = FollowOrigin.MANUAL) -> None:
     """Follow `target` (one statement; following twice keeps the first follow and its origin)."""
     if not getattr(user, "is_authenticated", False):

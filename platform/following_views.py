@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,6 +87,10 @@ def follow_toggle(request: HttpRequest) -> HttpResponse:
     if target is None:
         raise Http404
     fallback = target.get_absolute_url()
+    refusal = following.follow_refusal(user=request.user, target=target)
+    if refusal and request.POST.get("action") != "unfollow":  # stopping is always possible
+        messages.error(request, refusal)
+        return HttpResponseRedirect(reverse("foundation:following"))
     if request.POST.get("action") == "unfollow":
         following.unfollow(user=request.user, target=target)
         messages.success(request, _("You no longer follow “%(title)s”.") % {"title": target})

@@ -105,6 +105,24 @@ def test_a_visitor_is_asked_to_sign_in_and_a_forged_target_is_refused(client, th
     assert not Follow.objects.exists()
 
 
+def test_what_is_not_public_cannot_be_followed_and_the_person_is_told(client, thread):
+    resident = ResidentFactory()
+    client.force_login(resident)
+    token = following.target_token(thread)  # the button was on the page before the hiding
+    Thread.objects.filter(pk=thread.pk).update(is_hidden=True)
+    response = client.post(
+        en("foundation:follow_toggle"), {"target": token, "action": "follow"}, follow=True
+    )
+    assert "This cannot be followed: it is not public." in response.content.decode()
+    assert not Follow.objects.exists()
+
+    proposal = ProposalFactory(consultation=open_consultation())
+    proposal.consultation.is_published = False
+    proposal.consultation.save()
+    client.post(en("foundation:follow_toggle"), {"target": following.target_token(proposal)})
+    assert not Follow.objects.exists()
+
+
 def test_the_follow_page_lists_what_one_follows_with_links_that_open_it(client, thread):
     resident = ResidentFactory()
     following.follow(user=resident, target=thread)
