@@ -29,6 +29,7 @@ from .filters import ProposalFilterSet
 from .forms import PriorityPointsForm, ProposalForm
 from .models import Proposal
 from .rules import may_edit_proposal, may_see_hidden_proposals
+from .similar import similar_proposals
 
 
 def _detail_url(proposal: Proposal) -> str:
@@ -98,6 +99,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
             status=403 if refusal else 200,
         )
     preview_html = ""
+    similar: list = []
     status = 200
     if request.method == "POST":
         form = ProposalForm(request.POST, consultation=consultation)
@@ -125,6 +127,11 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                     return redirect(_detail_url(proposal))
             else:
                 preview_html = form.sanitized_body
+                similar = similar_proposals(
+                    consultation_id=consultation.pk,
+                    handlungsfeld_id=form.cleaned_data["handlungsfeld"].pk,
+                    title=form.cleaned_data["title"],
+                )
     else:
         form = ProposalForm(consultation=consultation, initial=_initial_from_query(request))
     return render(
@@ -134,6 +141,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "form": form,
             "preview_html": preview_html,
+            "similar": similar,
             "proposal": None,
         },
         status=status,

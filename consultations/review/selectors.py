@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from consultations.proposals.models import REVIEWABLE, Proposal
+from consultations.proposals.similar import (  # noqa: F401 - the review's names for them
+    TRIGRAM_THRESHOLD,
+    DuplicateCandidate,
+    similar_proposals,
+)
 from foundation.models import Department, Handlungsfeld
 
 from .models import (
@@ -28,11 +31,6 @@ from .models import (
 from .permissions import can_view_case
 
 # How many titles of the same Handlungsfeld the SQLite fallback compares at most.
-SIMILARITY_FALLBACK_LIMIT = 1000
-TRIGRAM_THRESHOLD = 0.3
-# The duplicate search reads limit × this many nearest titles (see duplicate_candidates).
-DUPLICATE_WINDOW = 4
-DIFFLIB_THRESHOLD = 0.6
 
 
 def reviewable_proposals() -> QuerySet[Proposal]:
@@ -179,61 +177,15 @@ def suggested_departments(handlungsfeld_ids: set[int]) -> dict[int, list[Departm
     return suggestions
 
 
-@dataclass
-class DuplicateCandidate:
-    proposal: Proposal
-    similarity: float
-
-
 def duplicate_candidates(proposal: Proposal, limit: int = 5) -> list[DuplicateCandidate]:
     """Proposals of the same consultation whose titles look alike (trigrams on PostgreSQL)."""
-    others = (
-        reviewable_proposals()
-        .filter(consultation_id=proposal.consultation_id)
-        .exclude(pk=proposal.pk)
+    return similar_proposals(
+        consultation_id=proposal.consultation_id,
+        handlungsfeld_id=proposal.handlungsfeld_id,
+        title=proposal.title,
+        exclude_pk=proposal.pk,
+        limit=limit,
     )
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramDistance
-
-        # Nearest titles first by trigram distance (1 - similarity): ordered by `<->` alone,
-        # the GiST index of review migration 0004 hands them out without reading the other
-        # proposals. A few more than `limit` are fetched, so that the threshold and the
-        # tie-break by supports apply in Python to the same rows a full sort would pick
-        # (barring exact ties in distance at the edge of the window).
-        rows = (
-            others.annotate(distance=TrigramDistance("title", proposal.title))
-            .select_related("handlungsfeld")
-            .order_by("distance")[: limit * DUPLICATE_WINDOW]
-        )
-        nearest = [DuplicateCandidate(row, 1.0 - float(row.distance)) for row in rows]
-        candidates = [
-            candidate for candidate in nearest if candidate.similarity >= TRIGRAM_THRESHOLD
-        ]
-        candidates.sort(
-            key=lambda candidate: (-candidate.similarity, -candidate.proposal.support_count)
-        )
-        return candidates[:limit]
-    # Fallback: compare with the most recent titles of the same Handlungsfeld, bounded.
-    titles = list(
-        others.filter(handlungsfeld_id=proposal.handlungsfeld_id)
-        .order_by("-created_at")
-        .values_list("pk", "title")[:SIMILARITY_FALLBACK_LIMIT]
-    )
-    wanted = proposal.title.casefold()
-    scored: list[tuple[float, int]] = []
-    for pk, title in titles:
-        matcher = difflib.SequenceMatcher(None, wanted, title.casefold())
-        if (
-            matcher.real_quick_ratio() >= DIFFLIB_THRESHOLD
-            and matcher.quick_ratio() >= DIFFLIB_THRESHOLD
-        ):
-            ratio = matcher.ratio()
-            if ratio >= DIFFLIB_THRESHOLD:
-                scored.append((ratio, pk))
-    scored.sort(reverse=True)
-    scored = scored[:limit]
-    by_pk = Proposal.objects.select_related("handlungsfeld").in_bulk([pk for _ratio, pk in scored])
-    return [DuplicateCandidate(by_pk[pk], ratio) for ratio, pk in scored if pk in by_pk]
 
 
 @dataclass

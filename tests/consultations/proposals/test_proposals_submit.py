@@ -311,3 +311,29 @@ def test_author_withdraws_and_it_stays_visible(client, consultation, field):
     assert proposal.status == ProposalStatus.WITHDRAWN and proposal.withdrawn_at is not None
     listing = client.get(reverse("consultations:proposal_list", args=[consultation.slug]))
     assert proposal.title in listing.content.decode()
+
+
+def test_the_preview_shows_similar_proposals_so_a_duplicate_can_be_avoided(
+    client, consultation, field
+):
+    from tests.consultations.factories import ProposalFactory
+
+    twin = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, title="Sprachkurse mit Kinderbetreuung"
+    )
+    ProposalFactory(consultation=consultation, handlungsfeld=field, title="Radwege ins Umland")
+    merged = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, title="Sprachkurse mit Kinderbetreung"
+    )
+    merged.merged_into = twin
+    merged.save()
+    client.force_login(ResidentFactory())
+    data = form_data(field, title="Sprachkurse mit Kinderbetreuung anbieten")
+    data.pop("publish")
+    data["preview"] = "1"
+    page = client.post(create_url(consultation), data).content.decode()
+    assert "Similar proposals" in page or "Ähnliche Vorschläge" in page
+    assert f'/vorschlaege/{twin.pk}/"' in page
+    assert "Radwege ins Umland" not in page
+    assert f'/vorschlaege/{merged.pk}/"' not in page  # merged ones stand no longer on their own
+    assert not Proposal.objects.filter(title="Sprachkurse mit Kinderbetreuung anbieten").exists()
