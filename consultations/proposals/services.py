@@ -7,23 +7,21 @@ Refusals raise ValidationError (or PermissionDenied) with a message in the user'
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from foundation.models import Activity, Consultation, Handlungsfeld, Municipality, PhaseGate, User
+from foundation.richtext import sanitize_html, visible_text
 from foundation.rules import participation_refusal
 
 from .models import (
@@ -41,36 +39,9 @@ if TYPE_CHECKING:  # forums may call our services, so we import its models only 
 
 # --- Rich text ------------------------------------------------------------------------------
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 BODY_MAX_LENGTH = 10_000
-_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-
-
-def sanitize_body(raw: str) -> str:
-    """Limited rich text: the allowed tags stay, everything else (scripts, styles, on*) goes.
-
-    Plain text (no tags at all) becomes paragraphs: blank lines separate paragraphs, single
-    line breaks become <br>. Links get rel="nofollow".
-    """
-    text = (raw or "").replace("\r\n", "\n").strip()
-    if not _TAG_RE.search(text):
-        paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
-        text = "".join(f"<p>{escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs)
-    return nh3.clean(
-        text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="nofollow",
-        strip_comments=True,
-    ).strip()
-
-
-def visible_text(html: str) -> str:
-    """The text a reader sees (for "is it empty?" checks)."""
-    return nh3.clean(html or "", tags=set()).strip()
+#: Proposal texts are the foundation's limited rich text (foundation.richtext).
+sanitize_body = sanitize_html
 
 
 # --- Phase gating ---------------------------------------------------------------------------
