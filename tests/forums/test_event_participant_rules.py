@@ -148,10 +148,11 @@ def test_the_german_csv_has_german_headers_and_the_registration_time(settings):
     with translation.override("de"):
         rows = csv_rows(event)
 
+    aylin, jonas = (EventRegistration.objects.get(user=p) for p in (with_place, without_place))
     assert rows == [
-        ["Nr.", "Name", "Stadt oder Gemeinde", "Angemeldet am"],
-        ["1", "Aylin", "Laatzen", "05.03.2026 14:30"],
-        ["2", "Jonas", "", "05.03.2026 15:30"],
+        ["Nr.", "Anmeldecode", "Name", "Stadt oder Gemeinde", "Angemeldet am", "Status"],
+        ["1", aylin.display_code, "Aylin", "Laatzen", "05.03.2026 14:30", "angemeldet"],
+        ["2", jonas.display_code, "Jonas", "", "05.03.2026 15:30", "angemeldet"],
     ]
 
 
@@ -159,7 +160,7 @@ def test_a_name_starting_with_a_carriage_return_is_neutralised_in_the_csv():
     event = ForumEventFactory(capacity=None)
     events.register(event=event, user=ResidentFactory(display_name="\r=1+1"))
 
-    assert csv_rows(event)[1][1] == "'\r=1+1"
+    assert csv_rows(event)[1][2] == "'\r=1+1"
 
 
 def test_the_csv_costs_the_same_queries_for_two_or_six_participants(django_assert_num_queries):
@@ -299,7 +300,7 @@ def test_the_counter_decides_when_the_page_was_stale_and_nothing_is_kept():
     """The event as a page loaded it: one place left, registration open. Meanwhile the last
     place went, or the office closed the registration; the conditional UPDATE refuses."""
     for change in ({"registered_count": 1}, {"registration_open": False}):
-        event = ForumEventFactory(capacity=1)
+        event = ForumEventFactory(capacity=1, has_waiting_list=False)
         stale = ForumEvent.objects.get(pk=event.pk)
         ForumEvent.objects.filter(pk=event.pk).update(**change)
         person = ResidentFactory()
@@ -331,7 +332,7 @@ def test_a_past_event_is_refused_as_taken_place():
 
 
 def test_a_full_event_is_refused_as_fully_booked_in_german():
-    event = ForumEventFactory(capacity=1)
+    event = ForumEventFactory(capacity=1, has_waiting_list=False)
     events.register(event=event, user=ResidentFactory())
     event.refresh_from_db()
 

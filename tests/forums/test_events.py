@@ -87,8 +87,8 @@ def test_register_and_cancel(client, django_capture_on_commit_callbacks):
     assert event.registered_count == 1 and EventRegistration.objects.count() == 2
 
 
-def test_full_event_refuses_with_a_message(client):
-    event = ForumEventFactory(capacity=1)
+def test_full_event_without_waiting_list_refuses_with_a_message(client):
+    event = ForumEventFactory(capacity=1, has_waiting_list=False)
     events.register(event=event, user=ResidentFactory())
     client.force_login(ResidentFactory())
     response = client.post(url("forums:event_register", event), follow=True)

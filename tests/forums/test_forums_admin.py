@@ -60,6 +60,10 @@ def event_post(consultation, **extra):
         "capacity": "40",
         "documentation": "",
         "participants": "",
+        "has_waiting_list": "on",
+        # the documentation's files (an inline formset): none
+        "files-TOTAL_FORMS": "0",
+        "files-INITIAL_FORMS": "0",
     }
     data.update(extra)
     return data
