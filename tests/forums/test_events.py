@@ -166,7 +166,8 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ne
 @postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_people_for_ten_places_get_exactly_ten():
-    event = ForumEventFactory(capacity=10)
+    """Without a waiting list the other ten are refused (with one, test_event_waiting_list)."""
+    event = ForumEventFactory(capacity=10, has_waiting_list=False)
     users = ResidentFactory.create_batch(20)
     barrier = threading.Barrier(20)
     outcomes: list[str] = []
