@@ -407,7 +407,7 @@ def participants_csv(event: ForumEvent) -> str:
     writer.writerow(
         [
             _("No."),
-            _("Code"),
+            _("Registration code"),
             _("Name"),
             pgettext("one of the Städte und Gemeinden", "Municipality"),
             _("Registered on"),

@@ -200,17 +200,21 @@ def test_the_confirmation_and_the_cancellation_in_german_with_the_start_and_the_
     resident = ResidentFactory(language="de")
     calendar = reverse("forums:event_ics", args=[event.consultation.slug, event.slug])
 
-    events.register(event=event, user=resident)
+    registration, _created = events.register(event=event, user=resident)
     events.cancel(event=event, user=resident)
 
+    site = settings.SITE_URL.rstrip("/")
+    page = reverse("forums:event_detail", args=[event.consultation.slug, event.slug])
     assert told(resident) == [
         (
             "Anmeldung bestätigt: Forum 2: Arbeit",
             "Sie sind für „Forum 2: Arbeit“ am 14. Mai 2030 18:00 angemeldet.\n\n"
+            f"Ihr Anmeldecode: {registration.display_code}\n\n"
             "Ort: Haus der Region, Laatzen\n\n"
-            f"Für Ihren Kalender: {settings.SITE_URL.rstrip('/')}{calendar}\n\n"
+            f"Für Ihren Kalender: {site}{calendar}\n\n"
             "Falls Sie nicht kommen können, stornieren Sie bitte Ihre Anmeldung auf der Seite der "
-            "Veranstaltung, damit jemand anderes Ihren Platz einnehmen kann.",
+            "Veranstaltung, damit jemand anderes Ihren Platz einnehmen kann: "
+            f"{site}{page}#registration",
         ),
         (
             "Anmeldung storniert: Forum 2: Arbeit",

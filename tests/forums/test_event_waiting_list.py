@@ -217,9 +217,15 @@ def test_more_places_in_the_admin_move_the_people_waiting_up(client):
 
 
 def test_the_admin_list_and_form_show_the_waiting_list(client):
+    from wagtail.users.models import UserProfile
+
     event, _people = full_event(places=1)
     events.register(event=event, user=ResidentFactory(display_name="Mira W."))
-    client.force_login(user_with_role(Role.EDITOR))
+    editor = user_with_role(Role.EDITOR)
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "en"  # the admin in English
+    profile.save()
+    client.force_login(editor)
 
     listing = client.get("/admin/forums/events/").content.decode()
     form = client.get(f"/admin/forums/events/edit/{event.pk}/").content.decode()
@@ -245,7 +251,7 @@ def test_the_coordination_office_sees_participants_and_waiting_list_apart(client
     assert all(person.public_name in registered for person in people)
     assert "Mira W." not in registered and "Mira W." in waiting
     rows = [line.split(";") for line in csv_body.strip().splitlines()]
-    assert rows[0] == ["No.", "Code", "Name", "Municipality", "Registered on", "Status"]
+    assert rows[0] == ["No.", "Registration code", "Name", "Municipality", "Registered on", "Status"]
     assert [row[5] for row in rows[1:]] == [
         "registered",
         "registered",
