@@ -251,7 +251,14 @@ def test_the_coordination_office_sees_participants_and_waiting_list_apart(client
     assert all(person.public_name in registered for person in people)
     assert "Mira W." not in registered and "Mira W." in waiting
     rows = [line.split(";") for line in csv_body.strip().splitlines()]
-    assert rows[0] == ["No.", "Registration code", "Name", "Municipality", "Registered on", "Status"]
+    assert rows[0] == [
+        "No.",
+        "Registration code",
+        "Name",
+        "Municipality",
+        "Registered on",
+        "Status",
+    ]
     assert [row[5] for row in rows[1:]] == [
         "registered",
         "registered",
