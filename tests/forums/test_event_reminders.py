@@ -233,7 +233,7 @@ def test_two_beats_at_the_same_time_remind_each_participant_once():
     from foundation.models import Notification, OutboxMessage
 
     event = tomorrow_event(capacity=None)
-    people = ResidentFactory.create_batch(12)
+    people = ResidentFactory.create_batch(12, language="en")
     for person in people:
         events.register(event=event, user=person)
     barrier = threading.Barrier(2)
