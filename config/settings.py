@@ -229,6 +229,12 @@ CELERY_BEAT_SCHEDULE["surveys-reminders"] = {
     "task": "surveys.invitations.tasks.send_due_reminders",
     "schedule": crontab(hour=SURVEY_REMINDER_HOUR, minute=30),
 }
+# Forum events: the reminder to each confirmed participant the day before, at this hour.
+EVENT_REMINDER_HOUR = env_int("EVENT_REMINDER_HOUR", default=10, minimum=0, maximum=23)
+CELERY_BEAT_SCHEDULE["forums-event-reminders"] = {
+    "task": "forums.tasks.send_event_reminders",
+    "schedule": crontab(hour=EVENT_REMINDER_HOUR, minute=15),
+}
 # Surveys: responses past their retention period are deleted or anonymised, daily at 03:30.
 CELERY_BEAT_SCHEDULE["surveys-retention"] = {
     "task": "surveys.tasks.apply_retention",

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("beteiligung/ergebnis/", include("consultations.results.urls", namespace="results")),
     path("beteiligung/", include("consultations.urls")),
     path("foren/", include("forums.urls")),
+    path("veranstaltungen/", include("forums.urls_events")),
     path("umfragen/", include("surveys.urls")),
     path("suche/", cms_views.search, name="search"),
     path("", wagtail_views.serve, {"path": ""}, name="home"),

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 
 from demo.steps import (
@@ -263,6 +264,55 @@ def load_consultations(ctx: DemoContext) -> None:
     ctx.log("2 consultations (historic and demo) with their phases")
 
 
+# The concept on its forums (chapter 6, "Der Weg zum Konzept"), quoted in their documentation.
+FORUMS_IN_THE_CONCEPT = (
+    "Im Rahmen eines partizipativen Prozesses wurden alle relevanten Mitwirkenden, Fachleute "
+    "und interessierte Einwohnerinnen und Einwohner der Region Hannover zu den verschiedenen "
+    "Handlungsfeldern in fünf thematischen Foren zusammengebracht. So konnten sich die "
+    "Akteurinnen und Akteure untereinander vernetzen und ihre unterschiedlichen Perspektiven in "
+    "den Prozess einbringen."
+)
+OUTCOME_IN_THE_CONCEPT = (
+    "Aus dem partizipativen Prozess wurden konkrete Ziel- und Maßnahmenvorschläge gewonnen "
+    "sowie die ursprüngliche Anzahl der Handlungsfelder auf acht erweitert."
+)
+PARTICIPATION_IN_THE_CONCEPT = (
+    "1 Auftaktveranstaltung und 5 Diskussionsforen mit über 600 Beteiligten wurden durchgeführt."
+)
+
+
+def _paragraphs(*texts: str) -> str:
+    return "".join(f"<p>{escape(text)}</p>" for text in texts if text)
+
+
+def historic_documentation(row: dict[str, Any], field: dict[str, Any] | None) -> str:
+    """The documentation of a historic event, from the concept: what it says about the event,
+    and for a forum the goals its Handlungsfeld has in the published concept (annex)."""
+    if row["number"] == 0:
+        return _paragraphs(
+            row.get("source") or "",
+            "Danach wurde das Konzept in drei Schritten erarbeitet: Bedarfsanalyse, "
+            "partizipativer Prozess in fünf thematischen Foren und fachliche Einschätzung "
+            "durch die Fachbereiche der Verwaltung.",
+            PARTICIPATION_IN_THE_CONCEPT,
+        )
+    day = date.fromisoformat(row["date"]).strftime("%d.%m.%Y")
+    html = _paragraphs(
+        f"{row['title']} fand am {row.get('weekday', '')} {day} in {row.get('place') or ''} statt.",
+        FORUMS_IN_THE_CONCEPT,
+        OUTCOME_IN_THE_CONCEPT,
+        PARTICIPATION_IN_THE_CONCEPT,
+    )
+    goals = [entry["goal"] for entry in (field or {}).get("annex", [])]
+    if goals:
+        html += _paragraphs(
+            f"Die Ziele im Handlungsfeld „{field['name']}“, wie das Konzept sie nach der "
+            "fachlichen Einschätzung veröffentlicht (Anhang, überarbeitete Ziele):"
+        )
+        html += "<ul>" + "".join(f"<li>{escape(goal)}</li>" for goal in goals) + "</ul>"
+    return html
+
+
 def _event_slug(row: dict[str, Any]) -> str:
     return slugify(row["title"]) or f"veranstaltung-{row['number']}"
 
@@ -270,6 +320,7 @@ def _event_slug(row: dict[str, Any]) -> str:
 @register("forum_events", stage=CORE)
 def load_forum_events(ctx: DemoContext) -> None:
     historic = ctx.historic_consultation
+    fields_data = {entry["slug"]: entry for entry in ctx.data.get("handlungsfelder", [])}
     for row in ctx.data["events"]:
         field = ctx.handlungsfelder.get(row["handlungsfeld"]) if row.get("handlungsfeld") else None
         municipality = (
@@ -296,6 +347,9 @@ def load_forum_events(ctx: DemoContext) -> None:
                 "place": row.get("place") or "",
                 "municipality": municipality,
                 "description": description,
+                "documentation": historic_documentation(
+                    row, fields_data.get(row.get("handlungsfeld") or "")
+                ),
                 "participants": row.get("participants_approx"),
                 "registration_open": False,
             },
@@ -314,6 +368,7 @@ def load_forum_events(ctx: DemoContext) -> None:
         "Gebärdensprach- oder Sprachmittlung bitte bis eine Woche vorher bei der "
         "Koordinierungsstelle anfragen; Kinderbetreuung vor Ort."
     )
+    online = {1: "https://konferenz.example.org/demo-forum-bildung"}
     for number, field_slug, municipality_slug, place, in_days in upcoming:
         field = ctx.handlungsfelder.get(field_slug)
         if field is None:
@@ -337,7 +392,9 @@ def load_forum_events(ctx: DemoContext) -> None:
                 "municipality": ctx.municipalities.get(municipality_slug),
                 "description": "Beispielveranstaltung der Demo: Diskutieren Sie Ziele und Maßnahmen vor Ort.",
                 "participants": None,
+                "online_url": online.get(number, ""),
                 "capacity": 80,
+                "has_waiting_list": True,
                 "registration_open": True,
             },
         )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from foundation.models import Handlungsfeld, Municipality
+
 from .services import POST_MAX_LENGTH, TITLE_MAX_LENGTH
 
 BODY_ERRORS = {
@@ -54,4 +56,23 @@ class ThreadForm(forms.Form):
             "Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."
         ),
         error_messages=BODY_ERRORS,
+    )
+
+
+class EventFilterForm(forms.Form):
+    """The filters of the events overview (GET): by Handlungsfeld and by municipality."""
+
+    handlungsfeld = forms.ModelChoiceField(
+        label=_("Handlungsfeld"),
+        queryset=Handlungsfeld.objects.order_by("number", "name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All Handlungsfelder"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Town or municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All towns and municipalities"),
     )

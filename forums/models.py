@@ -1,7 +1,7 @@
 """Online forums per Handlungsfeld (Forum, Thread, Post) and the offline forum events.
 
 Counter columns (Forum.thread_count/post_count/last_post_at, Thread.post_count/last_post_at,
-ForumEvent.registered_count) are maintained by forums.services with F() updates in the same
+ForumEvent.registered_count: confirmed places only, never the waiting list) are maintained by forums.services with F() updates in the same
 transaction as the write they count; lists read them instead of counting with joins.
 Thread.post_count and Forum.post_count count the posts a reader can read: neither deleted by
 their author nor hidden by the moderation (Forum.* only in threads that are not hidden).
@@ -65,10 +65,34 @@ class ForumEvent(models.Model):
         ),
     )
     description = models.TextField(_("description"), blank=True)
-    documentation = models.TextField(_("documentation"), blank=True)
-    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    online_url = models.URLField(
+        _("online meeting link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Optional, for taking part online. Only confirmed participants see it: on the "
+            "event page, in the confirmation and in the reminder."
+        ),
+    )
+    # Limited rich text (foundation.richtext), sanitised on every write path.
+    documentation = models.TextField(
+        _("documentation"),
+        blank=True,
+        help_text=_("What happened and what came of it; shown on the event page afterwards."),
+    )
+    participants = models.PositiveIntegerField(
+        _("participants"), null=True, blank=True, help_text=_("How many people came.")
+    )
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     registration_open = models.BooleanField(_("registration open"), default=False)
+    has_waiting_list = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_(
+            "When all places are taken, further people join a waiting list and move up, "
+            "in the order they came, when somebody cancels."
+        ),
+    )
     registered_count = models.PositiveIntegerField(_("registered"), default=0, editable=False)
 
     class Meta:
@@ -117,6 +141,10 @@ class ForumEvent(models.Model):
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.registered_count >= self.capacity
+
+    @property
+    def has_documentation(self) -> bool:
+        return bool(self.documentation or self.participants)
 
 
 class Forum(models.Model):
@@ -284,8 +312,18 @@ class ForumModerationAction(ModerationLogBase):
         verbose_name_plural = _("forum moderation actions")
 
 
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    WAITING = "waiting", _("on the waiting list")
+
+
 class EventRegistration(models.Model):
-    """A person's registration for a forum event; cancelling keeps the row (cancelled_at)."""
+    """A person's registration for a forum event; cancelling keeps the row (cancelled_at).
+
+    A confirmed registration holds one of the event's places (ForumEvent.registered_count);
+    one on the waiting list holds none and moves up, first come first served, when a place
+    becomes free (forums.events). `code` is the personal code shown at the door.
+    """
 
     event = models.ForeignKey(
         ForumEvent,
@@ -299,7 +337,16 @@ class EventRegistration(models.Model):
         related_name="event_registrations",
         verbose_name=_("participant"),
     )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.CONFIRMED,
+    )
+    code = models.CharField(_("registration code"), max_length=8, default="")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
@@ -311,7 +358,20 @@ class EventRegistration(models.Model):
                 fields=["event", "user"],
                 condition=Q(cancelled_at__isnull=True),
                 name="unique_active_registration",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "code"],
+                condition=~Q(code=""),
+                name="unique_registration_code_per_event",
+            ),
+        ]
+        indexes = [
+            # The waiting list of an event in the order people joined it.
+            models.Index(
+                fields=["event", "status", "created_at"],
+                condition=Q(cancelled_at__isnull=True),
+                name="forum_registration_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -320,6 +380,76 @@ class EventRegistration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.cancelled_at is None
+
+    @property
+    def display_code(self) -> str:
+        """The code as people read it: two groups of four ("K7MX-4PQA")."""
+        code = self.code
+        return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.cancelled_at is None and self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.cancelled_at is None and self.status == RegistrationStatus.WAITING
+
+
+class EventFileKind(models.TextChoices):
+    MINUTES = "minutes", _("Minutes")
+    PRESENTATION = "presentation", _("Presentation")
+    PHOTO = "photo", _("Photo")
+    OTHER = "other", _("Other document")
+
+
+class EventFile(models.Model):
+    """A file of an event's documentation: a Wagtail document (minutes, slides) or a Wagtail
+    image (photos), so that the admin's upload checks and the media storage apply."""
+
+    event = models.ForeignKey(
+        ForumEvent,
+        on_delete=models.CASCADE,
+        related_name="files",
+        verbose_name=_("forum event"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EventFileKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("documentation file")
+        verbose_name_plural = _("documentation files")
+        constraints = [
+            # A photo is an image, everything else a document: exactly one of the two.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="photo", image__isnull=False, document__isnull=True)
+                    | (~Q(kind="photo") & Q(image__isnull=True, document__isnull=False))
+                ),
+                name="forum_event_file_one_store",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ThreadVisit(models.Model):

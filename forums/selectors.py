@@ -13,12 +13,15 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from foundation.models import Consultation, User
+from foundation.models import Consultation, Handlungsfeld, Municipality, User
 from foundation.moderation import FlagGroup, open_flag_groups, open_flags_by_target
+from foundation.richtext import sanitize_html
 from foundation.roles import is_coordination_office
 from foundation.selectors import consultation_for
 
 from .models import (
+    EventFile,
+    EventFileKind,
     EventRegistration,
     Forum,
     ForumEvent,
@@ -186,7 +189,7 @@ def events_of(*, consultation: Consultation) -> tuple[list[ForumEvent], list[For
     now = timezone.now()
     events = list(
         ForumEvent.objects.filter(consultation=consultation)
-        .select_related("municipality", "handlungsfeld")
+        .select_related("consultation", "municipality", "handlungsfeld")
         .order_by("starts_at", "number")
     )
     upcoming = [event for event in events if (event.ends_at or event.starts_at) > now]
@@ -214,6 +217,82 @@ def event_for(*, consultation: Consultation, slug: str) -> ForumEvent:
     if event is None:
         raise Http404
     return event
+
+
+#: Past events on a page of the overview.
+PAST_EVENTS_PER_PAGE = 10
+#: The overview shows at most this many upcoming events (a consultation plans a handful).
+UPCOMING_EVENTS_MAX = 50
+
+
+def published_events() -> QuerySet[ForumEvent]:
+    """Events of published consultations, with what their cards show."""
+    return ForumEvent.objects.filter(consultation__is_published=True).select_related(
+        "consultation", "municipality", "handlungsfeld"
+    )
+
+
+def handlungsfeld_for(*, slug: str) -> Handlungsfeld:
+    field = Handlungsfeld.objects.filter(slug=slug).first()
+    if field is None:
+        raise Http404
+    return field
+
+
+@dataclass
+class EventOverview:
+    upcoming: list[ForumEvent]
+    past_page: Page
+
+
+def event_overview(
+    *,
+    handlungsfeld: Handlungsfeld | None = None,
+    municipality: Municipality | None = None,
+    past_page: Any = 1,
+) -> EventOverview:
+    """Upcoming events soonest first, and a page of the past ones latest first (three queries:
+    the upcoming, the past page and its count)."""
+    now = timezone.now()
+    events = published_events()
+    if handlungsfeld is not None:
+        events = events.filter(handlungsfeld=handlungsfeld)
+    if municipality is not None:
+        events = events.filter(municipality=municipality)
+    is_upcoming = Q(ends_at__gt=now) | Q(ends_at__isnull=True, starts_at__gt=now)
+    upcoming = list(events.filter(is_upcoming).order_by("starts_at", "pk")[:UPCOMING_EVENTS_MAX])
+    past = events.exclude(is_upcoming).order_by("-starts_at", "-pk")
+    return EventOverview(
+        upcoming=upcoming,
+        past_page=Paginator(past, PAST_EVENTS_PER_PAGE).get_page(past_page),
+    )
+
+
+@dataclass
+class EventDocumentation:
+    """What the event page shows once the event is past: text, documents, photos, headcount."""
+
+    text: str = ""
+    participants: int | None = None
+    documents: list[EventFile] = field(default_factory=list)
+    photos: list[EventFile] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.participants or self.documents or self.photos)
+
+
+def event_documentation(*, event: ForumEvent) -> EventDocumentation:
+    """Empty before the event ends; afterwards its documentation (one query for the files)."""
+    if event.is_upcoming:
+        return EventDocumentation()
+    files = list(EventFile.objects.filter(event=event).select_related("document", "image"))
+    return EventDocumentation(
+        # Sanitised again on the way out: whatever wrote the text, only the limited tags show.
+        text=sanitize_html(event.documentation),
+        participants=event.participants,
+        documents=[item for item in files if item.kind != EventFileKind.PHOTO],
+        photos=[item for item in files if item.kind == EventFileKind.PHOTO],
+    )
 
 
 # --- Moderation ------------------------------------------------------------------------------------

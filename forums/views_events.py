@@ -1,4 +1,6 @@
-"""Forum events: list, detail, register and cancel; participants and CSV for the coordination office."""
+"""Forum events: the overview across consultations, a consultation's list, detail, register
+(or join the waiting list) and cancel, calendars; participants and CSV for the coordination
+office."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from foundation.roles import is_coordination_office
 from foundation.selectors import context_from_hooks
 
 from . import calendar, events, selectors
+from .forms import EventFilterForm
+from .models import RegistrationStatus
 
 #: The consultation's feed lists what is coming and the events of the last year.
 FEED_PAST_DAYS = 365
@@ -54,6 +58,9 @@ def event_detail(request: HttpRequest, slug: str, event_slug: str) -> HttpRespon
             "consultation": consultation,
             "event": event,
             "registration": registration,
+            "registration_code": events.format_code(registration.code) if registration else "",
+            "waiting_position": events.waiting_position(registration) if registration else None,
+            "documentation": selectors.event_documentation(event=event),
             "closed_reason": events.registration_closed_reason(event),
             "refusal": None
             if registration
@@ -91,6 +98,49 @@ def events_feed(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD"])
+def field_feed(request: HttpRequest, field_slug: str) -> HttpResponse:
+    """The events of one Handlungsfeld, in every published consultation, to subscribe to."""
+    field = selectors.handlungsfeld_for(slug=field_slug)
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    feed = selectors.published_events().filter(handlungsfeld=field, starts_at__gte=since)
+    return _ics(
+        calendar.calendar_of(
+            feed.order_by("starts_at"),
+            name=_("Forum events: %(field)s") % {"field": field.name},
+        ),
+        f"veranstaltungen-{field.slug}.ics",
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def event_overview(request: HttpRequest) -> HttpResponse:
+    """Every published consultation's events: upcoming ones, then past ones a page at a time;
+    filtered by Handlungsfeld and municipality (a plain GET form)."""
+    form = EventFilterForm(request.GET or None)
+    field = municipality = None
+    if form.is_bound and form.is_valid():
+        field = form.cleaned_data["handlungsfeld"]
+        municipality = form.cleaned_data["municipality"]
+    overview = selectors.event_overview(
+        handlungsfeld=field, municipality=municipality, past_page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "forums/event_overview.html",
+        {
+            "form": form,
+            "field": field,
+            "municipality": municipality,
+            "upcoming": overview.upcoming,
+            "page_obj": overview.past_page,
+            "registered_ids": selectors.registered_event_ids(
+                user=request.user, events=overview.upcoming
+            ),
+        },
+    )
+
+
 @login_required
 @require_POST
 @ratelimit_post("event_registration")
@@ -98,15 +148,34 @@ def event_register(request: HttpRequest, slug: str, event_slug: str) -> HttpResp
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     event = selectors.event_for(consultation=consultation, slug=event_slug)
     try:
-        _registration, created = events.register(event=event, user=request.user)
+        registration, created = events.register(event=event, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect(events.event_url(event) + "#registration")
+    waiting = registration.status == RegistrationStatus.WAITING
+    if created and waiting:
+        messages.warning(
+            request,
+            _(
+                "All places are taken: you are on the waiting list, in position %(position)s. "
+                "If a place becomes free, we will tell you by e-mail."
+            )
+            % {"position": events.waiting_position(registration)},
+        )
+    elif created:
+        messages.success(
+            request,
+            _(
+                "You are registered. Your registration code is %(code)s. We have sent you a "
+                "confirmation."
+            )
+            % {"code": events.format_code(registration.code)},
+        )
+    elif waiting:
+        messages.info(request, _("You are already on the waiting list for this event."))
     else:
-        if created:
-            messages.success(request, _("You are registered. We have sent you a confirmation."))
-        else:
-            messages.info(request, _("You were already registered for this event."))
-    return redirect(events.event_url(event))
+        messages.info(request, _("You were already registered for this event."))
+    return redirect(events.event_url(event) + "#registration")
 
 
 @login_required
@@ -115,13 +184,16 @@ def event_register(request: HttpRequest, slug: str, event_slug: str) -> HttpResp
 def event_cancel(request: HttpRequest, slug: str, event_slug: str) -> HttpResponse:
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     event = selectors.event_for(consultation=consultation, slug=event_slug)
-    if events.cancel(event=event, user=request.user):
+    before = events.active_registration(event=event, user=request.user)
+    if not events.cancel(event=event, user=request.user):
+        messages.info(request, _("You were not registered for this event."))
+    elif before is not None and before.status == RegistrationStatus.WAITING:
+        messages.success(request, _("You have left the waiting list."))
+    else:
         messages.success(
             request, _("Your registration has been cancelled. Thank you for letting us know.")
         )
-    else:
-        messages.info(request, _("You were not registered for this event."))
-    return redirect(events.event_url(event))
+    return redirect(events.event_url(event) + "#registration")
 
 
 @coordination_required
@@ -136,6 +208,7 @@ def event_participants(request: HttpRequest, slug: str, event_slug: str) -> Http
             "consultation": consultation,
             "event": event,
             "participants": list(events.participants(event)),
+            "waiting_list": list(events.waiting_list(event)),
         },
     )
 

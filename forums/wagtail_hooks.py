@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
@@ -42,10 +44,23 @@ def staff_links() -> list[StaffLink]:
     ]
 
 
+def _with_start(text: Any) -> Any:
+    """A news text with the event's start in the reader's language (params: ISO time)."""
+
+    def render(params: dict[str, str]) -> str:
+        starts = timezone.localtime(datetime.fromisoformat(params["starts"]))
+        return str(text) % {**params, "when": formats.date_format(starts, "DATETIME_FORMAT")}
+
+    return render
+
+
 @hooks.register(NEWS_VERBS_HOOK)
 def forum_news() -> dict[str, Any]:
     """The texts of news about followed forums and threads (foundation.following)."""
     return {
         "forums.thread": _("New thread “%(title)s” by %(name)s in the forum %(target)s"),
         "forums.reply": _("New reply by %(name)s in “%(target)s”"),
+        "consultations.event": _with_start(_("New event “%(title)s” in “%(target)s”: %(when)s")),
+        "events.changed": _with_start(_("“%(target)s” has a new date or place: %(when)s")),
+        "events.documented": _("The documentation of “%(target)s” has been published"),
     }

@@ -35,7 +35,12 @@ def main_menu(context: dict[str, Any]) -> list[dict[str, Any]]:
         items.append({**item, "current": is_current, "active": is_current or in_section})
     # The apps' own sections that are not pages of the tree.
     # In the order of the process: the survey (Bedarfsanalyse) comes before the forums.
-    for title, name in ((_("Surveys"), "surveys:list"), (_("Forums"), "forums:index")):
+    sections = (
+        (_("Surveys"), "surveys:list"),
+        (_("Forums"), "forums:index"),
+        (_("Events"), "events:overview"),
+    )
+    for title, name in sections:
         url = reverse(name)
         items.append(
             {

@@ -7,19 +7,16 @@ Refusals raise ValidationError (or PermissionDenied) with a message in the user'
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -33,6 +30,7 @@ from foundation.models import (
     PhaseGate,
     User,
 )
+from foundation.richtext import sanitize_html, visible_text
 from foundation.rules import participation_refusal
 
 from .models import (
@@ -50,44 +48,9 @@ if TYPE_CHECKING:  # forums may call our services, so we import its models only 
 
 # --- Rich text ------------------------------------------------------------------------------
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 BODY_MAX_LENGTH = 10_000
-_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-#: Tags that lay out blocks themselves: text that has one keeps its own paragraphs.
-_BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(p|ul|ol|li)\b", re.IGNORECASE)
-
-
-def sanitize_body(raw: str) -> str:
-    """Limited rich text: the allowed tags stay, everything else (scripts, styles, on*) goes.
-
-    Text without block tags (<p>, lists) becomes paragraphs: blank lines separate paragraphs,
-    single line breaks become <br>; in plain text (no tags at all) every character is text,
-    while inline tags (<strong>, <a>, ...) stay inside their paragraph. Links get
-    rel="nofollow".
-    """
-    text = (raw or "").replace("\r\n", "\n").strip()
-    if not _BLOCK_TAG_RE.search(text):
-        as_text = not _TAG_RE.search(text)
-        paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
-        text = "".join(
-            f"<p>{(escape(part) if as_text else part).replace(chr(10), '<br>')}</p>"
-            for part in paragraphs
-        )
-    return nh3.clean(
-        text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="nofollow",
-        strip_comments=True,
-    ).strip()
-
-
-def visible_text(html: str) -> str:
-    """The text a reader sees (for "is it empty?" checks)."""
-    return nh3.clean(html or "", tags=set()).strip()
+#: Proposal texts are the foundation's limited rich text (foundation.richtext).
+sanitize_body = sanitize_html
 
 
 # --- Phase gating ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ def test_main_menu_lists_the_root_children_shown_in_menus(client, demo_site):
         "Handlungsfelder",
         "Surveys",
         "Forums",
+        "Events",
     ]
     assert "Impressum" not in menu
 

@@ -1,5 +1,6 @@
-"""Forum event capacity on the embedded database too: full means full, and a cancellation
-frees the place for the next person.
+"""Forum event capacity on the embedded database too, for an event without a waiting list:
+full means full, and a cancellation frees the place for the next person. (With a waiting
+list, the default, see test_event_waiting_list.py.)
 
 Two rules hold the capacity: the "fully booked" check that the page and the service ask
 before anything is written, and the conditional UPDATE of the counter that decides when the
@@ -56,7 +57,7 @@ def fill(client, event: ForumEvent, places: int) -> list:
 
 
 def test_the_page_of_a_full_event_says_so_and_offers_no_registration(client):
-    event = ForumEventFactory(capacity=CAPACITY)
+    event = ForumEventFactory(has_waiting_list=False, capacity=CAPACITY)
     fill(client, event, CAPACITY)
     assert registered_count(event) == CAPACITY
 
@@ -68,7 +69,7 @@ def test_the_page_of_a_full_event_says_so_and_offers_no_registration(client):
 
 
 def test_one_place_left_is_offered_until_it_is_taken(client):
-    event = ForumEventFactory(capacity=CAPACITY)
+    event = ForumEventFactory(has_waiting_list=False, capacity=CAPACITY)
     fill(client, event, CAPACITY - 1)
 
     client.force_login(ResidentFactory())
@@ -79,7 +80,7 @@ def test_one_place_left_is_offered_until_it_is_taken(client):
 
 
 def test_the_next_registration_is_refused_with_the_message_and_nothing_is_stored(client):
-    event = ForumEventFactory(capacity=CAPACITY)
+    event = ForumEventFactory(has_waiting_list=False, capacity=CAPACITY)
     fill(client, event, CAPACITY)
     mails_before = len(mail.outbox)
     late = ResidentFactory()
@@ -96,7 +97,7 @@ def test_the_next_registration_is_refused_with_the_message_and_nothing_is_stored
 
 def test_a_stale_page_cannot_overbook_the_counter_decides(client):
     """The event was read while a place was free; somebody else took it before the click."""
-    event = ForumEventFactory(capacity=CAPACITY)
+    event = ForumEventFactory(has_waiting_list=False, capacity=CAPACITY)
     fill(client, event, CAPACITY - 1)
     read_before = ForumEvent.objects.get(pk=event.pk)  # still one place left
     events.register(event=ForumEvent.objects.get(pk=event.pk), user=ResidentFactory())
@@ -112,14 +113,14 @@ def test_a_stale_page_cannot_overbook_the_counter_decides(client):
 
 
 def test_an_event_without_a_capacity_takes_everybody(client):
-    event = ForumEventFactory(capacity=None)
+    event = ForumEventFactory(has_waiting_list=False, capacity=None)
     fill(client, event, 5)
 
     assert registered_count(event) == 5 == active_registrations(event)
 
 
 def test_a_cancellation_frees_the_place_for_the_next_person(client):
-    event = ForumEventFactory(capacity=CAPACITY)
+    event = ForumEventFactory(has_waiting_list=False, capacity=CAPACITY)
     first, *_others = fill(client, event, CAPACITY)
     waiting = ResidentFactory()
     client.force_login(waiting)
@@ -146,7 +147,7 @@ def test_a_cancellation_frees_the_place_for_the_next_person(client):
 
 
 def test_cancelling_twice_frees_one_place_only(client):
-    event = ForumEventFactory(capacity=CAPACITY)
+    event = ForumEventFactory(has_waiting_list=False, capacity=CAPACITY)
     first, *_others = fill(client, event, CAPACITY)
     client.force_login(first)
 

@@ -148,10 +148,11 @@ def test_the_german_csv_has_german_headers_and_the_registration_time(settings):
     with translation.override("de"):
         rows = csv_rows(event)
 
+    aylin, jonas = (EventRegistration.objects.get(user=p) for p in (with_place, without_place))
     assert rows == [
-        ["Nr.", "Name", "Stadt oder Gemeinde", "Angemeldet am"],
-        ["1", "Aylin", "Laatzen", "05.03.2026 14:30"],
-        ["2", "Jonas", "", "05.03.2026 15:30"],
+        ["Nr.", "Anmeldecode", "Name", "Stadt oder Gemeinde", "Angemeldet am", "Status"],
+        ["1", aylin.display_code, "Aylin", "Laatzen", "05.03.2026 14:30", "angemeldet"],
+        ["2", jonas.display_code, "Jonas", "", "05.03.2026 15:30", "angemeldet"],
     ]
 
 
@@ -159,7 +160,7 @@ def test_a_name_starting_with_a_carriage_return_is_neutralised_in_the_csv():
     event = ForumEventFactory(capacity=None)
     events.register(event=event, user=ResidentFactory(display_name="\r=1+1"))
 
-    assert csv_rows(event)[1][1] == "'\r=1+1"
+    assert csv_rows(event)[1][2] == "'\r=1+1"
 
 
 def test_the_csv_costs_the_same_queries_for_two_or_six_participants(django_assert_num_queries):
@@ -199,17 +200,21 @@ def test_the_confirmation_and_the_cancellation_in_german_with_the_start_and_the_
     resident = ResidentFactory(language="de")
     calendar = reverse("forums:event_ics", args=[event.consultation.slug, event.slug])
 
-    events.register(event=event, user=resident)
+    registration, _created = events.register(event=event, user=resident)
     events.cancel(event=event, user=resident)
 
+    site = settings.SITE_URL.rstrip("/")
+    page = reverse("forums:event_detail", args=[event.consultation.slug, event.slug])
     assert told(resident) == [
         (
             "Anmeldung bestätigt: Forum 2: Arbeit",
             "Sie sind für „Forum 2: Arbeit“ am 14. Mai 2030 18:00 angemeldet.\n\n"
+            f"Ihr Anmeldecode: {registration.display_code}\n\n"
             "Ort: Haus der Region, Laatzen\n\n"
-            f"Für Ihren Kalender: {settings.SITE_URL.rstrip('/')}{calendar}\n\n"
+            f"Für Ihren Kalender: {site}{calendar}\n\n"
             "Falls Sie nicht kommen können, stornieren Sie bitte Ihre Anmeldung auf der Seite der "
-            "Veranstaltung, damit jemand anderes Ihren Platz einnehmen kann.",
+            "Veranstaltung, damit jemand anderes Ihren Platz einnehmen kann: "
+            f"{site}{page}#registration",
         ),
         (
             "Anmeldung storniert: Forum 2: Arbeit",
@@ -299,7 +304,7 @@ def test_the_counter_decides_when_the_page_was_stale_and_nothing_is_kept():
     """The event as a page loaded it: one place left, registration open. Meanwhile the last
     place went, or the office closed the registration; the conditional UPDATE refuses."""
     for change in ({"registered_count": 1}, {"registration_open": False}):
-        event = ForumEventFactory(capacity=1)
+        event = ForumEventFactory(capacity=1, has_waiting_list=False)
         stale = ForumEvent.objects.get(pk=event.pk)
         ForumEvent.objects.filter(pk=event.pk).update(**change)
         person = ResidentFactory()
@@ -331,7 +336,7 @@ def test_a_past_event_is_refused_as_taken_place():
 
 
 def test_a_full_event_is_refused_as_fully_booked_in_german():
-    event = ForumEventFactory(capacity=1)
+    event = ForumEventFactory(capacity=1, has_waiting_list=False)
     events.register(event=event, user=ResidentFactory())
     event.refresh_from_db()
 

@@ -87,9 +87,9 @@ def test_the_csv_numbers_the_participants_and_neutralises_every_formula_start():
 
     assert body.startswith("\ufeff")
     rows = [line.split(";") for line in body.lstrip("\ufeff").strip().splitlines()]
-    assert rows[0][:2] == ["No.", "Name"]
+    assert rows[0][:3] == ["No.", "Registration code", "Name"]
     assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4", "5", "6"]
-    assert [row[1] for row in rows[1:]] == [
+    assert [row[2] for row in rows[1:]] == [
         "'=SUM(A1)",
         "'+49 511",
         "'-1",

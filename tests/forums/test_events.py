@@ -87,8 +87,8 @@ def test_register_and_cancel(client, django_capture_on_commit_callbacks):
     assert event.registered_count == 1 and EventRegistration.objects.count() == 2
 
 
-def test_full_event_refuses_with_a_message(client):
-    event = ForumEventFactory(capacity=1)
+def test_full_event_without_waiting_list_refuses_with_a_message(client):
+    event = ForumEventFactory(capacity=1, has_waiting_list=False)
     events.register(event=event, user=ResidentFactory())
     client.force_login(ResidentFactory())
     response = client.post(url("forums:event_register", event), follow=True)
@@ -166,7 +166,8 @@ postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="ne
 @postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_people_for_ten_places_get_exactly_ten():
-    event = ForumEventFactory(capacity=10)
+    """Without a waiting list the other ten are refused (with one, test_event_waiting_list)."""
+    event = ForumEventFactory(capacity=10, has_waiting_list=False)
     users = ResidentFactory.create_batch(20)
     barrier = threading.Barrier(20)
     outcomes: list[str] = []

@@ -60,6 +60,10 @@ def event_post(consultation, **extra):
         "capacity": "40",
         "documentation": "",
         "participants": "",
+        "has_waiting_list": "on",
+        # the documentation's files (an inline formset): none
+        "files-TOTAL_FORMS": "0",
+        "files-INITIAL_FORMS": "0",
     }
     data.update(extra)
     return data
@@ -178,3 +182,35 @@ def test_residents_and_reviewers_cannot_manage_forums(client):
             assert_denied(client.get(url), url)
         client.post(f"{EVENTS}delete/{event.pk}/")
         assert ForumEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_registering_follows_an_event_and_its_people_hear_of_a_new_date_once(
+    client, editor, django_capture_on_commit_callbacks
+):
+    from foundation import following
+    from foundation.models import Follow, FollowOrigin
+
+    event = ForumEventFactory(capacity=10)
+    coming, leaving = ResidentFactory(), ResidentFactory()
+    events.register(event=event, user=coming)
+    events.register(event=event, user=leaving)
+    assert Follow.objects.get(user=coming).origin == FollowOrigin.REGISTERED
+    events.cancel(event=event, user=leaving)
+    assert not following.is_following(user=leaving, target=event)  # undone with the place
+    mail.outbox.clear()
+
+    later = timezone.localtime(event.starts_at + timedelta(days=7)).replace(second=0, microsecond=0)
+    data = event_post(
+        event.consultation,
+        slug=event.slug,
+        starts_at=later.strftime("%Y-%m-%d %H:%M"),
+        ends_at=(later + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{EVENTS}edit/{event.pk}/", data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # saved again, the same date
+        assert client.post(f"{EVENTS}edit/{event.pk}/", data).status_code == 302
+    (news,) = [m for m in mail.outbox if m.to == [coming.email]]
+    assert "neuen Termin oder Ort" in news.subject
+    assert later.strftime("%d.%m.%Y") in news.subject or str(later.day) in news.subject
+    assert not [m for m in mail.outbox if m.to == [leaving.email]]
