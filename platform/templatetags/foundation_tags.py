@@ -47,3 +47,12 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 def bound_field(form: Any, name: str) -> Any:
     """`form|bound_field:"title"` -> the bound field (templates cannot index by variable)."""
     return form[name]
+
+
+@register.simple_tag
+def page_window(page_obj: Any) -> list[Any]:
+    """The page numbers a pager shows: the first, the last and two on each side of the
+    current one, gaps as "…" (Paginator.ELLIPSIS); the same few links however many pages."""
+    return list(
+        page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+    )
