@@ -60,8 +60,18 @@ WORDS = [
 ]
 
 
+# Everyday words that many posts share, and the topics: each post names one topic in two of
+# three cases, the first topics far more often than the last (a long tail, as in real talk).
+COMMON = ["Stadt", "Region", "Angebot", "Menschen", "Idee", "Frage", "Woche", "gut", "mehr"]
+TOPICS = WORDS + [f"Thema{n}" for n in range(190)]
+TOPIC_WEIGHTS = [1 / (rank + 1) for rank in range(len(TOPICS))]
+
+
 def sentence(rng: random.Random, words: int = 12) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+    chosen = [rng.choice(COMMON) for _ in range(words - 1)]
+    if rng.random() < 2 / 3:
+        chosen.insert(rng.randrange(words), rng.choices(TOPICS, TOPIC_WEIGHTS)[0])
+    return " ".join(chosen).capitalize() + "."
 
 
 def seed(args: argparse.Namespace, rng: random.Random):  # noqa: ANN201

@@ -69,11 +69,13 @@ def search(request: HttpRequest) -> HttpResponse:
         ]
     chosen = next((group for group in groups if group.key == scope), None)
     page_obj = None
-    for group in groups:
-        group.count = group.results.count()
     if chosen is not None:
         page_obj = Paginator(chosen.results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    else:
+        chosen.count = page_obj.paginator.count  # counted once, by the paginator
+    for group in groups:
+        if group is not chosen:
+            group.count = group.results.count()
+    if chosen is None:
         for group in groups:
             group.preview = list(group.results[:PREVIEW_PER_KIND]) if group.count else []
     return render(
