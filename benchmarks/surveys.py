@@ -33,17 +33,16 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.fresh import fresh_site, timed  # noqa: E402 - the path above first
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mitreden_sd_bench"
 PAGES, PER_PAGE = 5, 10
@@ -68,66 +67,6 @@ TEXTS = [
     "Bessere Busverbindungen ins Umland",
     "Anerkennung von Abschlüssen beschleunigen",
 ]
-
-
-def admin_connection(url: str):
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    return psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-        autocommit=True,
-    ), parsed.path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    connection, name = admin_connection(url)
-    with connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    connection, name = admin_connection(url)
-    with connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def flush_redis(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-
-
-def percentiles(timings: list[float]) -> tuple[float, float]:
-    ordered = sorted(timings)
-    return statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
-
-
-def timed(function: Callable[[], object], runs: int, warmup: int = 3) -> tuple[float, float, int]:
-    """p50, p95 (ms) and the number of queries of one call of `function`."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(warmup):
-        function()
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        function()
-    return (*percentiles(timings), len(queries))
 
 
 # --- Seed ----------------------------------------------------------------------------------
@@ -399,42 +338,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    # Its own variable: the benchmark drops the database, so it never takes DATABASE_URL.
-    url = os.environ.get("SURVEYS_BENCH_DATABASE_URL") or DEFAULT_URL
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point to PostgreSQL", file=sys.stderr)
-        return 2
-    os.environ["DATABASE_URL"] = url
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    os.environ["REDIS_URL"] = redis_url
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    flush_redis(redis_url)
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    recreate_database(url)
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
+    with fresh_site("SURVEYS_BENCH_DATABASE_URL", DEFAULT_URL, keep=args.keep):
         from django.db import connection
-        from django.http import HttpResponse
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
-        from django.urls import clear_url_caches, path
-
-        settings.DEBUG = False  # no query log growth during timing
-        settings.ALLOWED_HOSTS = ["testserver"]
-        settings.RATELIMIT_ENABLE = False
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, skip_checks=True)
-        print(f"migrated in {time.perf_counter() - started:.1f} s")
-
-        import config.urls
-
-        config.urls.urlpatterns.insert(0, path("bench-bare/", lambda request: HttpResponse("ok")))
-        clear_url_caches()
 
         rng = random.Random(10)
         survey, questions, responses, tokens = seed(args.responses, rng)
@@ -580,10 +487,6 @@ def main() -> int:
             "MISSED " + ", ".join(missed) if missed else "met",
         )
         return 1 if missed else 0
-    finally:
-        flush_redis(redis_url)
-        if not args.keep:
-            drop_database(url)
 
 
 if __name__ == "__main__":
