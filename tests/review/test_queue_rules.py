@@ -3,14 +3,15 @@ are overdue (past the due date and still open); the case page's history in Germa
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from consultations.review import services
-from consultations.review.models import ReviewEvent, ReviewState
+from consultations.review.models import MeetingKind, ReviewEvent, ReviewState
 
 from .factories import (
     DepartmentFactory,
@@ -90,3 +91,31 @@ def test_the_history_names_each_step_in_german_and_an_unknown_one_by_its_code(cl
     for label in ("<strong>Zugewiesen</strong>", "<strong>Prüfung begonnen</strong>"):
         assert label in html
     assert "<strong>reopened_by_import</strong>" in html
+
+
+def test_a_reviewer_is_told_in_german_why_another_departments_case_or_a_meeting_is_not_theirs():
+    own, other = DepartmentFactory(), DepartmentFactory()
+    reviewer = reviewer_of(own)
+    (case,) = services.cases_assign(
+        proposals=[ProposalFactory()],
+        lead_department=other,
+        due_on=None,
+        actor=coordination_office_user(),
+    )
+
+    with pytest.raises(PermissionDenied) as not_theirs:
+        services.review_start(case=case, actor=reviewer)
+    with pytest.raises(PermissionDenied) as no_meeting:
+        services.meeting_save(
+            actor=reviewer,
+            kind=MeetingKind.WORKSHOP,
+            title="Werkstatt",
+            starts_on=date(2026, 3, 1),
+            ends_on=None,
+            departments=[own],
+            proposals=[],
+            outcome="",
+        )
+
+    assert str(not_theirs.value) == "Sie sind nicht berechtigt, dies für diesen Vorschlag zu tun."
+    assert str(no_meeting.value) == "Nur die Koordinierungsstelle darf dies tun."

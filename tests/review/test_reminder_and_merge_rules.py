@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from consultations.review import services
 from consultations.review.models import ReviewCase, ReviewEvent
-from foundation.models import Notification
+from foundation.models import Notification, OutboxMessage
 
 from .factories import (
     DepartmentFactory,
@@ -193,6 +193,11 @@ def test_the_author_of_a_merged_proposal_is_told_in_german_and_a_deactivated_one
         "Ihre Unterstützungen zählen nun für „Sprachkurse“."
     )
     assert not Notification.objects.filter(recipient=gone.author).exists()
+    # The mail goes once per duplicate and author, whoever merges again.
+    mails = OutboxMessage.objects.filter(task="foundation.tasks.send_email")
+    assert [(m.payload["to"], m.dedupe_key) for m in mails] == [
+        ([told.author.email], f"review:merged:{told.pk}:{told.author.pk}")
+    ]
 
 
 def test_the_assignment_is_summed_up_in_the_cases_history():
