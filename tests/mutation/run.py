@@ -370,6 +370,25 @@ def added_lines(diff: str) -> str:
     )
 
 
+def recorded_exit_codes(module: str) -> dict[str, int | None]:
+    """mutmut's verdicts for `module` ({} before any run). A record cut off while it was being
+    written (mutmut killed at the time limit) counts as nothing tested: every mutant of the
+    module, no verdict."""
+    meta = MUTANTS / (module.replace(".", "/") + ".py.meta")
+    if not meta.exists():
+        return {}
+    try:
+        return json.loads(meta.read_text())["exit_code_by_key"]
+    except (ValueError, KeyError):
+        from mutmut.mutation.file_mutation import mutate_file_contents
+
+        print(f"{meta.relative_to(ROOT)} is incomplete: its mutants count as not tested.")
+        path = source_file(module)
+        source = undecorate((ROOT / path).read_text())
+        names = mutate_file_contents(str(path), source).mutant_names
+        return {f"{module}.{name}": None for name in names}
+
+
 def collect(
     selected: list[str], patterns: list[str], *, diffs: bool = True
 ) -> tuple[list[ModuleResult], list[str]]:
@@ -379,8 +398,7 @@ def collect(
     results, stale = [], []
     for module in selected:
         result = ModuleResult(module)
-        meta = MUTANTS / (module.replace(".", "/") + ".py.meta")
-        exit_codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        exit_codes = recorded_exit_codes(module)
         for name, code in exit_codes.items():
             if patterns and not any(fnmatch.fnmatch(name, p) for p in patterns):
                 continue
