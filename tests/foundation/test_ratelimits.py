@@ -93,6 +93,21 @@ def test_supporting_too_often_answers_with_a_429_page_that_says_why(client, sett
     assert Support.objects.filter(proposal=proposal).count() <= 1
 
 
+def test_the_429_page_is_titled_in_german_and_keeps_the_person_signed_in(client):
+    proposal = open_proposal()
+    client.force_login(ResidentFactory())
+    url = de("consultations:proposal_support", proposal.consultation.slug, proposal.pk)
+    for _ in range(LIMITS["support"].count):
+        client.post(url)
+
+    html = client.post(url).content.decode()
+
+    assert "<title>Zu viele Anfragen" in html and "<h1>Zu viele Anfragen</h1>" in html
+    assert (
+        "Abmelden" in html
+    )  # the page is rendered with the request: the menu of a signed-in person
+
+
 def test_switched_off_limits_let_everything_through(client, settings):
     settings.RATELIMIT_ENABLE = False
     proposal = open_proposal()

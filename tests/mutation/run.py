@@ -5,7 +5,7 @@
     python tests/mutation/run.py --changed HEAD^  # what .ci/run does: changed rule code only
 
 The rule modules are `[tool.mutmut] only_mutate` in pyproject.toml (the one list). mutmut runs
-in build/mutation/, where `foundation`, `forums` and `consultations` are links to the app
+in build/mutation/, where `foundation`, `forums`, `surveys` and `consultations` are copies of the app
 folders (`foundation` -> platform/, the folder the package is installed from). mutmut copies
 them, mutated, to build/mutation/mutants/ and runs pytest there with that folder first on
 sys.path, so the tests import the mutated copy under the real package names. Each mutant is
@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tomllib
@@ -39,14 +40,23 @@ WORK = ROOT / "build" / "mutation"
 MUTANTS = WORK / "mutants"
 REPORT = ROOT / "build" / "mutation-report.md"
 EQUIVALENT = ROOT / "tests" / "mutation" / "equivalent.toml"
+# The last commit of main before the submission: the base of the CI gate (.ci/run).
+LANDED = ROOT / "tests" / "mutation" / "landed"
 # The package name mutmut sees -> the folder it comes from (setuptools package-dir).
-FOLDERS = {"foundation": "platform", "forums": "forums", "consultations": "consultations"}
+FOLDERS = {
+    "foundation": "platform",
+    "forums": "forums",
+    "surveys": "surveys",
+    "consultations": "consultations",
+}
 
 # mutmut's exit codes of a tested mutant -> the report's columns (mutmut.stats).
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped"}
 STATUS.update({36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout"})
 STATUS.update({None: "not checked", -11: "segfault", -9: "segfault"})
 NOT_KILLED = {"survived", "no tests", "not checked", "suspicious", "segfault"}
+# Not tested yet (an interrupted or time-limited run): no verdict, so never a gate failure.
+UNTESTED = "not checked"
 
 
 def rule_modules() -> list[str]:
@@ -149,6 +159,37 @@ def with_mutants(patterns: list[str]) -> list[str]:
     return kept
 
 
+def landed_base() -> str:
+    """The base of the CI gate: the commit in `landed` when it is an ancestor of HEAD (and not
+    HEAD itself), otherwise HEAD^ (a rewritten history, or the file was not updated)."""
+    commits = (
+        [
+            line.strip()
+            for line in LANDED.read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        if LANDED.exists()
+        else []
+    )
+    if commits:
+        check = ["git", "merge-base", "--is-ancestor", commits[0], "HEAD"]
+        is_ancestor = subprocess.run(check, cwd=ROOT, capture_output=True).returncode == 0
+        is_head = is_ancestor and git("rev-parse", commits[0]) == git("rev-parse", "HEAD")
+        if is_ancestor and not is_head:
+            return commits[0]
+        why = "is HEAD itself" if is_head else "is not an ancestor of HEAD"
+        print(f"{LANDED.relative_to(ROOT)}: {commits[0]} {why}; using HEAD^")
+    return "HEAD^"
+
+
+def record_landed(branch: str = "main") -> str:
+    """Write the commit of `branch` that HEAD started from into `landed`, keeping its comment."""
+    commit = git("merge-base", "HEAD", branch).strip()
+    comment = [line for line in LANDED.read_text().splitlines() if line.startswith("#")]
+    LANDED.write_text("\n".join([*comment, commit]) + "\n")
+    return commit
+
+
 def git(*args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=ROOT, check=True, capture_output=True, text=True
@@ -228,7 +269,10 @@ def prepare(fresh: bool) -> None:
             link.symlink_to(Path("..", "..", name))
 
 
-def run_mutmut(patterns: list[str], max_children: int) -> int:
+def run_mutmut(patterns: list[str], max_children: int, time_limit: float | None = None) -> int:
+    """mutmut's exit code; with `time_limit` (seconds) it is stopped when the time is up, as
+    Ctrl-C would (its finished verdicts are saved one by one), and 0 is returned: the mutants
+    it did not reach stay "not checked"."""
     env = dict(os.environ, DEBUG="1", MITREDEN_MUTATION="1")  # tests/conftest.py
     # Always the embedded database: each forked child has its own in-memory SQLite copy.
     for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
@@ -236,7 +280,22 @@ def run_mutmut(patterns: list[str], max_children: int) -> int:
     mutmut = Path(sys.executable).with_name("mutmut")
     command = [str(mutmut), "run", "--max-children", str(max_children), *patterns]
     print("$", " ".join(command), f"(in {WORK.relative_to(ROOT)})", flush=True)
-    return subprocess.run(command, cwd=WORK, env=env, check=False).returncode
+    process = subprocess.Popen(command, cwd=WORK, env=env, start_new_session=True)
+    try:
+        return process.wait(timeout=time_limit)
+    except subprocess.TimeoutExpired:
+        print(f"\nTime limit of {time_limit:.0f} s reached: stopping mutmut.", flush=True)
+        process.send_signal(signal.SIGINT)  # mutmut stops its workers and prints its stats
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        return 0
+    except KeyboardInterrupt:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait()
+        raise
 
 
 # --- the report -----------------------------------------------------------------------------
@@ -247,6 +306,9 @@ class Equivalent:
     name: str
     mutated: str
     reason: str
+    #: an [[accepted]] entry: a survivor that only PostgreSQL or two simultaneous requests
+    #: could kill; it counts against the score, but `--fail-on-survivor` does not fail on it
+    accepted: bool = False
 
 
 @dataclass
@@ -255,6 +317,8 @@ class ModuleResult:
     counts: Counter = field(default_factory=Counter)
     survivors: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    untested: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -273,8 +337,13 @@ class ModuleResult:
 def load_equivalents() -> dict[str, Equivalent]:
     if not EQUIVALENT.exists():
         return {}
-    entries = tomllib.loads(EQUIVALENT.read_text()).get("mutant", [])
-    return {e["name"]: Equivalent(e["name"], e["mutated"], e["reason"]) for e in entries}
+    tables = tomllib.loads(EQUIVALENT.read_text())
+    entries = [(e, False) for e in tables.get("mutant", [])]
+    entries += [(e, True) for e in tables.get("accepted", [])]
+    return {
+        e["name"]: Equivalent(e["name"], e["mutated"], e["reason"], accepted)
+        for e, accepted in entries
+    }
 
 
 def mutant_diff(name: str) -> str:
@@ -301,6 +370,25 @@ def added_lines(diff: str) -> str:
     )
 
 
+def recorded_exit_codes(module: str) -> dict[str, int | None]:
+    """mutmut's verdicts for `module` ({} before any run). A record cut off while it was being
+    written (mutmut killed at the time limit) counts as nothing tested: every mutant of the
+    module, no verdict."""
+    meta = MUTANTS / (module.replace(".", "/") + ".py.meta")
+    if not meta.exists():
+        return {}
+    try:
+        return json.loads(meta.read_text())["exit_code_by_key"]
+    except (ValueError, KeyError):
+        from mutmut.mutation.file_mutation import mutate_file_contents
+
+        print(f"{meta.relative_to(ROOT)} is incomplete: its mutants count as not tested.")
+        path = source_file(module)
+        source = undecorate((ROOT / path).read_text())
+        names = mutate_file_contents(str(path), source).mutant_names
+        return {f"{module}.{name}": None for name in names}
+
+
 def collect(
     selected: list[str], patterns: list[str], *, diffs: bool = True
 ) -> tuple[list[ModuleResult], list[str]]:
@@ -310,25 +398,35 @@ def collect(
     results, stale = [], []
     for module in selected:
         result = ModuleResult(module)
-        meta = MUTANTS / (module.replace(".", "/") + ".py.meta")
-        exit_codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        exit_codes = recorded_exit_codes(module)
         for name, code in exit_codes.items():
             if patterns and not any(fnmatch.fnmatch(name, p) for p in patterns):
                 continue
             status = STATUS.get(code, "suspicious")
             entry = equivalents.get(name) if diffs else None
-            if entry is not None:
+            listed = False
+            if entry is not None and status != UNTESTED:
                 if status in NOT_KILLED and entry.mutated in added_lines(mutant_diff(name)):
-                    status = "equivalent"
-                    result.equivalent.append(name)
+                    listed = True
+                    if not entry.accepted:
+                        status = "equivalent"
+                        result.equivalent.append(name)
                 else:
                     stale.append(f"{name} ({status}; expected `{entry.mutated}`)")
             result.counts[status] += 1
-            if status in NOT_KILLED:
+            if status == UNTESTED:
+                result.untested.append(name)
+            elif listed and entry is not None and entry.accepted:
+                result.accepted.append(name)
+            elif status in NOT_KILLED:
                 result.survivors.append(name)
         results.append(result)
     if not patterns:
-        seen = {name for r in results for name in [*r.survivors, *r.equivalent]}
+        seen = {
+            name
+            for r in results
+            for name in [*r.survivors, *r.equivalent, *r.accepted, *r.untested]
+        }
         seen |= {s.split(" ", 1)[0] for s in stale}
         for name in equivalents:
             if name.rsplit(".", 1)[0] in selected and name not in seen:
@@ -367,6 +465,18 @@ def render(results: list[ModuleResult], stale: list[str], command: str) -> str:
         lines.append("None.")
     for name in survivors:
         lines += [f"### `{name}`", "", "```diff", mutant_diff(name), "```", ""]
+    accepted = [name for r in results for name in r.accepted]
+    if accepted:
+        lines += ["", f"## Accepted survivors: PostgreSQL or races only ({len(accepted)})", ""]
+        lines += [f"- `{name}`" for name in accepted]
+    untested = [name for r in results for name in r.untested]
+    if untested:
+        lines += [
+            "",
+            f"## Not tested yet ({len(untested)}): the run stopped or was stopped before them",
+            "",
+        ]
+        lines += [f"- `{name}`" for name in untested]
     if stale:
         lines += ["", "## Stale entries in tests/mutation/equivalent.toml", ""]
         lines += [f"- {s}" for s in stale]
@@ -383,7 +493,13 @@ def main() -> int:
     parser.add_argument(
         "--changed",
         metavar="BASE",
-        help="only the rule code changed between BASE and HEAD (a commit, e.g. HEAD^)",
+        help="only the rule code changed between BASE and HEAD (a commit, e.g. HEAD^; "
+        "`landed`: the commit in tests/mutation/landed, as CI does)",
+    )
+    parser.add_argument(
+        "--record-landed",
+        action="store_true",
+        help="write `git merge-base HEAD main` into tests/mutation/landed and stop",
     )
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--fresh", action="store_true", help="discard mutmut's cached results")
@@ -393,8 +509,21 @@ def main() -> int:
         help="test again only the mutants of the last run that were not killed (or not tested)",
     )
     parser.add_argument("--report-only", action="store_true", help="no run, report the last one")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help="stop mutmut after this long and report what it tested (the rest: not checked)",
+    )
     parser.add_argument("--fail-on-survivor", action="store_true")
     args = parser.parse_args()
+
+    if args.record_landed:
+        print(f"{LANDED.relative_to(ROOT)}: {record_landed()}")
+        return 0
+    if args.changed == "landed":
+        args.changed = landed_base()
+        print(f"Base of the check: {args.changed}")
 
     modules = rule_modules()
     patterns: list[str] = []
@@ -424,10 +553,10 @@ def main() -> int:
         targets = patterns or [f"{m}.*" for m in selected]
         if args.survivors:
             last, _stale = collect(selected, targets, diffs=False)
-            targets = [name for r in last for name in r.survivors]
+            targets = [name for r in last for name in [*r.survivors, *r.accepted, *r.untested]]
             if not targets:
                 print("No survivors in the last run of these modules.")
-        returncode = run_mutmut(targets, args.max_children) if targets else 0
+        returncode = run_mutmut(targets, args.max_children, args.time_limit) if targets else 0
         if returncode != 0:
             print(f"mutmut failed (exit {returncode})")
             return returncode
@@ -439,6 +568,9 @@ def main() -> int:
     print(report)
     print(f"Report written to {REPORT.relative_to(ROOT)}")
     survivors = sum(len(r.survivors) for r in results)
+    untested = sum(len(r.untested) for r in results)
+    if untested:
+        print(f"{untested} mutant(s) not tested (the run stopped before them): no verdict.")
     if args.fail_on_survivor and survivors:
         print(
             f"{survivors} mutant(s) survived that tests/mutation/equivalent.toml does not explain."

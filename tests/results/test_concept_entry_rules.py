@@ -123,3 +123,44 @@ def test_adopting_again_fills_in_a_missing_department_but_never_replaces_one():
 
     assert ConceptMeasure.objects.get(source_proposal=without).department == youth
     assert ConceptMeasure.objects.get(source_proposal=with_one).department == schools
+
+
+def test_a_measure_goes_under_its_goal_worded_as_the_department_revised_the_goal():
+    people = People()
+    consultation, field = ConsultationFactory(), HandlungsfeldFactory()
+    revised_goal, plain_goal = (
+        ProposalFactory(
+            consultation=consultation, handlungsfeld=field, kind=ProposalKind.GOAL, title=title
+        )
+        for title in ("Sprache fördern", "Arbeit vermitteln")
+    )
+    # The revised goal's assessment is submitted, not yet published: the goal is not adopted.
+    (case,) = review.cases_assign(
+        proposals=[revised_goal],
+        lead_department=people.department,
+        due_on=None,
+        actor=people.office,
+    )
+    review.review_start(case=case, actor=people.reviewer)
+    review.assessment_save(
+        case=case,
+        actor=people.reviewer,
+        data={**COMPLETE, "revised_title": "Sprachförderung für alle Altersgruppen"},
+        submit=True,
+    )
+
+    under_revised = adopt(
+        ProposalFactory(consultation=consultation, handlungsfeld=field, goal=revised_goal)
+    )
+    under_plain = adopt(
+        ProposalFactory(consultation=consultation, handlungsfeld=field, goal=plain_goal)
+    )
+
+    assert (under_revised.goal.title, under_revised.goal.source_proposal) == (
+        "Sprachförderung für alle Altersgruppen",
+        revised_goal,
+    )
+    assert (under_plain.goal.title, under_plain.goal.source_proposal) == (
+        "Arbeit vermitteln",
+        plain_goal,
+    )

@@ -279,3 +279,46 @@ def test_a_status_change_is_stamped_and_its_note_records_the_new_status_and_auth
     assert (note.text, note.status_after, note.author) == ("Kurse laufen", "in_progress", office)
     assert plain.status_after == ""  # no change: the note says nothing about the status
     assert silent is None
+
+
+# --- renumbering a field --------------------------------------------------------------------
+
+
+def _measure(goal, number: int, text: str) -> ConceptMeasure:
+    return services.measure_create(actor=SYSTEM, goal=goal, text=text, number=number)
+
+
+def test_renumbering_closes_the_gaps_in_goal_order_and_keeps_the_order_within_a_goal():
+    consultation, field = ConsultationFactory(), HandlungsfeldFactory()
+    first_goal = concept_goal(consultation, field, "Erstes Ziel")
+    second_goal = concept_goal(consultation, field, "Zweites Ziel")
+    _measure(second_goal, 1, "Zum zweiten Ziel")
+    _measure(first_goal, 7, "Später nummeriert, früher angelegt")
+    _measure(first_goal, 3, "Früher nummeriert, später angelegt")
+    # Neither another consultation in the same field nor another field of this one moves.
+    _measure(concept_goal(ConsultationFactory(), field), 5, "Andere Konsultation")
+    _measure(concept_goal(consultation, HandlungsfeldFactory()), 9, "Anderes Handlungsfeld")
+
+    renumbered = services.renumber_field(
+        actor=coordination_office_user(), consultation=consultation, handlungsfeld=field
+    )
+
+    assert renumbered == 3
+    assert dict(ConceptMeasure.objects.values_list("text", "number")) == {
+        "Früher nummeriert, später angelegt": 1,
+        "Später nummeriert, früher angelegt": 2,
+        "Zum zweiten Ziel": 3,
+        "Andere Konsultation": 5,
+        "Anderes Handlungsfeld": 9,
+    }
+
+
+def test_renumbering_a_field_without_measures_renumbers_none():
+    assert (
+        services.renumber_field(
+            actor=coordination_office_user(),
+            consultation=ConsultationFactory(),
+            handlungsfeld=HandlungsfeldFactory(),
+        )
+        == 0
+    )

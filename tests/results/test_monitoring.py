@@ -15,6 +15,7 @@ from consultations.results.models import (
     MeasureStatusChange,
     ProgressNote,
 )
+from foundation.actors import SYSTEM
 
 from .factories import (
     PASSWORD,
@@ -254,3 +255,35 @@ def test_sign_in_works_for_the_staff_pages(client, world):
         email=world["coordination"].email, password=PASSWORD
     )
     assert client.get(reverse("results:staff_index")).status_code == 200
+
+
+def test_the_coordination_office_lists_the_measures_of_every_department(client, world):
+    client.force_login(world["coordination"])
+    response = client.get(reverse("results:staff_measures", args=[world["consultation"].slug]))
+    assert response.status_code == 200
+    assert "Sprachkurse für Eltern anbieten" in response.content.decode()
+    assert "Lernpatenschaften vermitteln" in response.content.decode()
+
+
+def test_an_indicator_of_the_field_is_the_coordination_offices_alone(client, world):
+    indicator = services.indicator_create(
+        actor=world["coordination"],
+        consultation=world["consultation"],
+        handlungsfeld=world["field"],
+        name="Anteil der Kinder mit Sprachförderbedarf",
+    )
+
+    assert world["coordination"].has_perm("results.edit_indicator", indicator)
+    assert not world["reviewer"].has_perm("results.edit_indicator", indicator)
+    client.force_login(world["reviewer"])
+    assert client.get(reverse("results:staff_indicator", args=[indicator.pk])).status_code == 404
+
+
+def test_the_system_assigns_a_measure_to_a_department_as_the_annex_import_does(world):
+    department = DepartmentFactory()
+
+    services.measure_assign_department(
+        actor=SYSTEM, measure=world["measure"], department=department
+    )
+
+    assert ConceptMeasure.objects.get(pk=world["measure"].pk).department == department

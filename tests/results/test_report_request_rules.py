@@ -3,18 +3,23 @@ sense and lie in the past, the schedule asks once per period, a person each time
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from consultations.results import services
-from consultations.results.models import ReportRun
+from consultations.results.models import ConceptMeasure, ReportRun
 from foundation.actors import SYSTEM
 from foundation.models import OutboxMessage
 
-from .factories import ConsultationFactory, coordination_office_user
+from .factories import (
+    ConsultationFactory,
+    HandlungsfeldFactory,
+    concept_goal,
+    coordination_office_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +82,25 @@ def test_the_schedule_asks_once_per_period_and_a_person_each_time():
     assert sorted(m.dedupe_key for m in queued) == sorted(
         [f"results-report:{first.pk}", f"results-report:{by_hand.pk}"]
     )
+
+
+def test_the_schedule_reports_the_half_year_before_the_given_moment_for_each_concept():
+    with_concept, without = ConsultationFactory(), ConsultationFactory()
+    goal = concept_goal(with_concept, HandlungsfeldFactory())
+    # A measure whose id is the id of the consultation without a concept: ids are not mixed up.
+    ConceptMeasure.objects.create(
+        pk=without.pk,
+        goal=goal,
+        consultation=with_concept,
+        handlungsfeld=goal.handlungsfeld,
+        number=1,
+        text="Maßnahme",
+        published_at=timezone.now(),
+    )
+    moment = timezone.make_aware(datetime(2025, 9, 15, 12, 0))
+
+    runs = services.reports_schedule(actor=SYSTEM, now=moment)
+
+    assert [(run.consultation, run.period_end) for run in runs] == [
+        (with_concept, timezone.make_aware(datetime(2025, 7, 1)))
+    ]

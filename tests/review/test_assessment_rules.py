@@ -142,3 +142,7 @@ def test_no_statement_once_the_assessment_is_submitted(people):
         services.contribution_add(case=case, actor=colleague, department=helper, statement="Spät")
 
     assert refused.value.code == "closed"
+    assert refused.value.messages == [
+        "Stellungnahmen können nur hinzugefügt werden, bis der federführende Fachbereich "
+        "seine Einschätzung eingereicht hat."
+    ]

@@ -10,12 +10,14 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from consultations.review import services
 from consultations.review.models import ReviewCase, ReviewEvent
-from foundation.models import Notification
+from foundation.models import Notification, OutboxMessage
 
 from .factories import (
     DepartmentFactory,
@@ -61,6 +63,67 @@ def test_the_reminder_lists_a_departments_overdue_cases_by_due_date_in_german(
             f"- B (fällig am 09.03.2026): {url(later)}",
         ]
     )
+
+
+def test_the_reminder_counts_what_is_past_due_on_the_day_it_is_given_and_still_open(
+    django_capture_on_commit_callbacks,
+):
+    today = date(2026, 3, 10)
+    schools = DepartmentFactory(name="Fachbereich Schulen", email="schulen@example.org")
+    ReviewCaseFactory(
+        lead_department=schools, due_on=date(2026, 3, 9), proposal=ProposalFactory(title="Fällig")
+    )
+    # Due on the day itself, or the day after (both long past by the machine's clock): not yet.
+    for day, title in ((10, "Heute fällig"), (11, "Morgen fällig")):
+        ReviewCaseFactory(
+            lead_department=schools,
+            due_on=date(2026, 3, day),
+            proposal=ProposalFactory(title=title),
+        )
+    # A duplicate's case, closed by its merge, keeps its state but is no longer reviewed.
+    ReviewCaseFactory(
+        lead_department=schools,
+        due_on=date(2026, 3, 1),
+        closed_at=timezone.now(),
+        proposal=ProposalFactory(title="Zusammengeführt"),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_overdue_reminders(today=today) == 1
+
+    (reminder,) = mail.outbox
+    assert reminder.subject == "Erinnerung: 1 überfällige Prüfung für Fachbereich Schulen"
+    assert "Fällig" in reminder.body
+    assert not {"Heute fällig", "Morgen fällig", "Zusammengeführt"} & {
+        line.split(" (")[0].removeprefix("- ") for line in reminder.body.splitlines()
+    }
+
+
+def test_the_reminder_of_an_english_site_says_reviews_in_the_plural(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.LANGUAGE_CODE = "en"
+    schools = DepartmentFactory(name="Schools", email="schulen@example.org")
+    for _ in range(2):
+        ReviewCaseFactory(lead_department=schools, due_on=date(2026, 3, 1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_overdue_reminders(today=date(2026, 3, 10))
+
+    assert [m.subject for m in mail.outbox] == ["Reminder: 2 overdue reviews for Schools"]
+
+
+def test_the_reminders_need_as_many_queries_for_five_overdue_cases_as_for_one():
+    def reminders_for(count: int) -> int:
+        department = DepartmentFactory()
+        for _ in range(count):
+            ReviewCaseFactory(lead_department=department, due_on=date(2026, 3, 1))
+        with CaptureQueriesContext(connection) as run:
+            services.send_overdue_reminders(today=date(2026, 3, 10))
+        ReviewCase.objects.all().delete()
+        return len(run.captured_queries)
+
+    assert reminders_for(5) == reminders_for(1)
 
 
 def test_a_merge_needs_another_proposal_of_the_same_consultation_without_a_published_result():
@@ -130,6 +193,11 @@ def test_the_author_of_a_merged_proposal_is_told_in_german_and_a_deactivated_one
         "Ihre Unterstützungen zählen nun für „Sprachkurse“."
     )
     assert not Notification.objects.filter(recipient=gone.author).exists()
+    # The mail goes once per duplicate and author, whoever merges again.
+    mails = OutboxMessage.objects.filter(task="foundation.tasks.send_email")
+    assert [(m.payload["to"], m.dedupe_key) for m in mails] == [
+        ([told.author.email], f"review:merged:{told.pk}:{told.author.pk}")
+    ]
 
 
 def test_the_assignment_is_summed_up_in_the_cases_history():

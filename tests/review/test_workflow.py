@@ -335,10 +335,14 @@ def test_contributing_department_adds_statements_the_lead_sees(office, departmen
         case=case, actor=helper, department=helper_department, statement="Wir unterstützen das."
     )
     assert case.contributions.get().statement == "Wir unterstützen das."
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         services.contribution_add(
             case=case, actor=reviewer, department=helper_department, statement="x"
         )
+    assert str(refused.value) == (
+        "Sie können nur für einen beteiligten Fachbereich, dem Sie angehören, "
+        "Stellungnahmen hinzufügen."
+    )
     with pytest.raises(ValidationError):
         services.contribution_add(
             case=case, actor=helper, department=helper_department, statement="  "

@@ -137,6 +137,24 @@ def test_a_supported_proposal_can_no_longer_be_edited():
     assert proposal.title != "Neuer Titel"
 
 
+@pytest.mark.parametrize(
+    "state", [{"is_hidden": True}, {"is_locked": True}, {"status": ProposalStatus.WITHDRAWN}]
+)
+def test_a_hidden_locked_or_withdrawn_proposal_can_no_longer_be_edited(state):
+    proposal = own_proposal(**state)
+
+    with pytest.raises(ValidationError) as refused:
+        services.proposal_update(
+            proposal=proposal,
+            user=proposal.author,
+            data=data_for(proposal.handlungsfeld, title="Neuer Titel"),
+        )
+
+    assert message(refused) == ["Dieser Vorschlag kann nicht mehr bearbeitet werden."]
+    proposal.refresh_from_db()
+    assert proposal.title != "Neuer Titel"
+
+
 def test_editing_changes_this_proposal_only_and_records_when():
     proposal = own_proposal()
     other = ProposalFactory(consultation=proposal.consultation, title="Bleibt so")
@@ -261,6 +279,17 @@ def test_a_withdrawn_proposal_gets_no_point_but_gives_its_points_back():
 
     assert PriorityBudget.objects.get(user=person).spent == 0
     assert services.priority_points_set(proposal=b, user=person, points=5).points == 5
+
+
+def test_the_budget_says_how_many_points_are_left_and_none_when_all_are_given():
+    a, b = field_with(5)
+    person = ResidentFactory()
+
+    services.priority_points_set(proposal=a, user=person, points=2)
+    left = PriorityBudget.objects.get(user=person).remaining
+    services.priority_points_set(proposal=b, user=person, points=3)
+
+    assert (left, PriorityBudget.objects.get(user=person).remaining) == (3, 0)
 
 
 def test_points_of_two_people_on_one_proposal_are_kept_apart():

@@ -8,7 +8,13 @@ from decimal import Decimal
 import pytest
 
 from surveys.answering.services import ensure_yes_no_options
-from surveys.conditions import Given, Questionnaire, given_from_answers, visibility_for
+from surveys.conditions import (
+    Given,
+    Questionnaire,
+    condition_holds,
+    given_from_answers,
+    visibility_for,
+)
 from surveys.models import Answer, Condition, ConditionOperator, Option, QuestionKind
 from tests.surveys.answering.helpers import build_survey
 from tests.surveys.factories import (
@@ -78,6 +84,18 @@ def test_choice_conditions(two_questions, operator, chosen, expected):
         (ConditionOperator.GREATER, "2020-01-01", Given(date=datetime.date(2019, 5, 1)), False),
         (ConditionOperator.EQUALS, " hannover ", Given(text="Hannover"), True),
         (ConditionOperator.EQUALS, "Laatzen", Given(text="Hannover"), False),
+        # the bounds themselves: greater and less are strict, for numbers and dates
+        (ConditionOperator.LESS, "2,5", Given(number=Decimal("2.5")), False),
+        (ConditionOperator.EQUALS, "7", Given(number=Decimal("7.5")), False),
+        (ConditionOperator.GREATER, "2020-01-01", Given(date=datetime.date(2020, 1, 1)), False),
+        (ConditionOperator.GREATER, "2020-01-01", Given(date=datetime.date(2020, 1, 2)), True),
+        (ConditionOperator.LESS, "2020-01-01", Given(date=datetime.date(2020, 1, 1)), False),
+        (ConditionOperator.EQUALS, "2020-01-01", Given(date=datetime.date(2020, 1, 1)), True),
+        (ConditionOperator.EQUALS, "2020-01-01", Given(date=datetime.date(2020, 1, 2)), False),
+        (ConditionOperator.EQUALS, "irgendwann", Given(date=datetime.date(2020, 1, 1)), False),
+        # a text is only ever compared for equality
+        (ConditionOperator.GREATER, "a", Given(text="b"), False),
+        (ConditionOperator.LESS, "b", Given(text="a"), False),
     ],
 )
 def test_value_conditions(two_questions, operator, value, given, expected):
@@ -207,3 +225,12 @@ def test_a_yes_no_question_without_options_gets_them_when_the_page_is_shown(clie
     html = client.get(url("page", slug=page.survey.slug, number=1)).content.decode()
     assert 'value="Y"' in html and "Nein" in html
     assert sorted(question.options.values_list("code", flat=True)) == ["N", "Y"]
+
+
+def test_a_condition_reads_its_own_options_when_none_are_handed_to_it(two_questions):
+    source, target = two_questions
+    options = {o.code: o for o in source.options.all()}
+    any_of = _condition(target, source, ConditionOperator.ANY_OF, options=[options["1"]])
+
+    assert condition_holds(any_of, Given(option_ids=frozenset({options["1"].pk})))
+    assert not condition_holds(any_of, Given(option_ids=frozenset({options["2"].pk})))
