@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
 from consultations.proposals.selectors import search_everywhere
-from forums.selectors import search_threads
+from forums.selectors import search_events, search_threads
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
@@ -50,10 +50,10 @@ def _pages(request: HttpRequest, terms: str) -> QuerySet[Page]:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """One search over the site's pages, the proposals and the forum threads.
+    """One search over the site's pages, the proposals, the forum threads and the events.
 
     "Everything" shows how many hits each kind has and its first few; ?in=seiten,
-    vorschlaege or diskussionen lists one kind page by page.
+    vorschlaege, diskussionen or veranstaltungen lists one kind page by page.
     """
     query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     terms = search_terms(query)
@@ -66,6 +66,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 "vorschlaege", _("Proposals"), search_everywhere(text=terms, user=request.user)
             ),
             SearchGroup("diskussionen", _("Forum threads"), search_threads(text=terms)),
+            SearchGroup("veranstaltungen", _("Events"), search_events(text=terms)),
         ]
     chosen = next((group for group in groups if group.key == scope), None)
     page_obj = None

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from foundation.models import FlagBase, ModeratedContent, ModerationLogBase
@@ -117,6 +118,13 @@ class ForumEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forums:event_detail", args=[self.consultation.slug, self.slug])
+
+    def map_url(self) -> str:
+        """The venue on OpenStreetMap's own site: a plain link, no map script on our pages."""
+        if not self.street_address:
+            return ""
+        query = ", ".join(self.address_lines())
+        return f"https://www.openstreetmap.org/search?{urlencode({'query': query})}"
 
     def address_lines(self) -> list[str]:
         """The venue as it is written on a letter: venue, street, postal code and town, then

@@ -365,3 +365,30 @@ def search_threads(*, text: str) -> QuerySet[Thread]:
             pk__in=readable.filter(body__icontains=word).values("thread_id")
         )
     return threads.filter(condition).order_by("-last_post_at", "-pk")
+
+
+def search_events(*, text: str) -> QuerySet[ForumEvent]:
+    """Events of published consultations whose title, description, place or documentation
+    holds every word of `text` (German stemming on PostgreSQL); the newest first."""
+    events = ForumEvent.objects.filter(consultation__is_published=True).select_related(
+        "consultation", "handlungsfeld", "municipality"
+    )
+    words = text.split()[:SEARCH_MAX_WORDS]
+    if not words:
+        return events.none()
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" ".join(words), config="german", search_type="plain")
+        document = SearchVector(
+            "title", "description", "venue", "place", "documentation", config="german"
+        )
+        return events.annotate(document=document).filter(document=query).order_by("-starts_at")
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(venue__icontains=word)
+            | Q(place__icontains=word)
+            | Q(documentation__icontains=word)
+        )
+    return events.filter(condition).order_by("-starts_at")

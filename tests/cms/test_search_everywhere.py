@@ -67,3 +67,19 @@ def test_german_stemming_finds_other_forms(client):
     PostFactory(thread=thread, body="Die Sprachkursen waren voll.")
     html = search(client, "Sprachkurse")
     assert "Mehr Sprachkursen am Abend" in html and "Erfahrungen" in html
+
+
+def test_events_are_found_by_their_place_and_documentation_and_open_their_page(client):
+    from tests.forums.factories import ForumEventFactory
+
+    event = ForumEventFactory(
+        title="Forum 4: Bildung und Sprache", place="Ronnenberg", documentation="<p>Kitaplätze</p>"
+    )
+    hidden = ForumEventFactory(title="Forum intern", place="Ronnenberg")
+    hidden.consultation.is_published = False
+    hidden.consultation.save()
+    page = search(client, "Ronnenberg", **{"in": "veranstaltungen"})
+    assert event.get_absolute_url() in page
+    assert "Forum intern" not in page
+    assert event.get_absolute_url() in search(client, "Kitaplätze")
+    assert client.get(event.get_absolute_url()).status_code == 200

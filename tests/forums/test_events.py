@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -228,3 +229,19 @@ def test_the_event_page_lists_the_proposals_that_came_from_it(client):
     assert "Proposals from this event" in page
     assert "Lernpatenschaften" in page
     assert "Versteckt" not in page and "Ohne Bezug" not in page
+
+
+def test_the_event_page_links_its_venue_on_the_map_without_a_map_script(client):
+    event = ForumEventFactory(
+        venue="Haus der Region", street_address="Hildesheimer Straße 18", postal_code="30169"
+    )
+    page = client.get(url("forums:event_detail", event)).content.decode()
+    link = re.search(r'href="(https://www\.openstreetmap\.org/search\?query=[^"]+)"', page)
+    assert link is not None
+    assert "Hildesheimer+Stra%C3%9Fe+18" in link.group(1) and "30169" in link.group(1)
+    assert "openstreetmap" not in "".join(re.findall(r"<script[^>]*>", page))
+    without_street = ForumEventFactory(street_address="")
+    assert (
+        "openstreetmap"
+        not in client.get(url("forums:event_detail", without_street)).content.decode()
+    )
