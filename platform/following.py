@@ -94,12 +94,12 @@ def _type_of(target: models.Model) -> ContentType:
 def target_token(target: models.Model) -> str:
     """What a follow button sends: the thing, signed, so no form can name another model."""
     kind_of(target)
-    return signing.dumps([target._meta.label_lower, target.pk], salt=TARGET_SALT)
+    return signing.Signer(salt=TARGET_SALT).sign_object([target._meta.label_lower, target.pk])
 
 
 def target_from_token(token: str) -> models.Model | None:
     try:
-        label, pk = signing.loads(token, salt=TARGET_SALT)
+        label, pk = signing.Signer(salt=TARGET_SALT).unsign_object(token)
         model = apps.get_model(label)
     except (signing.BadSignature, LookupError, TypeError, ValueError):
         return None

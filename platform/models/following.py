@@ -70,7 +70,9 @@ class Follow(models.Model):
     def target_token(self) -> str:
         """What the follow button of this thing sends (see following.target_from_token)."""
         label = ContentType.objects.get_for_id(self.target_type_id)
-        return signing.dumps([f"{label.app_label}.{label.model}", self.target_id], salt=TARGET_SALT)
+        return signing.Signer(salt=TARGET_SALT).sign_object(
+            [f"{label.app_label}.{label.model}", self.target_id]
+        )
 
 
 class NewsPreference(models.Model):
