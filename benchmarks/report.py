@@ -26,39 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fresh import drop_database, recreate_database  # noqa: E402 - the path above first
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mitreden_bench_report"
-
-
-def admin_connection(url: str):
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    return psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-        autocommit=True,
-    ), parsed.path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    connection, name = admin_connection(url)
-    with connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    connection, name = admin_connection(url)
-    with connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(measure_count: int) -> tuple[object, object, object]:
