@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from wagtail import hooks
 
-from .models import NO_ANSWER_KINDS, Survey, SurveyStatus
+from foundation.models import Handlungsfeld
+
+from .models import NO_ANSWER_KINDS, Question, Survey, SurveyStatus
 
 #: hook(survey, request) -> dict, see the module docstring.
 DETAIL_CONTEXT_HOOK = "survey_detail_context"
@@ -76,3 +80,46 @@ def detail_extra_context(survey: Survey, request: HttpRequest) -> dict[str, Any]
         context.update(extra)
     context["detail_sections"] = sections
     return context
+
+
+#: The site search reads at most this many words.
+SEARCH_MAX_WORDS = 12
+
+
+def search_published_surveys(*, text: str) -> QuerySet[Survey]:
+    """Surveys with published results whose title, introduction or a question holds every
+    word of `text` (German stemming on PostgreSQL, else case-insensitive words); the newest
+    publication first. Drafts and surveys whose results are not published are never found."""
+    surveys = Survey.objects.filter(results_published_at__isnull=False).select_related(
+        "consultation"
+    )
+    words = text.split()[:SEARCH_MAX_WORDS]
+    if not words:
+        return surveys.none()
+    questions = Question.objects.exclude(kind="display")
+    if connection.vendor == "postgresql":
+        query = SearchQuery(" ".join(words), config="german", search_type="plain")
+        matching_questions = (
+            questions.annotate(document=SearchVector("text", "help_text", config="german"))
+            .filter(document=query)
+            .values("survey_id")
+        )
+        found = surveys.annotate(document=SearchVector("title", "intro", config="german")).filter(
+            Q(document=query) | Q(pk__in=matching_questions)
+        )
+    else:
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(intro__icontains=word)
+                | Q(pk__in=questions.filter(text__icontains=word).values("survey_id"))
+            )
+        found = surveys.filter(condition)
+    return found.order_by("-results_published_at", "-pk")
+
+
+def surveys_about(surveys: QuerySet[Survey], handlungsfeld: Handlungsfeld) -> QuerySet[Survey]:
+    """Those of `surveys` with a question tagged with `handlungsfeld`."""
+    tagged = Question.objects.filter(handlungsfelder=handlungsfeld).values("survey_id")
+    return surveys.filter(pk__in=tagged)
