@@ -75,6 +75,7 @@ def seed(args: argparse.Namespace, rng: random.Random):  # noqa: ANN201
 
     from consultations.proposals.models import Proposal
     from forums.models import Forum, Post, Thread
+    from forums.text import render_post
     from foundation import following
     from foundation.models import (
         Consultation,
@@ -153,11 +154,13 @@ def seed(args: argparse.Namespace, rng: random.Random):  # noqa: ANN201
     for index, thread in enumerate(threads):
         count = per_thread + (args.long_thread if thread is big else 0)
         for number in range(count):
+            body = sentence(rng)
             batch.append(
                 Post(
                     thread=thread,
                     author=users[(index + number) % len(users)],
-                    body=sentence(rng),
+                    body=body,
+                    body_html=render_post(body),  # what Post.save() stores
                 )
             )
         if len(batch) >= 20_000:

@@ -10,7 +10,7 @@ recomputed from the rows at the end.
 from __future__ import annotations
 
 from consultations.models import Comment, Proposal, ProposalKind, Support
-from consultations.proposals.services import sanitize_body
+from consultations.proposals.services import render_body
 from demo.core import DEMO_MARK
 from demo.steps import DemoContext, register
 from foundation.models import User
@@ -191,7 +191,8 @@ def load_demo_proposals(ctx: DemoContext) -> None:
                 "handlungsfeld": ctx.handlungsfelder[field],
                 "kind": kind,
                 "goal": by_title.get(goal) if goal else None,
-                "body": sanitize_body(body),
+                "body": render_body(body),
+                "body_source": body,
                 "author": people[author],
                 "is_region_wide": not towns,
             },

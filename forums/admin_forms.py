@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +20,7 @@ from wagtail.images.fields import WagtailImageField
 from wagtail.rich_text import expand_db_html
 
 from foundation.admin.forms import InlineFormsetsMixin
+from foundation.models import User
 from foundation.richtext import sanitize_html
 from foundation.uploads import check_document
 
@@ -58,10 +60,87 @@ class DocumentationEditor(DraftailRichTextArea):
         return super().value_from_datadict(data, files, name)
 
 
+#: A forum names at most this many moderators.
+MAX_MODERATORS = 50
+
+
+class ModeratorsField(forms.CharField):
+    """The forum's moderators as e-mail addresses of accounts, one per line (or separated by
+    commas): a choice among all accounts would be a list of thousands."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self) -> None:
+        super().__init__(
+            required=False,
+            label=_("Moderators"),
+            help_text=_(
+                "E-mail addresses of their accounts, one per line. Besides the coordination "
+                "office they hide and show posts and threads, lock, pin and move threads and "
+                "answer reports in this forum."
+            ),
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return "\n".join(user.email if hasattr(user, "email") else str(user) for user in value)
+        return value
+
+    def clean(self, value: Any) -> list[Any]:
+        text = super().clean(value) or ""
+        addresses = list(
+            dict.fromkeys(
+                part.strip().lower() for part in re.split(r"[\s,;]+", text) if part.strip()
+            )
+        )
+        if len(addresses) > MAX_MODERATORS:
+            raise ValidationError(
+                _("A forum has at most %(max)s moderators.") % {"max": MAX_MODERATORS}
+            )
+        matching = Q()
+        for address in addresses:
+            matching |= Q(email__iexact=address)
+        users = (
+            {user.email.lower(): user for user in User.objects.filter(matching)}
+            if addresses
+            else {}
+        )
+        unknown = [address for address in addresses if address not in users]
+        if unknown:
+            raise ValidationError(
+                ngettext(
+                    "No account has the address %(addresses)s.",
+                    "No accounts have the addresses %(addresses)s.",
+                    len(unknown),
+                )
+                % {"addresses": ", ".join(unknown)}
+            )
+        inactive = [
+            address
+            for address in addresses
+            if users[address].is_blocked or not users[address].is_active
+        ]
+        if inactive:
+            raise ValidationError(
+                _("These accounts are blocked or deactivated: %(addresses)s.")
+                % {"addresses": ", ".join(inactive)}
+            )
+        return [users[address] for address in addresses]
+
+
 class ForumForm(WagtailAdminModelForm):
+    moderators = ModeratorsField()
+
     class Meta:
         model = Forum
-        fields = ["consultation", "handlungsfeld", "description", "is_open"]
+        fields = ["consultation", "handlungsfeld", "description", "is_open", "moderators"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["moderators"] = "\n".join(
+                self.instance.moderators.order_by("email").values_list("email", flat=True)
+            )
 
 
 EVENT_FILE_FIELDS = ["kind", "title", "upload", "sort_order"]

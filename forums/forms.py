@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from foundation.forms import MarkdownTextarea
 from foundation.models import Handlungsfeld, Municipality
 
 from .services import POST_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -20,11 +21,12 @@ BODY_ERRORS = {
 class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=MarkdownTextarea(attrs={"rows": 6}, quotes=True),
         max_length=POST_MAX_LENGTH,
         strip=False,
         help_text=_(
-            "Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."
+            "At most 5000 characters. A blank line starts a new paragraph; see “Formatting” for "
+            "bold text, lists, links and quotes. Please stay fair and on topic."
         ),
         error_messages=BODY_ERRORS,
     )
@@ -49,11 +51,12 @@ class ThreadForm(forms.Form):
     )
     body = forms.CharField(
         label=_("Your first post"),
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=MarkdownTextarea(attrs={"rows": 8}, quotes=True),
         max_length=POST_MAX_LENGTH,
         strip=False,
         help_text=_(
-            "Plain text, at most 5000 characters. Blank lines separate paragraphs. Please stay fair and on topic."
+            "At most 5000 characters. A blank line starts a new paragraph; see “Formatting” for "
+            "bold text, lists, links and quotes. Please stay fair and on topic."
         ),
         error_messages=BODY_ERRORS,
     )

@@ -7,6 +7,8 @@ Thread.post_count and Forum.post_count count the posts a reader can read: neithe
 their author nor hidden by the moderation (Forum.* only in threads that are not hidden).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -17,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from foundation.models import FlagBase, ModeratedContent, ModerationLogBase
 from foundation.models.moderation import logged_object, person_field, reporter_field
+
+from .text import render_post
 
 
 class ForumEvent(models.Model):
@@ -172,6 +176,16 @@ class Forum(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_open = models.BooleanField(_("open for posts"), default=True)
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderators"),
+        blank=True,
+        related_name="moderated_forums",
+        help_text=_(
+            "Besides the coordination office: they hide and show posts and threads, lock, pin "
+            "and move threads and answer reports in this forum"
+        ),
+    )
     thread_count = models.PositiveIntegerField(_("threads"), default=0, editable=False)
     post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
     last_post_at = models.DateTimeField(_("last post"), null=True, blank=True, editable=False)
@@ -253,7 +267,10 @@ class Post(ModeratedContent):
         Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread")
     )
     author = person_field(_("author"), related_name="forum_posts")
-    body = models.TextField(_("text"), max_length=10000)
+    body = models.TextField(_("text"), max_length=10000, help_text=_("Markdown"))
+    body_html = models.TextField(
+        _("text as shown"), blank=True, editable=False, help_text=_("Rendered from the text")
+    )
 
     class Meta(ModeratedContent.Meta):
         verbose_name = _("post")
@@ -262,6 +279,15 @@ class Post(ModeratedContent):
 
     def __str__(self) -> str:
         return f"{self.thread}: {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The text as shown is rendered once, whenever the text is saved (not per page view)."""
+        fields = kwargs.get("update_fields")
+        if fields is None or "body" in fields:
+            self.body_html = render_post(self.body)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "body_html"}
+        super().save(*args, **kwargs)
 
 
 class PostFlag(FlagBase):

@@ -1,4 +1,5 @@
-"""Forum moderation by the coordination office: hide posts and threads, lock threads, dismiss
+"""Forum moderation by the coordination office and each forum's own moderators (who act in
+their forums only, forums.rules.moderates_forum): hide posts and threads, lock threads, dismiss
 reports — every action checks the role, changes the object, closes the reports it answers and
 writes a ForumModerationAction row, all in one transaction. How that is done is the same for
 the consultations' moderation (foundation.moderation.ContentModeration); this module says what
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from foundation.models import User
 from foundation.moderation import (
     ContentModeration,
+    ensure_moderator,
     mark_hidden,
     mark_visible,
     start_action,
@@ -23,6 +25,7 @@ from foundation.moderation import (
 )
 
 from .models import Forum, ForumModerationAction, ForumModerationActionKind, PostFlag, Thread
+from .rules import moderates_forum
 from .services import adjust_post_counters, post_url, thread_url
 
 POSTS = ContentModeration(
@@ -34,6 +37,7 @@ POSTS = ContentModeration(
     flags=PostFlag,
     visible_count=lambda post, delta: adjust_post_counters(thread=post.thread, delta=delta),
     url_of=post_url,
+    may_moderate=moderates_forum,
 )
 # Hiding a thread moves the forum's counters by all its posts: thread_hide does it itself.
 THREADS = ContentModeration(
@@ -41,7 +45,15 @@ THREADS = ContentModeration(
     log=ForumModerationAction,
     locked=ForumModerationActionKind.LOCK_THREAD,  # no new posts or edits
     unlocked=ForumModerationActionKind.UNLOCK_THREAD,
+    may_moderate=moderates_forum,
 )
+
+
+def _start(actor: User, reason: str, thread: Thread, *, reason_required: bool) -> str:
+    return start_action(
+        actor, reason, reason_required=reason_required, content=thread, may_moderate=moderates_forum
+    )
+
 
 # (actor=, post= or thread=, reason=) -> ForumModerationAction
 post_hide = POSTS.hide
@@ -56,7 +68,7 @@ def thread_pin(
     *, actor: User, thread: Thread, reason: str = "", pinned: bool = True
 ) -> ForumModerationAction:
     """Pin a thread to the top of its forum (rules, a summary of an event), or release it."""
-    reason = start_action(actor, reason, reason_required=False)
+    reason = _start(actor, reason, thread, reason_required=False)
     Thread.objects.filter(pk=thread.pk).update(is_pinned=pinned)
     thread.is_pinned = pinned
     kind = (
@@ -68,18 +80,25 @@ def thread_pin(
 @transaction.atomic
 def thread_move(*, actor: User, thread: Thread, forum: Forum, reason: str) -> ForumModerationAction:
     """Move a thread to another forum of the same consultation (it was posted in the wrong
-    Handlungsfeld); the counters of both forums follow, the reason is logged."""
-    reason = start_action(actor, reason, reason_required=True)
+    Handlungsfeld); the counters of both forums follow, the reason is logged. A forum's own
+    moderators move threads only between forums they both moderate."""
+    reason = _start(actor, reason, thread, reason_required=True)
+    ensure_moderator(actor, forum, moderates_forum)
     locked = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
     source = locked.forum
     if forum.pk == source.pk:
+        # The code goes on the field's error: Django ignores `code` beside a dict of messages.
         raise ValidationError(
-            {"forum": _("The thread is in this forum already.")}, code="same_forum"
+            {"forum": ValidationError(_("The thread is in this forum already."), code="same_forum")}
         )
     if forum.consultation_id != source.consultation_id:
         raise ValidationError(
-            {"forum": _("A thread moves only between the forums of its consultation.")},
-            code="other_consultation",
+            {
+                "forum": ValidationError(
+                    _("A thread moves only between the forums of its consultation."),
+                    code="other_consultation",
+                )
+            }
         )
     Thread.objects.filter(pk=locked.pk).update(forum=forum)
     if not locked.is_hidden:
@@ -119,7 +138,7 @@ def thread_unpin(*, actor: User, thread: Thread, reason: str = "") -> ForumModer
 @transaction.atomic
 def thread_hide(*, actor: User, thread: Thread, reason: str) -> ForumModerationAction:
     """Take a whole thread out of the forum; its address shows the reason instead."""
-    reason = start_action(actor, reason, reason_required=True)
+    reason = _start(actor, reason, thread, reason_required=True)
     locked = Thread.objects.select_for_update().get(
         pk=thread.pk
     )  # its post_count must not move meanwhile
@@ -136,7 +155,7 @@ def thread_hide(*, actor: User, thread: Thread, reason: str) -> ForumModerationA
 
 @transaction.atomic
 def thread_unhide(*, actor: User, thread: Thread, reason: str = "") -> ForumModerationAction:
-    reason = start_action(actor, reason, reason_required=False)
+    reason = _start(actor, reason, thread, reason_required=False)
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     if locked.is_hidden:
         Forum.objects.filter(pk=locked.forum_id).update(

@@ -31,6 +31,7 @@ from .models import (
     Thread,
     ThreadVisit,
 )
+from .rules import moderates_forum
 from .services import POSTS_PER_PAGE
 
 THREADS_PER_PAGE = 25
@@ -87,13 +88,13 @@ def forum_for(*, consultation: Consultation, field_slug: str) -> Forum:
 
 
 def threads_page(*, forum: Forum, user: Any, page_number: Any = 1) -> Page:
-    """Newest activity first; hidden threads only for the moderation."""
+    """Newest activity first; hidden threads only for the forum's moderation."""
     threads = (
         Thread.objects.filter(forum=forum)
         .select_related("author")
         .order_by("-is_pinned", "-last_post_at", "-pk")
     )
-    if not is_coordination_office(user):
+    if not moderates_forum(user, forum):
         threads = threads.filter(is_hidden=False)
     return Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
 
@@ -138,8 +139,9 @@ class ThreadPage:
 
 
 def thread_page(*, thread: Thread, user: Any, page_number: Any = 1) -> ThreadPage:
-    """Posts oldest first, 20 a page; a hidden thread shows its posts to the moderation only."""
-    is_moderator = bool(is_coordination_office(user))
+    """Posts oldest first, 20 a page; a hidden thread shows its posts to the forum's
+    moderation only."""
+    is_moderator = bool(moderates_forum(user, thread.forum))
     posts = Post.objects.filter(thread=thread).select_related("author").order_by("pk")
     if thread.is_hidden and not is_moderator:
         posts = posts.none()
@@ -303,10 +305,32 @@ class FlaggedPost(FlagGroup):
     post: Post | None = None
 
 
-def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[FlaggedPost]]:
-    """Posts with open reports, one entry each, the oldest report first (four queries)."""
+def moderated_forums(user: Any) -> QuerySet[Forum]:
+    """The forums `user` moderates: all of them for the coordination office, else those that
+    name `user` among their moderators."""
+    if is_coordination_office(user):
+        return Forum.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Forum.objects.none()
+    return Forum.objects.filter(moderators=user)
+
+
+def _moderated_scope(user: Any, path: str) -> Q | None:
+    """None for the coordination office (everything), else the filter to `user`'s forums."""
+    if user is None or is_coordination_office(user):
+        return None
+    return Q(**{f"{path}__in": moderated_forums(user).values("pk")})
+
+
+def moderation_queue(*, page_number: Any = 1, user: Any = None) -> tuple[Page, list[FlaggedPost]]:
+    """Posts with open reports, one entry each, the oldest report first (four queries); for
+    a forum's own moderator only the posts of their forums."""
     page_obj, rows = open_flag_groups(
-        PostFlag, targets=["post_id"], page_number=page_number, per_page=QUEUE_PER_PAGE
+        PostFlag,
+        targets=["post_id"],
+        page_number=page_number,
+        per_page=QUEUE_PER_PAGE,
+        scope=_moderated_scope(user, "post__thread__forum"),
     )
     posts = Post.objects.select_related(
         "author", "thread__forum__consultation", "thread__forum__handlungsfeld"
@@ -325,10 +349,14 @@ def moderation_queue(*, page_number: Any = 1) -> tuple[Page, list[FlaggedPost]]:
     return page_obj, items
 
 
-def moderation_log(*, action: str = "") -> QuerySet[ForumModerationAction]:
+def moderation_log(*, action: str = "", user: Any = None) -> QuerySet[ForumModerationAction]:
+    """The log, newest first; for a forum's own moderator only what happened in their forums."""
     actions = ForumModerationAction.objects.select_related(
         "actor", "target_user", "thread__forum__consultation", "thread__forum__handlungsfeld"
     )
+    scope = _moderated_scope(user, "thread__forum")
+    if scope is not None:
+        actions = actions.filter(scope)
     if action:
         actions = actions.filter(action=action)
     return actions.order_by("-created_at", "-pk")

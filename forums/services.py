@@ -101,28 +101,24 @@ def clean_body(body: str) -> str:
 
 
 def clean_title(title: str) -> str:
+    """The title with its spaces tidied; the refusals carry their codes at the field."""
     title = " ".join(clean_text(title).split())
     if not title:
-        raise ValidationError(
-            {"title": _("Please enter a title for your thread.")}, code="required"
-        )
-    if len(title) < TITLE_MIN_LENGTH:
-        raise ValidationError(
-            {
-                "title": _("The title is too short: please use at least %(min)d characters.")
-                % {"min": TITLE_MIN_LENGTH}
-            },
-            code="min_length",
-        )
-    if len(title) > TITLE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "title": _("The title can have at most %(max)d characters; yours has %(length)d.")
-                % {"max": TITLE_MAX_LENGTH, "length": len(title)}
-            },
-            code="max_length",
-        )
-    return title
+        message, code = _("Please enter a title for your thread."), "required"
+    elif len(title) < TITLE_MIN_LENGTH:
+        message = _("The title is too short: please use at least %(min)d characters.") % {
+            "min": TITLE_MIN_LENGTH
+        }
+        code = "min_length"
+    elif len(title) > TITLE_MAX_LENGTH:
+        message = _("The title can have at most %(max)d characters; yours has %(length)d.") % {
+            "max": TITLE_MAX_LENGTH,
+            "length": len(title),
+        }
+        code = "max_length"
+    else:
+        return title
+    raise ValidationError({"title": ValidationError(message, code=code)})
 
 
 def thread_read(*, user: Any, thread: Thread) -> None:
@@ -181,15 +177,15 @@ def adjust_post_counters(*, thread: Thread, delta: int, moment: datetime | None 
 def thread_create(*, forum: Forum, author: User, title: str, body: str) -> Thread:
     """Start a thread with its opening post; the same thread sent twice is created once."""
     _ensure_can_post(forum=forum, user=author)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}  # with their codes
     try:
         title = clean_title(title)
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors.update(error.error_dict)
     try:
         body = clean_body(body)
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors.update(error.error_dict)
     if errors:
         raise ValidationError(errors)
 

@@ -1,49 +1,34 @@
-"""Forum posts are plain text: blank lines separate paragraphs, lines that begin with ">"
-quote an earlier post. Rendered here (escaped) and written here when somebody quotes."""
+"""Forum posts are Markdown (foundation.richtext): blank lines separate paragraphs, lines that
+begin with ">" quote an earlier post. Rendered here and written here when somebody quotes."""
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from foundation.richtext import render_markdown
 
 QUOTE_MARK = ">"
 #: A quote keeps this many characters of the quoted post (the rest is "…").
 QUOTE_MAX_LENGTH = 600
 
 
-def _paragraphs(lines: list[str]) -> SafeString:
-    text = "\n".join(lines).strip("\n")
-    blocks = [block for block in text.split("\n\n") if block.strip()]
-    return format_html_join(
-        "",
-        "<p>{}</p>",
-        ((mark_safe("<br>".join(escape(line) for line in block.split("\n"))),) for block in blocks),
-    )
+def render_post(body: str) -> str:
+    """A post's limited rich text (foundation.richtext's Markdown, with "> " quotes).
 
-
-def render_post(body: str) -> SafeString:
-    """Paragraphs and line breaks; each run of quoted lines a <blockquote>."""
-    parts: list[str] = []
-    run: list[str] = []
-    quoting = False
-    for line in body.replace("\r\n", "\n").split("\n"):
-        is_quote = line.startswith(QUOTE_MARK)
-        if is_quote != quoting and run:
-            parts.append(_block(run, quoting))
-            run = []
-        quoting = is_quote
-        run.append(line[len(QUOTE_MARK) :].removeprefix(" ") if is_quote else line)
-    if run:
-        parts.append(_block(run, quoting))
-    return mark_safe("".join(parts))
-
-
-def _block(lines: list[str], quoting: bool) -> str:
-    inner = _paragraphs(lines)
-    if not inner:
-        return ""
-    return f"<blockquote>{inner}</blockquote>" if quoting else inner
+    A quote ends where its ">" lines end: Markdown would carry on the quote into a line typed
+    right below it, so that line starts a paragraph of its own here."""
+    lines = body.replace("\r\n", "\n").split("\n")
+    separated: list[str] = []
+    for line in lines:
+        if (
+            separated
+            and separated[-1].startswith(QUOTE_MARK)
+            and line.strip()
+            and not line.startswith(QUOTE_MARK)
+        ):
+            separated.append("")
+        separated.append(line)
+    return render_markdown("\n".join(separated), quotes=True)
 
 
 def quote_of(post: object, name: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,25 @@ from foundation.service_forms import form_status, submit_form, submit_rate_limit
 
 from . import selectors, services
 from .forms import PostForm, ThreadForm
-from .text import quote_of
+from .text import quote_of, render_post
+
+
+def _preview(request: HttpRequest, form: Any) -> str | None:
+    """None unless the person pressed "Preview". Then nothing is sent, and this is the post as
+    it will look, or "" when it could not be sent (the form says why)."""
+    if request.method != "POST" or "preview" not in request.POST:
+        return None
+    if not form.is_valid():
+        return ""
+    try:
+        return render_post(services.clean_body(form.cleaned_data["body"]))
+    except ValidationError as error:
+        form.add_error(None, error)  # the error names its field
+        return ""
+
+
+def _preview_status(preview_html: str) -> int:
+    return 200 if preview_html else 400
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -129,13 +148,18 @@ def thread_create(request: HttpRequest, slug: str, field_slug: str) -> HttpRespo
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     form = ThreadForm(request.POST if request.method == "POST" else None)
-    thread, status = submit_rate_limited(
-        request,
-        form,
-        lambda data: services.thread_create(
-            forum=forum, author=request.user, title=data["title"], body=data["body"]
-        ),
-        limit="forum_thread",
+    preview_html = _preview(request, form)
+    thread, status = (
+        (None, _preview_status(preview_html))
+        if preview_html is not None
+        else submit_rate_limited(
+            request,
+            form,
+            lambda data: services.thread_create(
+                forum=forum, author=request.user, title=data["title"], body=data["body"]
+            ),
+            limit="forum_thread",
+        )
     )
     if thread is not None:
         messages.success(request, _("Your thread has been published."))
@@ -144,7 +168,14 @@ def thread_create(request: HttpRequest, slug: str, field_slug: str) -> HttpRespo
     return render(
         request,
         "forums/thread_form.html",
-        {"consultation": consultation, "forum": forum, "form": form, "refusal": refusal},
+        {
+            "consultation": consultation,
+            "forum": forum,
+            "form": form,
+            "refusal": refusal,
+            "preview_html": preview_html,
+            "preview_title": form.cleaned_data.get("title", "") if preview_html else "",
+        },
         status=status,
     )
 
@@ -157,12 +188,19 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     thread = selectors.thread_for(forum=forum, pk=pk)
     form = PostForm(request.POST if request.method == "POST" else None)
-    post, status = submit_rate_limited(
-        request,
-        form,
-        lambda data: services.post_create(thread=thread, author=request.user, body=data["body"]),
-        limit="forum_post",
-        limit_field="body",
+    preview_html = _preview(request, form)
+    post, status = (
+        (None, _preview_status(preview_html))
+        if preview_html is not None
+        else submit_rate_limited(
+            request,
+            form,
+            lambda data: services.post_create(
+                thread=thread, author=request.user, body=data["body"]
+            ),
+            limit="forum_post",
+            limit_field="body",
+        )
     )
     if post is not None:
         messages.success(request, _("Your reply has been published."))
@@ -178,6 +216,7 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
             "form": form,
             "refusal": refusal,
             "thread_url": services.thread_url(thread),
+            "preview_html": preview_html,
         },
         status=status,
     )
@@ -193,7 +232,8 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"body": post.body},
         label=_("Your corrected post"),
     )
-    if submit_form(
+    preview_html = _preview(request, form)
+    if preview_html is None and submit_form(
         request,
         form,
         lambda data: services.post_edit(post=post, user=request.user, body=data["body"]),
@@ -214,8 +254,10 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "refusal": refusal,
             "thread_url": services.thread_url(thread),
+            "post_url": services.post_url(post),
+            "preview_html": preview_html,
         },
-        status=form_status(request),
+        status=form_status(request) if preview_html is None else _preview_status(preview_html),
     )
 
 

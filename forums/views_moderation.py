@@ -1,4 +1,5 @@
-"""Forum moderation pages of the coordination office: reports queue, actions, log.
+"""Forum moderation pages: reports queue, actions, log. The coordination office sees every
+forum; a forum's own moderators see and act on their forums only (forums.rules).
 
 The flow of the action pages, the reason form and the log filter are shared with the
 consultations' moderation: foundation.moderation_views.
@@ -10,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,21 +19,45 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from foundation import moderation_views as kit
-from foundation.moderation_views import coordination_required
+from foundation.roles import role_required
 from foundation.service_forms import add_service_errors
 
 from . import moderation, selectors, services
 from .models import Forum, ForumModerationActionKind, Post, PostFlag, Thread
+from .rules import is_forum_moderator, moderates_forum
 
-moderation_queue = kit.QueueView.as_view(
+forum_moderator_required = role_required(is_forum_moderator)
+
+
+class QueueView(kit.QueueView):
+    allowed = staticmethod(is_forum_moderator)
+
+    def queue_filters(self) -> dict[str, Any]:
+        return {"user": self.request.user}
+
+
+class LogView(kit.LogView):
+    allowed = staticmethod(is_forum_moderator)
+
+    def log_filters(self) -> dict[str, Any]:
+        return {"user": self.request.user}
+
+
+moderation_queue = QueueView.as_view(
     template_name="forums/moderation/queue.html", queue=selectors.moderation_queue
 )
-moderation_log = kit.LogView.as_view(
+moderation_log = LogView.as_view(
     template_name="forums/moderation/log.html",
     kinds=ForumModerationActionKind,
     per_page=selectors.LOG_PER_PAGE,
     log=selectors.moderation_log,
 )
+
+
+def ensure_moderates(user: Any, content: Any) -> None:
+    """403 for an action page of a forum this person does not moderate."""
+    if not moderates_forum(user, content):
+        raise PermissionDenied
 
 
 POST_ACTIONS: dict[str, kit.ActionSpec] = {
@@ -90,13 +115,16 @@ THREAD_ACTIONS: dict[str, kit.ActionSpec] = {
 class _ActionView(kit.ActionView):
     template_name = "forums/moderation/action.html"
     queue_url = "forums:moderation_queue"
+    allowed = staticmethod(is_forum_moderator)
 
 
 class PostAction(_ActionView):
     actions = POST_ACTIONS
 
     def get_target(self, pk: int) -> dict[str, Any]:
-        return {"post": selectors.post_for(pk=pk)}
+        post = selectors.post_for(pk=pk)
+        ensure_moderates(self.request.user, post)
+        return {"post": post}
 
     def get_context(self, *, post: Post) -> dict[str, Any]:
         flags = PostFlag.objects.filter(post=post, resolved_at__isnull=True).order_by("created_at")
@@ -115,7 +143,9 @@ class ThreadAction(_ActionView):
         threads = Thread.objects.select_related(
             "author", "forum__consultation", "forum__handlungsfeld"
         )
-        return {"thread": get_object_or_404(threads, pk=pk)}
+        thread = get_object_or_404(threads, pk=pk)
+        ensure_moderates(self.request.user, thread)
+        return {"thread": thread}
 
     def get_context(self, *, thread: Thread) -> dict[str, Any]:
         return {"thread": thread, "object_url": services.thread_url(thread)}
@@ -135,10 +165,11 @@ class ThreadMoveForm(forms.Form):
         help_text=gettext_lazy("Logged and visible to the coordination office."),
     )
 
-    def __init__(self, *args: Any, thread: Thread, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, thread: Thread, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["forum"].queryset = (
-            Forum.objects.filter(consultation_id=thread.forum.consultation_id)
+            selectors.moderated_forums(user)
+            .filter(consultation_id=thread.forum.consultation_id)
             .exclude(pk=thread.forum_id)
             .select_related("handlungsfeld")
             .order_by("handlungsfeld__number")
@@ -146,15 +177,17 @@ class ThreadMoveForm(forms.Form):
         self.fields["forum"].label_from_instance = lambda forum: forum.handlungsfeld.name
 
 
-@coordination_required
+@forum_moderator_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def thread_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move a thread that was posted in the wrong Handlungsfeld."""
+    """Move a thread that was posted in the wrong Handlungsfeld (to a forum the moderator
+    moderates too)."""
     thread = get_object_or_404(
         Thread.objects.select_related("author", "forum__consultation", "forum__handlungsfeld"),
         pk=pk,
     )
-    form = ThreadMoveForm(request.POST or None, thread=thread)
+    ensure_moderates(request.user, thread)
+    form = ThreadMoveForm(request.POST or None, thread=thread, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             moderation.thread_move(

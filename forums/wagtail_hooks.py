@@ -12,12 +12,12 @@ from wagtail.permissions import register_permission_policy
 
 from foundation.admin.base import RolePolicy
 from foundation.following import NEWS_VERBS_HOOK
-from foundation.roles import Role, is_coordination_office
+from foundation.roles import Role
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
 from .admin_viewsets import ForumsAdminGroup
 from .models import Forum, ForumEvent
-from .rules import may_manage_forums
+from .rules import is_forum_moderator, may_manage_forums
 
 for model in (Forum, ForumEvent):
     register_permission_policy(
@@ -38,7 +38,7 @@ def staff_links() -> list[StaffLink]:
         StaffLink(
             title=_("Forum moderation"),
             url_name="forums:moderation_queue",
-            allowed=is_coordination_office,
+            allowed=is_forum_moderator,
             order=42,
         )
     ]

@@ -147,3 +147,19 @@ class FlagForm(forms.Form):
         max_length=FLAG_NOTE_MAX_LENGTH,
         error_messages={"max_length": _("The note can have at most %(limit_value)d characters.")},
     )
+
+
+class MarkdownTextarea(forms.Textarea):
+    """A textarea for a resident's Markdown, with the formatting it understands explained
+    below it (a <details>, so it costs no room until asked for); `quotes` for forum posts."""
+
+    template_name = "foundation/widgets/markdown_textarea.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, quotes: bool = False) -> None:
+        super().__init__(attrs)
+        self.quotes = quotes
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["quotes"] = self.quotes
+        return context

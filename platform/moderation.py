@@ -43,8 +43,19 @@ FlagT = TypeVar("FlagT", bound=FlagBase)
 LogT = TypeVar("LogT", bound=ModerationLogBase)
 
 
-def ensure_moderator(actor: User) -> None:
-    if not is_coordination_office(actor):
+#: Who may moderate one object (forums: the coordination office and the forum's moderators).
+MayModerate = Callable[[Any, Any], bool]
+
+
+def ensure_moderator(
+    actor: User, content: Any = None, may_moderate: MayModerate | None = None
+) -> None:
+    """Refuse anybody who may not moderate `content`: by default anybody but the coordination
+    office; an app whose objects have their own moderators passes its rule."""
+    if may_moderate is not None:
+        if not may_moderate(actor, content):
+            raise PermissionDenied(_("You may not moderate this."))
+    elif not is_coordination_office(actor):
         raise PermissionDenied(_("Only the coordination office may moderate."))
 
 
@@ -107,7 +118,9 @@ class Flagging(Generic[FlagT]):
         content = _the_object(target, self.target)
         ensure_may_take_part(reporter)
         if reason not in FlagReason.values:
-            raise ValidationError({"reason": _("Please choose a reason.")}, code="invalid")
+            raise ValidationError(
+                {"reason": ValidationError(_("Please choose a reason."), code="invalid")}
+            )
         note = clean_flag_note(note)
         if content.author_id == reporter.pk:
             raise ValidationError(str(self.own), code="own")
@@ -132,10 +145,17 @@ def _the_object(target: dict[str, Model], keyword: str) -> Any:
 # --- Actions ---------------------------------------------------------------------------------------
 
 
-def start_action(actor: User, reason: str, *, reason_required: bool) -> str:
-    """The first step of every action: refuse anybody but a moderator before looking at
-    the input, then return the cleaned reason."""
-    ensure_moderator(actor)
+def start_action(
+    actor: User,
+    reason: str,
+    *,
+    reason_required: bool,
+    content: Any = None,
+    may_moderate: MayModerate | None = None,
+) -> str:
+    """The first step of every action: refuse anybody who may not moderate `content` before
+    looking at the input (ensure_moderator), then return the cleaned reason."""
+    ensure_moderator(actor, content, may_moderate)
     return clean_reason(reason, required=reason_required)
 
 
@@ -221,7 +241,8 @@ class ContentModeration(Generic[LogT]):
     `visible_count`, where a counter counts the readable objects, is called with +1 or -1
     when one that its author has not deleted becomes readable again or stops being readable.
     Whoever wrote an object that is hidden is told so, with the reason (`tell_author_hidden`;
-    `url_of` gives the link).
+    `url_of` gives the link). `may_moderate(actor, object)` is who may act on an object,
+    where that is not the coordination office alone (ensure_moderator).
 
     Each method is one whole action in one transaction: check the actor and the reason,
     change the object, close the reports it answers, write the log entry (which it returns).
@@ -238,12 +259,22 @@ class ContentModeration(Generic[LogT]):
     visible_count: Callable[[Any, int], None] | None = None
     #: The address of an object, for the notice that tells its author it was hidden.
     url_of: Callable[[Any], str] | None = None
+    may_moderate: MayModerate | None = None
+
+    def _start(self, actor: User, reason: str, content: Any, *, reason_required: bool) -> str:
+        return start_action(
+            actor,
+            reason,
+            reason_required=reason_required,
+            content=content,
+            may_moderate=self.may_moderate,
+        )
 
     @transaction.atomic
     def hide(self, *, actor: User, reason: str, **target: Model) -> LogT:
         """Hidden with a reason, which is shown in its place; its open reports are answered."""
         content = _the_object(target, self.target)
-        reason = start_action(actor, reason, reason_required=True)
+        reason = self._start(actor, reason, content, reason_required=True)
         if mark_hidden(content, reason):
             self._count(content, -1)
             tell_author_hidden(content, reason, self.url_of(content) if self.url_of else "")
@@ -253,7 +284,7 @@ class ContentModeration(Generic[LogT]):
     @transaction.atomic
     def unhide(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
         content = _the_object(target, self.target)
-        reason = start_action(actor, reason, reason_required=False)
+        reason = self._start(actor, reason, content, reason_required=False)
         if mark_visible(content):
             self._count(content, 1)
         return self._record(actor, self.shown, reason, content)
@@ -262,14 +293,14 @@ class ContentModeration(Generic[LogT]):
     def lock(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
         """No new contributions to it; everything in it stays readable."""
         content = _the_object(target, self.target)
-        reason = start_action(actor, reason, reason_required=False)
+        reason = self._start(actor, reason, content, reason_required=False)
         mark_locked(content, True)
         return self._record(actor, self.locked, reason, content)
 
     @transaction.atomic
     def unlock(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
         content = _the_object(target, self.target)
-        reason = start_action(actor, reason, reason_required=False)
+        reason = self._start(actor, reason, content, reason_required=False)
         mark_locked(content, False)
         return self._record(actor, self.unlocked, reason, content)
 
@@ -277,7 +308,7 @@ class ContentModeration(Generic[LogT]):
     def dismiss_flags(self, *, actor: User, reason: str = "", **target: Model) -> LogT:
         """The reports were unfounded: close them, leave the object as it is."""
         content = _the_object(target, self.target)
-        reason = start_action(actor, reason, reason_required=False)
+        reason = self._start(actor, reason, content, reason_required=False)
         resolved = self._resolve_flags(actor, content, FlagResolution.DISMISSED)
         return self._record(actor, self.dismissed, reason, content, resolved)
 
@@ -320,13 +351,19 @@ class FlagGroup:
 
 
 def open_flag_groups(
-    flags: type[FlagBase], *, targets: Sequence[str], page_number: Any, per_page: int
+    flags: type[FlagBase],
+    *,
+    targets: Sequence[str],
+    page_number: Any,
+    per_page: int,
+    scope: Q | None = None,
 ) -> tuple[Page, list[dict[str, Any]]]:
     """One page of rows, one per reported object with open reports ({target ids…,
     flag_count, first_flagged}), the oldest report first; `targets` are the report model's
-    foreign key columns ("post_id", or "proposal_id" and "comment_id")."""
+    foreign key columns ("post_id", or "proposal_id" and "comment_id"). `scope` keeps to
+    some reports (a forum moderator's forums)."""
     groups = (
-        flags._default_manager.filter(resolved_at__isnull=True)
+        flags._default_manager.filter(scope or Q(), resolved_at__isnull=True)
         .values(*targets)
         .annotate(flag_count=Count("pk"), first_flagged=Min("created_at"))
         .order_by("first_flagged", *targets)

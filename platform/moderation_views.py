@@ -22,7 +22,6 @@ from django.db.models import Model, QuerySet, TextChoices
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -210,24 +209,34 @@ def render_log(
 # as_view(...), or subclassed where a page loads or shows more (the objects of the actions).
 
 
-@method_decorator(coordination_required, name="dispatch")
 class ModerationView(View):
-    """A page of the coordination office (sign-in required, 403 for anybody else)."""
+    """A page of the moderation (sign-in required, 403 for anybody else): by default the
+    coordination office's; an app with moderators of its own sets `allowed` (a role check;
+    what one object allows is the services' check)."""
 
     http_method_names = ["get", "head"]
     template_name = ""
+    allowed: Callable[[Any], bool] = staticmethod(is_coordination_office)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        view = role_required(self.allowed)(super().dispatch)
+        return view(request, *args, **kwargs)
 
 
 class QueueView(ModerationView):
-    """The queue of reported objects: `queue(page_number=)` returns (page, FlagGroups)."""
+    """The queue of reported objects: `queue(page_number=, **queue_filters())` returns
+    (page, FlagGroups)."""
 
     queue: Callable[..., tuple[Any, list[Any]]] | None = None
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if self.queue is None:
             raise ImproperlyConfigured("QueueView.as_view() needs queue=")
-        page_obj, groups = self.queue(page_number=request.GET.get("page"))
+        page_obj, groups = self.queue(page_number=request.GET.get("page"), **self.queue_filters())
         return render(request, self.template_name, {"page_obj": page_obj, "groups": groups})
+
+    def queue_filters(self) -> dict[str, Any]:
+        return {}
 
 
 class LogView(ModerationView):

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import ForumEvent, Thread
+from foundation.forms import MarkdownTextarea
 from foundation.models import Consultation, Municipality
+from foundation.richtext import markdown_of
 from foundation.validation import ModelMultipleChoiceField
 
 from .models import Proposal, ProposalKind
@@ -72,10 +74,10 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
     body = forms.CharField(
         label=_("Description"),
         max_length=BODY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=MarkdownTextarea(attrs={"rows": 10}),
         help_text=_(
-            "Describe your proposal. Blank lines start a new paragraph. You may use the HTML tags "
-            '<strong>, <em>, <ul>, <ol>, <li> and <a href="…">; everything else is removed.'
+            "Describe your proposal. A blank line starts a new paragraph. You can format the text "
+            "as explained under “Formatting”; check it with “Preview” before you publish."
         ),
         error_messages={
             "required": _("Please describe your proposal."),
@@ -148,7 +150,7 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
             kwargs["initial"] = {
                 "kind": instance.kind,
                 "title": instance.title,
-                "body": instance.body,
+                "body": instance.body_source or markdown_of(instance.body),
                 "handlungsfeld": instance.handlungsfeld_id,
                 "goal": instance.goal_id,
                 "scope": SCOPE_REGION if instance.is_region_wide else SCOPE_MUNICIPALITIES,
@@ -184,7 +186,7 @@ class ProposalForm(DescribedErrorsMixin, forms.Form):
         if self.errors:
             return cleaned
         try:
-            self.sanitized_body = validate_proposal_data(
+            self.rendered_body = validate_proposal_data(
                 consultation=self.consultation, data=self.proposal_data(), instance=self.instance
             )
         except ValidationError as error:

@@ -70,6 +70,9 @@ class Proposal(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("description"), help_text=_("Sanitised HTML"))
+    body_source = models.TextField(
+        _("description as written"), blank=True, help_text=_("Markdown, as the author wrote it")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

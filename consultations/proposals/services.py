@@ -30,7 +30,7 @@ from foundation.models import (
     PhaseGate,
     User,
 )
-from foundation.richtext import sanitize_html, visible_text
+from foundation.richtext import render_markdown, visible_text
 from foundation.rules import participation_refusal
 
 from .models import (
@@ -49,8 +49,8 @@ if TYPE_CHECKING:  # forums may call our services, so we import its models only 
 # --- Rich text ------------------------------------------------------------------------------
 
 BODY_MAX_LENGTH = 10_000
-#: Proposal texts are the foundation's limited rich text (foundation.richtext).
-sanitize_body = sanitize_html
+#: Residents write proposals in Markdown; the page shows the foundation's limited rich text.
+render_body = render_markdown
 
 
 # --- Phase gating ---------------------------------------------------------------------------
@@ -117,7 +117,8 @@ def _ensure_participant(user: User) -> None:
 
 @dataclass(frozen=True)
 class ProposalData:
-    """The fields a resident fills in (validated by ProposalForm or the caller)."""
+    """The fields a resident fills in (validated by ProposalForm or the caller); `body` is
+    Markdown."""
 
     kind: str
     title: str
@@ -129,12 +130,19 @@ class ProposalData:
     source_event: ForumEvent | None = None
     source_thread: Thread | None = None
 
+    @property
+    def source(self) -> str:
+        """The Markdown as stored: line ends unified, no blank lines around it."""
+        return self.body.replace("\r\n", "\n").strip()
+
     def model_fields(self, *, body: str) -> dict[str, object]:
-        """The proposal's columns from this data (`body` already sanitised); no municipalities."""
+        """The proposal's columns from this data (`body` rendered and sanitised); no
+        municipalities."""
         return {
             "kind": self.kind,
             "title": self.title.strip(),
             "body": body,
+            "body_source": self.source,
             "handlungsfeld": self.handlungsfeld,
             "is_region_wide": self.is_region_wide,
             "goal": self.goal if self.kind == ProposalKind.MEASURE else None,
@@ -146,12 +154,13 @@ class ProposalData:
 def validate_proposal_data(
     *, consultation: Consultation, data: ProposalData, instance: Proposal | None = None
 ) -> str:
-    """Check the rules that span fields; returns the sanitised body. Raises ValidationError."""
+    """Check the rules that span fields; returns the rendered, sanitised body. Raises
+    ValidationError."""
     errors: dict[str, list[str]] = {}
-    body = sanitize_body(data.body)
+    body = render_body(data.body)
     if not visible_text(body):
         errors.setdefault("body", []).append(_("Please describe your proposal."))
-    elif len(body) > BODY_MAX_LENGTH:
+    elif len(data.source) > BODY_MAX_LENGTH:  # what the author typed, not the HTML of it
         errors.setdefault("body", []).append(
             _("The description is too long: at most %(max)d characters are allowed.")
             % {"max": BODY_MAX_LENGTH}

@@ -126,7 +126,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                         )
                     return redirect(_detail_url(proposal))
             else:
-                preview_html = form.sanitized_body
+                preview_html = form.rendered_body
                 similar = similar_proposals(
                     consultation_id=consultation.pk,
                     handlungsfeld_id=form.cleaned_data["handlungsfeld"].pk,
@@ -241,7 +241,7 @@ def proposal_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     messages.success(request, _("Your changes have been saved."))
                     return redirect(_detail_url(proposal))
             else:
-                preview_html = form.sanitized_body
+                preview_html = form.rendered_body
     else:
         form = ProposalForm(consultation=consultation, instance=proposal)
     return render(

@@ -96,8 +96,9 @@ def test_query_counts_do_not_grow_with_the_data(client, role, django_assert_max_
         with django_assert_max_num_queries(small[name]):
             assert client.get(url).status_code == 200
         # A fixed budget per page (the thread page: 2 more since it lists the proposals made
-        # from it and remembers that the reader has read it).
-        assert small[name] <= 20, (name, url)
+        # from it and remembers that the reader has read it; signed in, 1 more for the
+        # forums the person moderates).
+        assert small[name] <= 21, (name, url)
 
 
 def test_thread_list_is_paginated_newest_activity_first_with_markers(client):

@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 
+from forums import services
 from forums.models import Forum, Post, PostFlag, Thread
+from forums.services import TITLE_MAX_LENGTH, TITLE_MIN_LENGTH
 from foundation.models import Notification
 
 from .factories import (
@@ -434,3 +437,31 @@ def test_an_empty_closed_forum_does_not_invite_a_first_thread(client):
     assert "Beginnen Sie die erste!" not in page
     opened = open_forum()
     assert "Beginnen Sie die erste!" in client.get(forum_url(opened, lang="de")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("title", "code", "message"),
+    [
+        ("   ", "required", "Bitte geben Sie einen Titel für Ihre Diskussion ein."),
+        ("Ab", "min_length", None),
+        ("x" * 300, "max_length", None),
+    ],
+)
+def test_a_bad_thread_title_is_refused_at_its_field_with_its_code(title, code, message):
+    forum = open_forum()
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        services.thread_create(forum=forum, author=ResidentFactory(), title=title, body="Text")
+
+    (error,) = refused.value.error_dict["title"]
+    assert error.code == code
+    expected = (
+        message
+        or {
+            "min_length": f"Der Titel ist zu kurz: Bitte verwenden Sie mindestens {TITLE_MIN_LENGTH} "
+            "Zeichen.",
+            "max_length": f"Der Titel darf höchstens {TITLE_MAX_LENGTH} Zeichen haben; Ihrer hat "
+            f"{len(title)}.",
+        }[code]
+    )
+    assert refused.value.messages == [expected]
+    assert not Thread.objects.exists()

@@ -52,7 +52,10 @@ def test_a_withdrawn_proposal_cannot_be_assigned_and_its_page_offers_no_assignme
         services.cases_assign(
             proposals=[withdrawn], lead_department=DepartmentFactory(), due_on=None, actor=office
         )
-    assert refused.value.messages == [withdrawn.review_refusal()]
+    assert refused.value.messages == [
+        "„Zurückgezogener Vorschlag“ ist zurückgezogen, ausgeblendet oder zusammengeführt und "
+        "kann nicht geprüft werden."
+    ]
 
     client.force_login(office)
     response = client.get(reverse("review:case", kwargs={"proposal_id": withdrawn.pk}))

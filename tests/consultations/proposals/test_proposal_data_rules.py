@@ -40,7 +40,7 @@ def valid(field, **changes) -> ProposalData:
     data = ProposalData(
         kind="measure",
         title="Sprachkurse mit Kinderbetreuung",
-        body="<p>Viele Eltern können sonst nicht teilnehmen.</p>",
+        body="Viele Eltern können sonst nicht teilnehmen.",
         handlungsfeld=field,
         is_region_wide=True,
     )
@@ -53,29 +53,43 @@ def refusal(consultation, data, instance=None) -> dict[str, list[str]]:
     return refused.value.message_dict
 
 
-def test_a_valid_proposal_passes_and_its_body_comes_back_sanitised(consultation, field):
+def test_a_valid_proposal_passes_and_its_body_comes_back_rendered(consultation, field):
+    data = valid(field, body="Mehr **Kurse**\n\n- abends\n- mit [Betreuung](https://example.org)")
+
+    body = services.validate_proposal_data(consultation=consultation, data=data)
+
+    assert body == (
+        "<p>Mehr <strong>Kurse</strong></p><ul><li>abends</li>"
+        '<li>mit <a href="https://example.org" rel="nofollow">Betreuung</a></li></ul>'
+    )
+
+
+def test_html_in_a_body_stays_text(consultation, field):
     data = valid(field, body='<p onclick="x()">Mehr Kurse</p><script>alert(1)</script>')
 
     body = services.validate_proposal_data(consultation=consultation, data=data)
 
-    assert "onclick" not in body and "<script" not in body and "Mehr Kurse" in body
+    assert body == (
+        '<p>&lt;p onclick="x()"&gt;Mehr Kurse&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</p>'
+    )
 
 
 def test_a_body_without_visible_text_is_refused(consultation, field):
-    assert refusal(consultation, valid(field, body="<p>  </p>")) == {
+    assert refusal(consultation, valid(field, body=" \n\n\t \r\n")) == {
         "body": ["Bitte beschreiben Sie Ihren Vorschlag."]
     }
 
 
 def test_a_body_of_exactly_the_limit_passes_and_one_more_character_is_refused(consultation, field):
-    wrapper = len("<p></p>")
-    at_limit = "<p>" + "a" * (BODY_MAX_LENGTH - wrapper) + "</p>"
-    assert (
-        services.validate_proposal_data(consultation=consultation, data=valid(field, body=at_limit))
-        == at_limit
+    """The limit counts what the author typed, not the longer HTML it becomes."""
+    at_limit = "a < b " * (BODY_MAX_LENGTH // 6) + "a" * (BODY_MAX_LENGTH % 6)
+    assert len(at_limit) == BODY_MAX_LENGTH
+    rendered = services.validate_proposal_data(
+        consultation=consultation, data=valid(field, body=at_limit)
     )
+    assert len(rendered) > BODY_MAX_LENGTH
 
-    too_long = "<p>" + "a" * (BODY_MAX_LENGTH - wrapper + 1) + "</p>"
+    too_long = at_limit + "a"
     assert refusal(consultation, valid(field, body=too_long)) == {
         "body": ["Die Beschreibung ist zu lang: Erlaubt sind höchstens 10000 Zeichen."]
     }
@@ -172,8 +186,8 @@ def test_an_empty_body_is_refused_and_windows_line_ends_are_unified(consultation
         "body": ["Bitte beschreiben Sie Ihren Vorschlag."]
     }
 
-    body = services.validate_proposal_data(
-        consultation=consultation, data=valid(field, body="<p>Erstens</p>\r\n<p>Zweitens</p>")
-    )
+    data = valid(field, body="Erstens\r\nZeile\r\n\r\nZweitens\r\n")
+    body = services.validate_proposal_data(consultation=consultation, data=data)
 
-    assert "\r" not in body and "<p>Erstens</p>\n<p>Zweitens</p>" in body
+    assert body == "<p>Erstens<br>Zeile</p><p>Zweitens</p>"
+    assert data.model_fields(body=body)["body_source"] == "Erstens\nZeile\n\nZweitens"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Proposal, ProposalKind, ProposalStatus
-from consultations.proposals.services import sanitize_body
+from foundation.richtext import sanitize_html
 from tests.consultations.factories import (
     HandlungsfeldFactory,
     MunicipalityFactory,
@@ -101,7 +101,7 @@ def test_resident_and_coordination_office_publish(client, consultation, field, w
 
 def test_preview_renders_without_publishing_and_keeps_the_text(client, consultation, field):
     client.force_login(ResidentFactory())
-    data = form_data(field, body="<p>Mit <strong>Kinderbetreuung</strong></p>")
+    data = form_data(field, body="Mit **Kinderbetreuung**")
     del data["publish"]
     data["preview"] = "1"
 
@@ -160,7 +160,7 @@ def test_after_the_phase_the_form_says_it_is_over(client, field):
         ({"title": "Kurz"[:3]}, "title", "The title is too short"),
         ({"title": "x" * 201}, "title", "The title is too long"),
         ({"body": ""}, "body", "Please describe your proposal."),
-        ({"body": "<script>alert(1)</script>"}, "body", "Please describe your proposal."),
+        ({"body": "[](https://example.org)"}, "body", "Please describe your proposal."),
         ({"body": "x" * 10_001}, "body", "The description is too long"),
         ({"handlungsfeld": ""}, "handlungsfeld", "your proposal belongs to."),
         ({"scope": "municipalities"}, "municipalities", "Choose at least one municipality."),
@@ -225,7 +225,7 @@ def test_a_measure_may_belong_to_a_goal_of_the_same_field_only(client, consultat
 
 
 def test_sanitising_removes_scripts_and_keeps_allowed_tags():
-    html = sanitize_body(
+    html = sanitize_html(
         '<p onclick="x()">Hallo <strong>Welt</strong> <em>!</em><script>alert(1)</script></p>'
         '<ul><li>eins</li></ul><a href="https://example.org" target="_blank">Link</a>'
         '<img src="x" onerror="y()"><a href="javascript:alert(1)">böse</a><h1>Titel</h1>'
@@ -246,7 +246,7 @@ def test_sanitising_removes_scripts_and_keeps_allowed_tags():
 
 
 def test_plain_text_becomes_paragraphs_and_is_escaped():
-    assert sanitize_body("a < b\nc\n\nd") == "<p>a &lt; b<br>c</p><p>d</p>"
+    assert sanitize_html("a < b\nc\n\nd") == "<p>a &lt; b<br>c</p><p>d</p>"
 
 
 def test_author_edits_while_unsupported(client, consultation, field):
@@ -263,6 +263,48 @@ def test_author_edits_while_unsupported(client, consultation, field):
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.title == "Neuer Titel für den Vorschlag"
+
+
+def test_editing_shows_the_markdown_the_author_wrote(client, consultation, field):
+    author = ResidentFactory()
+    client.force_login(author)
+    typed = "Mit **Kinderbetreuung**:\n\n- abends\n- samstags"
+    client.post(create_url(consultation), form_data(field, body=typed))
+    proposal = Proposal.objects.get()
+    url = reverse("consultations:proposal_edit", args=[consultation.slug, proposal.pk])
+
+    form = client.get(url).context["form"]
+
+    assert form["body"].value() == typed
+    assert proposal.body == (
+        "<p>Mit <strong>Kinderbetreuung</strong>:</p><ul><li>abends</li><li>samstags</li></ul>"
+    )
+
+
+def test_a_proposal_stored_as_html_is_edited_as_markdown_and_keeps_its_look(
+    client, consultation, field
+):
+    """Proposals from before residents wrote Markdown have HTML only: the form shows no tags."""
+    author = ResidentFactory()
+    html = (
+        '<p>Mehr <strong>Kurse</strong><br>am Abend</p><ul><li>mit <a href="https://example.org" '
+        'rel="nofollow">Betreuung</a></li></ul>'
+    )
+    proposal = ProposalFactory(
+        consultation=consultation, handlungsfeld=field, author=author, body=html, body_source=""
+    )
+    client.force_login(author)
+    url = reverse("consultations:proposal_edit", args=[consultation.slug, proposal.pk])
+
+    shown = client.get(url).context["form"]["body"].value()
+    assert "<" not in shown
+    data = form_data(field, body=shown)
+    del data["submission_token"]
+    assert client.post(url, data).status_code == 302
+
+    proposal.refresh_from_db()
+    assert proposal.body == html  # saved unchanged, it looks exactly as before
+    assert proposal.body_source == shown
 
 
 def test_editing_after_a_support_is_refused_with_a_message(client, consultation, field):
