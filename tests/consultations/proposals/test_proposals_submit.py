@@ -23,6 +23,11 @@ from tests.consultations.factories import (
     open_consultation,
 )
 
+
+def proposal_detail_url(proposal):
+    return reverse("consultations:proposal_detail", args=[proposal.consultation.slug, proposal.pk])
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -343,16 +348,35 @@ def test_author_withdraws_and_it_stays_visible(client, consultation, field):
         consultation=consultation, handlungsfeld=field, author=author, support_count=3
     )
     client.force_login(author)
+    withdraw = reverse("consultations:proposal_withdraw", args=[consultation.slug, proposal.pk])
+    detail = proposal_detail_url(proposal)
+    assert f'href="{withdraw}"' in client.get(detail).content.decode()
 
-    response = client.post(
-        reverse("consultations:proposal_withdraw", args=[consultation.slug, proposal.pk])
-    )
+    response = client.post(withdraw)
 
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.WITHDRAWN and proposal.withdrawn_at is not None
     listing = client.get(reverse("consultations:proposal_list", args=[consultation.slug]))
     assert proposal.title in listing.content.decode()
+    page = client.get(detail).content.decode()
+    assert "Dieser Vorschlag wurde am" in page
+    assert f'href="{withdraw}"' not in page
+    assert "proposal-card--withdrawn" in listing.content.decode()
+
+
+def test_a_standing_proposal_says_nothing_of_withdrawal_and_offers_it(client, consultation, field):
+    author = ResidentFactory()
+    proposal = ProposalFactory(consultation=consultation, handlungsfeld=field, author=author)
+    client.force_login(author)
+    withdraw = reverse("consultations:proposal_withdraw", args=[consultation.slug, proposal.pk])
+
+    page = client.get(proposal_detail_url(proposal)).content.decode()
+    listing = client.get(reverse("consultations:proposal_list", args=[consultation.slug]))
+
+    assert "Dieser Vorschlag wurde am" not in page
+    assert f'href="{withdraw}"' in page
+    assert "proposal-card--withdrawn" not in listing.content.decode()
 
 
 def test_the_preview_shows_similar_proposals_so_a_duplicate_can_be_avoided(
