@@ -61,13 +61,19 @@ def visible_text(html: str) -> str:
 # The Markdown that residents may write: everything else of CommonMark (headings, code, images,
 # tables, raw HTML, rules) is switched off, so "# 1" or "<b>" stay as typed. A single line
 # break stays a line break (breaks): people do not know Markdown's two trailing spaces.
+# A bare address ("https://…", "www.…") becomes a link (linkify), as people expect of a forum.
 _OFF = ["code", "fence", "hr", "html_block", "heading", "lheading", "backticks", "image"]
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable(
-    [*_OFF, "blockquote", "html_inline"]
+_OPTIONS = {"html": False, "breaks": True, "linkify": True}
+_MARKDOWN = (
+    MarkdownIt("commonmark", _OPTIONS)
+    .enable("linkify")
+    .disable([*_OFF, "blockquote", "html_inline"])
 )
-_MARKDOWN_QUOTES = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable(
-    [*_OFF, "html_inline"]
+_MARKDOWN_QUOTES = (
+    MarkdownIt("commonmark", _OPTIONS).enable("linkify").disable([*_OFF, "html_inline"])
 )
+for _md in (_MARKDOWN, _MARKDOWN_QUOTES):  # only addresses a link may have (ALLOWED_URL_SCHEMES)
+    _md.linkify.add("ftp:", None).add("//", None)
 
 
 def render_markdown(source: str, *, quotes: bool = False) -> str:

@@ -110,3 +110,42 @@ def test_links_of_other_schemes_lose_their_address(url):
 
 def test_html_comments_in_an_editors_text_go():
     assert sanitize_html("<p>Sichtbar<!-- intern: noch prüfen --></p>") == "<p>Sichtbar</p>"
+
+
+@pytest.mark.parametrize(
+    ("typed", "link"),
+    [
+        (
+            "Mehr unter https://www.hannover.de/integration.",
+            '<a href="https://www.hannover.de/integration" rel="nofollow">'
+            "https://www.hannover.de/integration</a>.",
+        ),
+        ("Siehe www.vhs-hannover.de", '<a href="http://www.vhs-hannover.de" rel="nofollow">'),
+        ("Fragen an info@hannover.de", '<a href="mailto:info@hannover.de" rel="nofollow">'),
+    ],
+)
+def test_an_address_typed_on_its_own_becomes_a_link_and_survives_editing(typed, link):
+    html = render_markdown(typed)
+
+    assert link in html
+    assert render_markdown(markdown_of(html)) == html
+    assert render_markdown(typed, quotes=True) == html
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "javascript:alert(1)",
+        "ftp://files.example.org/plan.pdf",
+        "Version 1.2.3 und Datei.txt",
+        "//files.example.org/plan.pdf",
+    ],
+)
+def test_what_is_no_web_or_mail_address_stays_text(typed):
+    assert "<a" not in render_markdown(typed)
+
+
+def test_an_attribute_typed_after_an_address_stays_text():
+    assert render_markdown("<https://x.de onclick=alert(1)>") == (
+        '<p>&lt;<a href="https://x.de" rel="nofollow">https://x.de</a> onclick=alert(1)&gt;</p>'
+    )
