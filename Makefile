@@ -41,10 +41,11 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# Links in mails and calendar files point to the address the site runs on (`make run PORT=8123`).
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -m "not services and not browser" -n auto $(PYTEST_ARGS)
