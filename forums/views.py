@@ -48,6 +48,18 @@ def _preview_status(preview_html: str) -> int:
     return 200 if preview_html else 400
 
 
+def _preview_or_submit(
+    request: HttpRequest, form: Any, action: Any, **limit: str
+) -> tuple[Any, int, str | None]:
+    """(what `action` made or None, the status, the preview or None): "Preview" shows the post
+    and sends nothing; otherwise the form goes to `action` within its rate limit."""
+    preview_html = _preview(request, form)
+    if preview_html is not None:
+        return None, _preview_status(preview_html), preview_html
+    made, status = submit_rate_limited(request, form, action, **limit)
+    return made, status, None
+
+
 @require_http_methods(["GET", "HEAD"])
 def index(request: HttpRequest) -> HttpResponse:
     consultations = list(selectors.consultations_with_forums())
@@ -148,18 +160,13 @@ def thread_create(request: HttpRequest, slug: str, field_slug: str) -> HttpRespo
     consultation = selectors.consultation_for(slug=slug, user=request.user)
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     form = ThreadForm(request.POST if request.method == "POST" else None)
-    preview_html = _preview(request, form)
-    thread, status = (
-        (None, _preview_status(preview_html))
-        if preview_html is not None
-        else submit_rate_limited(
-            request,
-            form,
-            lambda data: services.thread_create(
-                forum=forum, author=request.user, title=data["title"], body=data["body"]
-            ),
-            limit="forum_thread",
-        )
+    thread, status, preview_html = _preview_or_submit(
+        request,
+        form,
+        lambda data: services.thread_create(
+            forum=forum, author=request.user, title=data["title"], body=data["body"]
+        ),
+        limit="forum_thread",
     )
     if thread is not None:
         messages.success(request, _("Your thread has been published."))
@@ -188,19 +195,12 @@ def post_create(request: HttpRequest, slug: str, field_slug: str, pk: int) -> Ht
     forum = selectors.forum_for(consultation=consultation, field_slug=field_slug)
     thread = selectors.thread_for(forum=forum, pk=pk)
     form = PostForm(request.POST if request.method == "POST" else None)
-    preview_html = _preview(request, form)
-    post, status = (
-        (None, _preview_status(preview_html))
-        if preview_html is not None
-        else submit_rate_limited(
-            request,
-            form,
-            lambda data: services.post_create(
-                thread=thread, author=request.user, body=data["body"]
-            ),
-            limit="forum_post",
-            limit_field="body",
-        )
+    post, status, preview_html = _preview_or_submit(
+        request,
+        form,
+        lambda data: services.post_create(thread=thread, author=request.user, body=data["body"]),
+        limit="forum_post",
+        limit_field="body",
     )
     if post is not None:
         messages.success(request, _("Your reply has been published."))
