@@ -381,3 +381,169 @@ class PublicationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} → {self.user_id}"
+
+
+# --- Concept versions: draft → adopted → published --------------------------------------------
+
+
+class VersionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted")
+    PUBLISHED = "published", _("Published")
+
+
+class ConceptVersion(models.Model):
+    """One version of a consultation's concept: the first one, then each Fortschreibung.
+
+    The goals and measures above are the working copy the coordination office edits. Adopting a
+    version freezes the working copy into its entries (ConceptVersionEntry) together with the
+    resolution (body, date, reference); only entries of adopted versions count as "beschlossen",
+    and the public pages show the latest published version. A Fortschreibung is a new draft
+    `based_on` the adopted version it continues.
+    """
+
+    consultation = models.ForeignKey(
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="concept_versions",
+        verbose_name=_("consultation"),
+    )
+    number = models.PositiveIntegerField(_("version number"))
+    title = models.CharField(_("title"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=20, choices=VersionState.choices, default=VersionState.DRAFT
+    )
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="continued_by",
+        verbose_name=_("based on"),
+    )
+    resolution_body = models.CharField(
+        _("adopted by"),
+        max_length=200,
+        blank=True,
+        help_text=_("The body that adopted it, for example “Regionsversammlung”"),
+    )
+    resolution_date = models.DateField(_("date of the resolution"), null=True, blank=True)
+    resolution_reference = models.CharField(
+        _("reference of the resolution"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example the number of the Beschlussdrucksache"),
+    )
+    adopted_at = models.DateTimeField(_("adoption recorded"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("adoption recorded by"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["consultation", "-number"]
+        verbose_name = _("concept version")
+        verbose_name_plural = _("concept versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "number"], name="unique_concept_version_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=VersionState.values), name="concept_version_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=VersionState.DRAFT)
+                | (Q(resolution_date__isnull=False) & ~Q(resolution_body="")),
+                name="concept_version_adopted_has_resolution",
+            ),
+            # At most one draft per consultation: a Fortschreibung at a time.
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=Q(state="draft"),
+                name="one_draft_concept_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EntryKind(models.TextChoices):
+    GOAL = "goal", _("Goal")
+    MEASURE = "measure", _("Measure")
+
+
+class ConceptVersionEntry(models.Model):
+    """A goal or measure as it was adopted in one version, frozen.
+
+    `goal` and `measure` point to the working copy the entry was taken from (monitoring lives
+    there); they become empty when the working entry is deleted later, the frozen text stays.
+    A measure entry names its goal entry (`parent`) and its number in the field.
+    """
+
+    version = models.ForeignKey(
+        ConceptVersion, on_delete=models.CASCADE, related_name="entries", verbose_name=_("version")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    handlungsfeld = models.ForeignKey(
+        "foundation.Handlungsfeld",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Handlungsfeld"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("goal entry"),
+    )
+    goal = models.ForeignKey(
+        ConceptGoal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="version_entries",
+        verbose_name=_("goal"),
+    )
+    measure = models.ForeignKey(
+        ConceptMeasure,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="version_entries",
+        verbose_name=_("measure"),
+    )
+    position = models.PositiveIntegerField(_("position"))
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    text = models.TextField(_("wording"))
+
+    class Meta:
+        ordering = ["version", "handlungsfeld__number", "kind", "position"]
+        verbose_name = _("entry of a concept version")
+        verbose_name_plural = _("entries of concept versions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EntryKind.values), name="concept_entry_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=EntryKind.GOAL, parent__isnull=True)
+                | Q(kind=EntryKind.MEASURE, parent__isnull=False, number__isnull=False),
+                name="concept_entry_measure_has_goal_and_number",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["version", "kind", "handlungsfeld"], name="concept_entry_idx"),
+            models.Index(fields=["measure", "version"], name="concept_entry_measure_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.number or self.position}. {self.text[:60]}"
