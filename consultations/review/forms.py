@@ -232,3 +232,35 @@ class MeetingForm(forms.ModelForm):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day must not be before the first day."))
         return data
+
+
+class OfficeEditForm(AssessmentForm):
+    """The coordination office edits a submitted assessment before approving it."""
+
+    comment = forms.CharField(
+        label=_("Note on the edit (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the history of the review; the department can read it."),
+    )
+
+
+class CorrectionForm(AssessmentForm):
+    """The coordination office corrects a published assessment; the reason is published too."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Shown on the public proposal page with the date of the correction, e.g. "
+            "“Zuständigkeit nach Rücksprache mit der Kommune berichtigt”."
+        ),
+        error_messages={
+            "required": _("Give the reason for the correction; it is published with it.")
+        },
+    )
+
+    class Meta(AssessmentForm.Meta):
+        fields = [name for name in AssessmentForm.Meta.fields if name != "internal_note"]

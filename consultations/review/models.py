@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "merged": _("Merged into another proposal"),
     "merge_primary": _("Duplicates merged into this proposal"),
     "contribution": _("Statement added"),
+    "edited_by_office": _("Edited by the coordination office"),
+    "corrected": _("Published assessment corrected"),
 }
 
 
@@ -175,6 +177,11 @@ class ReviewCase(models.Model):
             "The assessment can only be edited while the case is in review (now: “%(state)s”)."
         ) % {"state": ReviewState(self.state).label}
 
+    @property
+    def assessment_is_draft(self) -> bool:
+        """The lead department has not (or, after a return, not again) submitted its assessment."""
+        return self.state in OPEN_STATES
+
     def contribution_refusal(self) -> str | None:
         """Why contributing departments may not add a statement now, or None if they may."""
         if self.state in CONTRIBUTION_STATES:
@@ -270,6 +277,73 @@ class AssessmentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}: {self.revised_title or self.created_at}"
+
+
+class AssessmentChangeKind(models.TextChoices):
+    # The coordination office edits a submitted assessment before approving it.
+    OFFICE_EDIT = "office_edit", _("Edited by the coordination office")
+    # The coordination office corrects an assessment that has been published.
+    CORRECTION = "correction", _("Correction")
+
+
+class AssessmentChange(models.Model):
+    """One change the coordination office made to a department's assessment: who, when, why,
+    the values before and after, and whether the outcome (feasibility, responsibility) changed.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="changes", verbose_name=_("assessment")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=AssessmentChangeKind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    outcome_changed = models.BooleanField(_("outcome changed"), default=False)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change of an assessment")
+        verbose_name_plural = _("changes of assessments")
+        indexes = [
+            models.Index(fields=["assessment", "kind", "changed_at"], name="review_change_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="correction") | ~Q(reason=""),
+                name="review_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.kind} {self.changed_at:%Y-%m-%d}"
+
+    def differences(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) for each field this change altered, as displayed."""
+        rows = []
+        for name, before in self.before.items():
+            after = self.after.get(name)
+            if before == after:
+                continue
+            label = str(Assessment._meta.get_field(name).verbose_name)
+            rows.append((label, _display(name, before), _display(name, after)))
+        return rows
+
+
+def _display(name: str, value: object) -> str:
+    if name == "feasibility":
+        return str(dict(Feasibility.choices).get(value, value)) if value else "–"
+    if name == "responsibility":
+        labels = dict(Responsibility.choices)
+        return ", ".join(str(labels.get(code, code)) for code in value or []) or "–"
+    return str(value) if value else "–"
 
 
 class ReviewContribution(models.Model):

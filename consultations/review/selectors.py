@@ -22,6 +22,8 @@ from foundation.models import Department, Handlungsfeld
 from .models import (
     OPEN_STATES,
     Assessment,
+    AssessmentChange,
+    AssessmentChangeKind,
     ReviewCase,
     ReviewContribution,
     ReviewEvent,
@@ -154,12 +156,32 @@ def _revisions() -> QuerySet:
     return AssessmentRevision.objects.select_related("author").order_by("-created_at", "-pk")
 
 
+def assessment_changes(assessment: Assessment) -> QuerySet[AssessmentChange]:
+    """The coordination office's edits and corrections of an assessment, newest first."""
+    return assessment.changes.select_related("changed_by").order_by("-changed_at", "-pk")
+
+
 def published_assessment(proposal: Proposal) -> Assessment | None:
-    """The assessment the public may see: only once published. Never expose `internal_note`."""
+    """The assessment the public may see: only once published, with its corrections (newest
+    first, as `public_corrections`). Never expose `internal_note`."""
+    corrections = AssessmentChange.objects.filter(kind=AssessmentChangeKind.CORRECTION).order_by(
+        "-changed_at", "-pk"
+    )
     return (
         Assessment.objects.select_related("department")
+        .prefetch_related(Prefetch("changes", queryset=corrections, to_attr="public_corrections"))
         .filter(proposal=proposal, published_at__isnull=False)
         .first()
+    )
+
+
+def proposals_merged_into(proposal: Proposal) -> list[Proposal]:
+    """The proposals merged into this one that the public may see, oldest first."""
+    return list(
+        proposal.merged_proposals.filter(is_hidden=False)
+        .select_related("consultation")
+        .only("pk", "title", "consultation__slug")
+        .order_by("pk")
     )
 
 

@@ -9,6 +9,7 @@ hooks must go through foundation.outbox).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -400,6 +401,21 @@ def case_return(*, case: ReviewCase, actor: User, comment: str) -> ReviewCase:
     return _transition(case=case, action=Action.RETURN, actor=actor, comment=comment)
 
 
+def _publish(*, case: ReviewCase, actor: User, now: Any) -> ReviewCase:
+    case = _locked_case(case)
+    case = _transition(case=case, action=Action.PUBLISH, actor=actor)
+    assessment = Assessment.objects.select_for_update().get(proposal_id=case.proposal_id)
+    assessment.published_at = now
+    assessment.save(update_fields=["published_at", "updated_at"])
+    Proposal.objects.filter(pk=case.proposal_id).update(
+        status=PUBLISHED_STATUS[assessment.feasibility]
+    )
+    case.proposal.status = PUBLISHED_STATUS[assessment.feasibility]
+    for hook in hooks.get_hooks(CASE_PUBLISHED_HOOK):
+        hook(case, actor=actor)
+    return case
+
+
 @transaction.atomic
 def cases_publish(*, cases: Sequence[ReviewCase], actor: User) -> list[ReviewCase]:
     """Publish approved assessments (one or many); all of them or none."""
@@ -407,21 +423,55 @@ def cases_publish(*, cases: Sequence[ReviewCase], actor: User) -> list[ReviewCas
     if not cases:
         raise ValidationError(_("Select at least one approved proposal."))
     now = timezone.now()
-    published = []
-    for case in cases:
-        case = _locked_case(case)
-        case = _transition(case=case, action=Action.PUBLISH, actor=actor)
-        assessment = Assessment.objects.select_for_update().get(proposal_id=case.proposal_id)
-        assessment.published_at = now
-        assessment.save(update_fields=["published_at", "updated_at"])
-        Proposal.objects.filter(pk=case.proposal_id).update(
-            status=PUBLISHED_STATUS[assessment.feasibility]
-        )
-        case.proposal.status = PUBLISHED_STATUS[assessment.feasibility]
-        for hook in hooks.get_hooks(CASE_PUBLISHED_HOOK):
-            hook(case, actor=actor)
-        published.append(case)
-    return published
+    return [_publish(case=case, actor=actor, now=now) for case in cases]
+
+
+@dataclass
+class Publication:
+    """The outcome of publishing a selection: what was published, and each refusal."""
+
+    published: list[ReviewCase] = field(default_factory=list)
+    refused: list[tuple[Proposal, str]] = field(default_factory=list)
+
+
+def publication_refusal(case: ReviewCase | None) -> str | None:
+    """Why this proposal's assessment cannot be published now, or None if it can."""
+    if case is None:
+        return _("Its review has not started yet; only an approved assessment can be published.")
+    if case.state != ReviewState.APPROVED:
+        return _("Only an approved assessment can be published (now: “%(state)s”).") % {
+            "state": ReviewState(case.state).label
+        }
+    return None
+
+
+@transaction.atomic
+def proposals_publish(*, proposals: Sequence[Proposal], actor: User) -> Publication:
+    """Publish the approved assessments of a selection; every other proposal is named with the
+    reason it was left out, and does not stop the rest."""
+    ensure_coordination_office(actor)
+    if not proposals:
+        raise ValidationError(_("Select at least one approved proposal."))
+    cases = {
+        case.proposal_id: case
+        for case in ReviewCase.objects.filter(
+            proposal_id__in=[proposal.pk for proposal in proposals]
+        ).select_related("proposal__consultation")
+    }
+    now = timezone.now()
+    outcome = Publication()
+    for proposal in proposals:
+        case = cases.get(proposal.pk)
+        refusal = publication_refusal(case)
+        if refusal is None:
+            try:
+                with transaction.atomic():  # a savepoint: a refusal leaves the others published
+                    outcome.published.append(_publish(case=case, actor=actor, now=now))
+                continue
+            except ValidationError as error:
+                refusal = " ".join(error.messages)
+        outcome.refused.append((proposal, refusal))
+    return outcome
 
 
 # --- Merging duplicates ---------------------------------------------------------------------
@@ -465,16 +515,19 @@ def proposals_merge(*, primary: Proposal, duplicates: Sequence[Proposal], actor:
         merged_into=primary, status=ProposalStatus.MERGED
     )
 
-    primary_case = ReviewCase.objects.filter(proposal=primary).first()
+    # The primary's history says what was merged into it, even before its review began: a
+    # proposal without a case gets one ("new", not yet assigned) to carry that history.
+    primary_case, created = ReviewCase.objects.get_or_create(proposal=primary)
+    if created:
+        _record(case=primary_case, actor=actor, action="created", from_state="")
     titles = "; ".join(duplicate.title for duplicate in locked)
-    if primary_case is not None:
-        _record(
-            case=primary_case,
-            actor=actor,
-            action="merge_primary",
-            from_state=primary_case.state,
-            comment=titles,
-        )
+    _record(
+        case=primary_case,
+        actor=actor,
+        action="merge_primary",
+        from_state=primary_case.state,
+        comment=titles,
+    )
     for case in ReviewCase.objects.filter(proposal_id__in=duplicate_ids):
         _record(
             case=case, actor=actor, action="merged", from_state=case.state, comment=primary.title

@@ -12,3 +12,11 @@ def send_overdue_reminders() -> int:
     from .services import send_overdue_reminders as remind
 
     return remind()
+
+
+@shared_task(name="review.tasks.notify_correction")
+def notify_correction(*, change_id: int) -> int:
+    """Tell the author and supporters of a corrected assessment (queued by the correction)."""
+    from .amendments import notify_correction as notify
+
+    return notify(change_id=change_id)

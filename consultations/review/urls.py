@@ -13,6 +13,16 @@ urlpatterns = [
     path("vorschlag/<int:proposal_id>/zuweisen/", views.case_assign, name="assign"),
     path("vorschlag/<int:proposal_id>/beginnen/", views.case_start, name="start"),
     path("vorschlag/<int:proposal_id>/einschaetzung/", views.assessment_edit, name="assessment"),
+    path(
+        "vorschlag/<int:proposal_id>/einschaetzung/bearbeiten/",
+        views.assessment_office_edit,
+        name="office_edit",
+    ),
+    path(
+        "vorschlag/<int:proposal_id>/einschaetzung/korrigieren/",
+        views.assessment_correct,
+        name="correct",
+    ),
     path("vorschlag/<int:proposal_id>/stellungnahme/", views.contribution_add, name="contribute"),
     path("vorschlag/<int:proposal_id>/freigeben/", views.case_approve, name="approve"),
     path("vorschlag/<int:proposal_id>/zurueckgeben/", views.case_return, name="return"),

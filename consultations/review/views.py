@@ -22,15 +22,17 @@ from foundation.models import Department
 from foundation.roles import department_ids, is_coordination_office, is_reviewer, role_required
 from foundation.service_forms import add_service_errors
 
-from . import selectors, services
+from . import amendments, selectors, services
 from .forms import (
     ApproveForm,
     AssessmentForm,
     AssignForm,
     CaseFilterForm,
     ContributionForm,
+    CorrectionForm,
     MeetingForm,
     MergeForm,
+    OfficeEditForm,
     ReturnForm,
 )
 from .models import Assessment, ReviewCase, ReviewMeeting, ReviewState
@@ -111,24 +113,25 @@ def triage(request: HttpRequest) -> HttpResponse:
                     )
                     return redirect(f"{reverse('review:triage')}?{request.GET.urlencode()}")
             elif action == "publish":
-                cases = list(
-                    ReviewCase.objects.filter(proposal__in=proposals).select_related("proposal")
-                )
-                if len(cases) != len(proposals):
-                    raise ValidationError(
-                        _("Only proposals with an approved assessment can be published.")
+                outcome = services.proposals_publish(proposals=proposals, actor=request.user)
+                if outcome.published:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d assessment published.",
+                            "%(count)d assessments published.",
+                            len(outcome.published),
+                        )
+                        % {"count": len(outcome.published)},
                     )
-                published = services.cases_publish(cases=cases, actor=request.user)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d assessment published.",
-                        "%(count)d assessments published.",
-                        len(published),
+                for proposal, reason in outcome.refused:
+                    messages.error(
+                        request,
+                        _("“%(title)s” (no. %(number)d) was not published: %(reason)s")
+                        % {"title": proposal.title, "number": proposal.pk, "reason": reason},
                     )
-                    % {"count": len(published)},
-                )
-                return redirect(f"{reverse('review:triage')}?{request.GET.urlencode()}")
+                if outcome.published:
+                    return redirect(f"{reverse('review:triage')}?{request.GET.urlencode()}")
             else:
                 raise ValidationError(_("Choose what to do with the selected proposals."))
         except ValidationError as error:
@@ -241,6 +244,9 @@ def _case_context(
         "can_assign": coordination and (case is None or Action.ASSIGN in actions) and reviewable,
         "can_approve": coordination and Action.APPROVE in actions,
         "can_publish": coordination and Action.PUBLISH in actions,
+        "can_office_edit": coordination and amendments.office_edit_refusal(case) is None,
+        "can_correct": coordination and amendments.correction_refusal(case, assessment) is None,
+        "changes": selectors.assessment_changes(assessment) if assessment else [],
         "is_overdue": bool(case and case.is_overdue()),
     }
     if context["can_assign"]:
@@ -501,6 +507,82 @@ def assessment_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- The coordination office edits (before approval) and corrects (after publication) --------
+
+
+def _amend(request: HttpRequest, proposal_id: int, *, correction: bool) -> HttpResponse:
+    proposal, case = selectors.case_page_data(request.user, proposal_id)
+    if not is_coordination_office(request.user):
+        raise PermissionDenied
+    assessment = Assessment.objects.filter(proposal=proposal).first()
+    refusal = (
+        amendments.correction_refusal(case, assessment)
+        if correction
+        else amendments.office_edit_refusal(case)
+    )
+    if refusal:
+        messages.error(request, refusal)
+        return _back(proposal_id)
+    form_class = CorrectionForm if correction else OfficeEditForm
+    form = form_class(request.POST or None, instance=assessment)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if correction:
+                    change = amendments.assessment_correct(
+                        case=case, actor=request.user, data=data, reason=data["reason"]
+                    )
+                else:
+                    change = amendments.assessment_edit_by_office(
+                        case=case, actor=request.user, data=data, comment=data["comment"]
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if not correction:
+                    success = _("Your changes to the assessment were saved and recorded.")
+                elif change.outcome_changed:
+                    success = _(
+                        "The correction was published. The author and the supporters are told "
+                        "because the outcome changed."
+                    )
+                else:
+                    success = _(
+                        "The correction was published. Nobody is notified because feasibility "
+                        "and responsibility stayed the same."
+                    )
+                messages.success(request, success)
+                return _back(proposal_id)
+        status = 400
+    return render(
+        request,
+        "review/assessment_amend.html",
+        {
+            "proposal": proposal,
+            "case": case,
+            "form": form,
+            "correction": correction,
+            "assessment": selectors.assessment_for(proposal),
+            "contributions": selectors.case_contributions(case),
+        },
+        status=status,
+    )
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def assessment_office_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _amend(request, proposal_id, correction=False)
+
+
+@case_view
+@require_http_methods(["GET", "POST"])
+def assessment_correct(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    return _amend(request, proposal_id, correction=True)
 
 
 # --- Review meetings ------------------------------------------------------------------------

@@ -12,21 +12,24 @@ from consultations.proposals.selectors import DETAIL_CONTEXT_HOOK
 from foundation.roles import is_coordination_office, is_reviewer
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
-from .selectors import published_assessment
+from .selectors import proposals_merged_into, published_assessment
 
 
 @hooks.register(DETAIL_CONTEXT_HOOK)
 def public_assessment_context(proposal: Any, request: HttpRequest) -> dict[str, Any]:
-    """`public_assessment` for the public detail page: the published assessment or None.
+    """For the public detail page: `public_assessment` (the published assessment with its
+    corrections, or None) and `merged_proposals` (the proposals merged into this one).
 
-    Templates may render it with {% include "review/includes/public_assessment.html" %};
-    the internal note is never part of that include.
+    Templates render both with {% include public_assessment_template %}; the internal note is
+    never part of that include.
     """
     assessment = published_assessment(proposal)
-    if assessment is None:
+    merged = proposals_merged_into(proposal)
+    if assessment is None and not merged:
         return {}
     return {
         "public_assessment": assessment,
+        "merged_proposals": merged,
         "public_assessment_template": "review/includes/public_assessment.html",
     }
 
