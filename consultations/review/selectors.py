@@ -180,7 +180,7 @@ def proposals_merged_into(proposal: Proposal) -> list[Proposal]:
     return list(
         proposal.merged_proposals.filter(is_hidden=False)
         .select_related("consultation")
-        .only("pk", "title", "consultation__slug")
+        .only("pk", "title", "merged_into_id", "consultation__slug")
         .order_by("pk")
     )
 

@@ -59,16 +59,14 @@ def case_in(state: str, people: People, **proposal_fields):
         proposals=[proposal], lead_department=people.department, due_on=None, actor=people.office
     )
     services.review_start(case=case, actor=people.reviewer)
-    if state == "in_review":
-        return case
-    services.assessment_save(case=case, actor=people.reviewer, data=COMPLETE, submit=True)
-    if state == "assessed":
-        return case
-    services.case_approve(case=case, actor=people.office)
-    if state == "approved":
-        return case
-    services.cases_publish(cases=[case], actor=people.office)
+    if state != "in_review":
+        services.assessment_save(case=case, actor=people.reviewer, data=COMPLETE, submit=True)
+    if state not in ("in_review", "assessed"):
+        services.case_approve(case=case, actor=people.office)
+    if state == "published":
+        services.cases_publish(cases=[case], actor=people.office)
     case.refresh_from_db()
+    assert case.state == state
     return case
 
 
