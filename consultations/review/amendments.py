@@ -11,6 +11,10 @@ whether the outcome changed) and as an event in the case's history:
 
 The outcome is the feasibility (Umsetzbarkeit) and the responsibility (Zuständigkeit): a reworded
 rationale, cost estimate or time frame alone tells nobody.
+
+Other apps hear of a correction through the Wagtail hook `ASSESSMENT_CORRECTED_HOOK`,
+`(change, *, actor) -> None`, called inside the correcting transaction after the assessment and
+the proposal's status changed (side effects of hooks must go through foundation.outbox).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 from consultations.proposals.models import Proposal
 from consultations.proposals.notifications import proposal_url
@@ -59,6 +64,7 @@ CORRECTABLE_FIELDS = (
 )
 OUTCOME_FIELDS = ("feasibility", "responsibility")
 CORRECTION_TASK = "review.tasks.notify_correction"
+ASSESSMENT_CORRECTED_HOOK = "review_assessment_corrected"
 
 
 def _normalised(name: str, value: Any) -> Any:
@@ -199,6 +205,8 @@ def assessment_correct(
         from_state=case.state,
         comment=f"{summary}\n{reason}",
     )
+    for hook in hooks.get_hooks(ASSESSMENT_CORRECTED_HOOK):
+        hook(change, actor=actor)
     if changed_outcome:
         enqueue(
             CORRECTION_TASK,

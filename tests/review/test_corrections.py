@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
+from wagtail import hooks
 
 from consultations.models import ProposalStatus
 from consultations.review import amendments, services
@@ -147,6 +148,22 @@ def test_a_changed_feasibility_changes_the_proposal_status(people):
     )
     case.proposal.refresh_from_db()
     assert case.proposal.status == ProposalStatus.PARTLY_ACCEPTED
+
+
+def test_other_apps_hear_of_a_correction_inside_its_transaction(people):
+    case = case_in("published", people)
+    heard = []
+
+    def listener(change, *, actor):
+        heard.append((change.pk, change.after["feasibility"], actor))
+        case.proposal.refresh_from_db()
+        heard.append(case.proposal.status)
+
+    with hooks.register_temporarily(amendments.ASSESSMENT_CORRECTED_HOOK, listener):
+        change = amendments.assessment_correct(
+            case=case, actor=people.office, data=public_data(feasibility="partly"), reason=REASON
+        )
+    assert heard == [(change.pk, "partly", people.office), ProposalStatus.PARTLY_ACCEPTED]
 
 
 def test_a_reworded_rationale_keeps_the_status(people):

@@ -245,6 +245,9 @@ def test_an_unsubmitted_draft_is_labelled_on_the_case_page_until_it_is_submitted
         assert "Entwurf: Team Bildung hat diese Einschätzung noch nicht eingereicht." in content
         assert COMPLETE["public_rationale"] in content
 
+    form_page = client.get(reverse("review:assessment", kwargs={"proposal_id": case.proposal_id}))
+    assert badge in form_page.content.decode()
+
     services.assessment_save(case=case, actor=people.reviewer, data=COMPLETE, submit=True)
     assert badge not in client.get(url).content.decode()
 
