@@ -192,7 +192,12 @@ def test_the_office_edits_through_the_case_page(client, people):
     assert "Ihre Änderungen an der Einschätzung wurden gespeichert" in page
     assert "Von der Koordinierungsstelle bearbeitet" in page
     assert "Änderungen durch die Koordinierungsstelle" in page
-    assert '<th scope="row">Umsetzbarkeit</th><td class="review-rationale">Umsetzbar</td>' in page
+    assert (
+        "<dt>Umsetzbarkeit</dt>\n"
+        '            <dd><span class="review-change-before">Vorher: Umsetzbar</span><br>'
+        '<span class="review-change-after">Nachher: Teilweise umsetzbar</span></dd>'
+    ) in page
+    assert "<dt>Öffentliche Begründung</dt>" in page
 
 
 def test_the_office_edit_page_is_closed_to_reviewers_and_after_approval(client, people):
