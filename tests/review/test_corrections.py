@@ -492,3 +492,34 @@ def test_the_correction_page_refuses_an_unpublished_case_and_other_roles(client,
     client.force_login(ResidentFactory())
     assert client.get(url).status_code == 403
     assert not AssessmentChange.objects.exists()
+
+
+def test_the_case_page_needs_as_many_queries_for_three_corrections_as_for_one(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = case_in("published", people)
+    url = reverse("review:case", kwargs={"proposal_id": case.proposal_id})
+    client.force_login(people.office)
+    for number, feasibility in enumerate(("partly", "feasible", "partly")):
+        amendments.assessment_correct(
+            case=case,
+            actor=people.office,
+            data=public_data(feasibility=feasibility),
+            reason=f"Korrektur {number}",
+        )
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(url).content.decode()
+        if number == 0:
+            first = len(queries.captured_queries)
+        assert len(queries.captured_queries) == first
+    assert all(f"Korrektur {number}" in content for number in range(3))
+
+
+def test_a_single_publication_stamps_the_assessment_and_the_status(people):
+    case = case_in("approved", people)
+    (published,) = services.cases_publish(cases=[case], actor=people.office)
+    assessment = Assessment.objects.get(proposal=case.proposal)
+    assert assessment.published_at is not None
+    assert published.proposal.status == ProposalStatus.ACCEPTED
+    assert published.state == "published"
