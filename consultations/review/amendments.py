@@ -29,6 +29,7 @@ from wagtail import hooks
 
 from consultations.proposals.models import Proposal
 from consultations.proposals.notifications import proposal_url
+from foundation import following
 from foundation.models import User
 from foundation.notifications import Message, notify, recipient_language
 from foundation.outbox import enqueue
@@ -65,6 +66,8 @@ CORRECTABLE_FIELDS = (
 OUTCOME_FIELDS = ("feasibility", "responsibility")
 CORRECTION_TASK = "review.tasks.notify_correction"
 ASSESSMENT_CORRECTED_HOOK = "review_assessment_corrected"
+# The news followers of the proposal get (texts: wagtail_hooks.review_news).
+CORRECTED_VERB = "review.assessment_corrected"
 
 
 def _normalised(name: str, value: Any) -> Any:
@@ -208,12 +211,29 @@ def assessment_correct(
     for hook in hooks.get_hooks(ASSESSMENT_CORRECTED_HOOK):
         hook(change, actor=actor)
     if changed_outcome:
-        enqueue(
-            CORRECTION_TASK,
-            payload={"change_id": change.pk},
-            dedupe_key=f"review-correction:{change.pk}",
-        )
+        _announce(change=change, case=case, actor=actor)
     return change
+
+
+def _announce(*, change: AssessmentChange, case: ReviewCase, actor: User) -> None:
+    """Queue the notice to author and supporters; followers hear of it as news."""
+    proposal = Proposal.objects.select_related("consultation").filter(pk=case.proposal_id).first()
+    told = set(proposal.supports.values_list("user_id", flat=True))
+    if proposal.author_id:
+        told.add(proposal.author_id)
+    following.record(
+        target=proposal,
+        verb=CORRECTED_VERB,
+        url=proposal_url(proposal),
+        actor=actor,
+        skip=told,
+        reason=change.reason,
+    )
+    enqueue(
+        CORRECTION_TASK,
+        payload={"change_id": change.pk},
+        dedupe_key=f"review-correction:{change.pk}",
+    )
 
 
 # --- Telling authors and supporters (the worker) -----------------------------------------------

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from consultations.proposals.selectors import DETAIL_CONTEXT_HOOK
+from foundation.following import NEWS_VERBS_HOOK
 from foundation.roles import is_coordination_office, is_reviewer
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
+from .amendments import CORRECTED_VERB
 from .selectors import proposals_merged_into, published_assessment
 
 
@@ -31,6 +33,14 @@ def public_assessment_context(proposal: Any, request: HttpRequest) -> dict[str, 
         "public_assessment": assessment,
         "merged_proposals": merged,
         "public_assessment_template": "review/includes/public_assessment.html",
+    }
+
+
+@hooks.register(NEWS_VERBS_HOOK)
+def review_news() -> dict[str, Any]:
+    """The texts of the review's news for followers (foundation.following)."""
+    return {
+        CORRECTED_VERB: _("The assessment of “%(target)s” has been corrected: %(reason)s"),
     }
 
 

@@ -523,3 +523,38 @@ def test_a_single_publication_stamps_the_assessment_and_the_status(people):
     assert assessment.published_at is not None
     assert published.proposal.status == ProposalStatus.ACCEPTED
     assert published.state == "published"
+
+
+def test_followers_hear_of_a_changed_outcome_as_news_and_of_a_rewording_nothing(
+    client, people, django_capture_on_commit_callbacks
+):
+    from foundation import following
+    from foundation.models import NewsFrequency
+
+    case = case_in("published", people, title="Elternkurse am Abend")
+    follower = ResidentFactory()
+    following.follow(user=follower, target=case.proposal)
+    following.set_frequencies(user=follower, chosen={"proposals": NewsFrequency.IMMEDIATE})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        amendments.assessment_correct(
+            case=case,
+            actor=people.office,
+            data=public_data(public_rationale="Nur umformuliert: Die Region baut Kurse aus."),
+            reason="Tippfehler",
+        )
+    assert [m for m in mail.outbox if m.to == [follower.email]] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        amendments.assessment_correct(
+            case=case, actor=people.office, data=public_data(feasibility="partly"), reason=REASON
+        )
+    (message,) = [m for m in mail.outbox if m.to == [follower.email]]
+    assert (
+        f"Die fachliche Einschätzung zu „Elternkurse am Abend“ wurde korrigiert: {REASON}"
+        in message.subject + message.body
+    )
+    path = link_in(message.body)
+    assert client.get(path).context["proposal"].pk == case.proposal_id
+    # the author is told directly, once, not a second time as a follower
+    assert [m.to for m in mail.outbox].count([case.proposal.author.email]) == 1
