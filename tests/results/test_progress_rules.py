@@ -216,7 +216,10 @@ def test_status_change_alone_keeps_the_progress(measure_world):
 
 def test_the_coordination_office_weights_a_measure(measure_world):
     measure = measure_world["measure"]
-    services.measure_set_weight(actor=measure_world["coordination"], measure=measure, weight=3)
+    returned = services.measure_set_weight(
+        actor=measure_world["coordination"], measure=measure, weight=3
+    )
+    assert returned is measure
     assert ConceptMeasure.objects.get(pk=measure.pk).weight == 3
     services.measure_set_weight(actor=measure_world["coordination"], measure=measure, weight=None)
     assert ConceptMeasure.objects.get(pk=measure.pk).weight is None
