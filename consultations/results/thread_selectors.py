@@ -38,66 +38,50 @@ def measure_public_url(measure: ConceptMeasure, consultation: Consultation | Non
 
 
 def _published_entries(**filters: Any) -> Any:
-    return (
-        ConceptVersionEntry.objects.filter(
-            kind=EntryKind.MEASURE,
-            version__state=VersionState.PUBLISHED,
-            measure__isnull=False,
-            **filters,
-        )
-        .select_related("version", "handlungsfeld")
-        .order_by("measure_id", "-version__number", "-pk")
+    return ConceptVersionEntry.objects.filter(
+        kind=EntryKind.MEASURE,
+        version__state=VersionState.PUBLISHED,
+        measure__isnull=False,
+        **filters,
+    ).order_by("measure_id", "-version__number", "-pk")
+
+
+def published_measure_ids(consultation: Consultation, measure_ids: list[int]) -> set[int]:
+    """Which of `measure_ids` are part of a published version, i.e. have a public page."""
+    return set(
+        _published_entries(version__consultation=consultation, measure_id__in=measure_ids)
+        .values_list("measure_id", flat=True)
+        .distinct()
     )
 
 
-def published_measure_entries(consultation: Consultation) -> dict[int, ConceptVersionEntry]:
-    """measure id → its entry in the latest published version that contains it (one query)."""
-    latest: dict[int, ConceptVersionEntry] = {}
-    for entry in _published_entries(version__consultation=consultation):
-        latest.setdefault(entry.measure_id, entry)
-    return latest
-
-
 def latest_published_entry(measure_id: int) -> ConceptVersionEntry | None:
-    return _published_entries(measure_id=measure_id).select_related("parent").first()
+    """The measure's entry in the latest published version that contains it (one query)."""
+    return (
+        _published_entries(measure_id=measure_id)
+        .select_related("version", "handlungsfeld", "parent")
+        .first()
+    )
 
 
 # --- Progress roll-up ------------------------------------------------------------------------
 
 
 @dataclass
-class MeasureRow:
-    measure: ConceptMeasure
-    entry: ConceptVersionEntry | None  # None: not in a published version (no public page)
-    url: str = ""
-
-    @property
-    def number(self) -> int:
-        return self.entry.number if self.entry and self.entry.number else self.measure.number
-
-    @property
-    def text(self) -> str:
-        return self.entry.text if self.entry else self.measure.text
-
-
-@dataclass
 class GoalProgress:
     goal: ConceptGoal
-    rows: list[MeasureRow] = field(default_factory=list)
+    measures: list[ConceptMeasure] = field(default_factory=list)
 
     @property
     def progress(self) -> float | None:
-        return rolled_up(row.measure for row in self.rows)
+        return rolled_up(self.measures)
 
 
 @dataclass
 class FieldProgress:
     handlungsfeld: Handlungsfeld
     goals: list[GoalProgress] = field(default_factory=list)
-
-    @property
-    def measures(self) -> list[ConceptMeasure]:
-        return [row.measure for goal in self.goals for row in goal.rows]
+    measures: list[ConceptMeasure] = field(default_factory=list)
 
     @property
     def progress(self) -> float | None:
@@ -111,19 +95,17 @@ class FieldProgress:
 @dataclass
 class ProgressOverview:
     fields: list[FieldProgress]
+    progress: float | None = None  # of all measures
+    is_weighted: bool = False  # any measure has a weight
 
-    @property
-    def progress(self) -> float | None:
-        return rolled_up(m for f in self.fields for m in f.measures)
-
-    @property
-    def is_weighted(self) -> bool:
-        return any(m.weight is not None for f in self.fields for m in f.measures)
+    def __post_init__(self) -> None:
+        measures = [measure for item in self.fields for measure in item.measures]
+        self.progress = rolled_up(measures)
+        self.is_weighted = any(measure.weight is not None for measure in measures)
 
 
 def progress_overview(consultation: Consultation) -> ProgressOverview:
-    """Progress per Handlungsfeld, goal and measure, rolled up (three queries)."""
-    entries = published_measure_entries(consultation)
+    """Progress per Handlungsfeld and goal, rolled up from the measures (two queries)."""
     goals = (
         ConceptGoal.objects.filter(consultation=consultation)
         .select_related("handlungsfeld")
@@ -131,7 +113,9 @@ def progress_overview(consultation: Consultation) -> ProgressOverview:
         .prefetch_related(
             Prefetch(
                 "measures",
-                queryset=ConceptMeasure.objects.select_related("department").order_by("number"),
+                queryset=ConceptMeasure.objects.only(
+                    "pk", "goal_id", "number", "progress", "weight"
+                ).order_by("number"),
             )
         )
     )
@@ -140,13 +124,11 @@ def progress_overview(consultation: Consultation) -> ProgressOverview:
         field_progress = by_field.setdefault(
             goal.handlungsfeld_id, FieldProgress(handlungsfeld=goal.handlungsfeld)
         )
-        goal_progress = GoalProgress(goal=goal)
-        for measure in goal.measures.all():
-            entry = entries.get(measure.pk)
-            url = measure_public_url(measure, consultation) if entry else ""
-            goal_progress.rows.append(MeasureRow(measure=measure, entry=entry, url=url))
-        field_progress.goals.append(goal_progress)
-    return ProgressOverview(fields=[f for f in by_field.values() if f.measure_count])
+        measures = list(goal.measures.all())
+        if measures:
+            field_progress.goals.append(GoalProgress(goal=goal, measures=measures))
+            field_progress.measures.extend(measures)
+    return ProgressOverview(fields=[f for f in by_field.values() if f.measures])
 
 
 # --- The public page of a measure -----------------------------------------------------------

@@ -102,9 +102,9 @@ def monitoring_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     page = Paginator(measures, 50).get_page(request.GET.get("page"))
     overview = thread_selectors.progress_overview(consultation)
-    public_ids = {
-        row.measure.pk for f in overview.fields for g in f.goals for row in g.rows if row.url
-    }
+    public_ids = thread_selectors.published_measure_ids(
+        consultation, [measure.pk for measure in page.object_list]
+    )
     for measure in page.object_list:
         measure.public_url = (
             thread_selectors.measure_public_url(measure, consultation)
