@@ -70,7 +70,7 @@ def latest_published_entry(measure_id: int) -> ConceptVersionEntry | None:
 @dataclass
 class GoalProgress:
     goal: ConceptGoal
-    measures: list[ConceptMeasure] = field(default_factory=list)
+    measures: list[Any] = field(default_factory=list)  # MeasureFigures
 
     @property
     def progress(self) -> float | None:
@@ -81,7 +81,7 @@ class GoalProgress:
 class FieldProgress:
     handlungsfeld: Handlungsfeld
     goals: list[GoalProgress] = field(default_factory=list)
-    measures: list[ConceptMeasure] = field(default_factory=list)
+    measures: list[Any] = field(default_factory=list)  # MeasureFigures
 
     @property
     def progress(self) -> float | None:
@@ -104,31 +104,40 @@ class ProgressOverview:
         self.is_weighted = any(measure.weight is not None for measure in measures)
 
 
+@dataclass(frozen=True)
+class MeasureFigures:
+    """What the roll-up needs of a measure (progress.Weighted), read without model instances."""
+
+    pk: int
+    progress: int
+    weight: int | None
+
+
 def progress_overview(consultation: Consultation) -> ProgressOverview:
     """Progress per Handlungsfeld and goal, rolled up from the measures (two queries)."""
+    by_goal: dict[int, list[MeasureFigures]] = {}
+    for pk, goal_id, progress, weight in (
+        ConceptMeasure.objects.filter(consultation=consultation)
+        .order_by("number")
+        .values_list("pk", "goal_id", "progress", "weight")
+    ):
+        by_goal.setdefault(goal_id, []).append(MeasureFigures(pk, progress, weight))
     goals = (
         ConceptGoal.objects.filter(consultation=consultation)
         .select_related("handlungsfeld")
         .order_by("handlungsfeld__number", "position")
-        .prefetch_related(
-            Prefetch(
-                "measures",
-                queryset=ConceptMeasure.objects.only(
-                    "pk", "goal_id", "number", "progress", "weight"
-                ).order_by("number"),
-            )
-        )
     )
     by_field: dict[int, FieldProgress] = {}
     for goal in goals:
+        measures = by_goal.get(goal.pk)
+        if not measures:
+            continue
         field_progress = by_field.setdefault(
             goal.handlungsfeld_id, FieldProgress(handlungsfeld=goal.handlungsfeld)
         )
-        measures = list(goal.measures.all())
-        if measures:
-            field_progress.goals.append(GoalProgress(goal=goal, measures=measures))
-            field_progress.measures.extend(measures)
-    return ProgressOverview(fields=[f for f in by_field.values() if f.measures])
+        field_progress.goals.append(GoalProgress(goal=goal, measures=measures))
+        field_progress.measures.extend(measures)
+    return ProgressOverview(fields=list(by_field.values()))
 
 
 # --- The public page of a measure -----------------------------------------------------------
