@@ -40,6 +40,12 @@ BENCHMARKS: dict[str, tuple[list[list[str]], str, dict[str, str]]] = {
         "surveys: page save, results pages, 10,000 recipients imported and invited (10,000 responses × 50)",
         {},
     ),
+    "golden_thread": (
+        [["golden_thread.py"]],
+        "golden thread: proposal page of a merged proposal, measure page, monitoring page "
+        "with the concept's 144 measures (10,000 proposals)",
+        {},
+    ),
     "forums": (
         [["forums.py"]],
         "forums: thread of 5,000 posts, forum of 100,000 posts, site search, daily digests "

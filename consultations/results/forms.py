@@ -32,9 +32,26 @@ class AccessibleFormMixin:
         return [(name, self[name]) for name in self.fields]  # type: ignore[attr-defined,index]
 
 
+PROGRESS_RANGE_MESSAGE = _("The progress must be a whole number from 0 to 100 per cent.")
+WEIGHT_RANGE_MESSAGE = _("The weight must be a whole number from 1 to 1000.")
+
+
 class ProgressForm(AccessibleFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Implementation status"), choices=ImplementationStatus.choices
+    )
+    progress = forms.IntegerField(
+        label=_("Progress in per cent"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": PROGRESS_RANGE_MESSAGE,
+            "min_value": PROGRESS_RANGE_MESSAGE,
+            "max_value": PROGRESS_RANGE_MESSAGE,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+        help_text=_("0 to 100. A change of the progress needs a progress note."),
     )
     note = forms.CharField(
         label=_("Progress note"),
@@ -51,6 +68,25 @@ class DepartmentForm(AccessibleFormMixin, forms.Form):
         queryset=Department.objects.filter(is_active=True).order_by("name"),
         required=False,
         empty_label=_("– none –"),
+    )
+
+
+class WeightForm(AccessibleFormMixin, forms.Form):
+    weight = forms.IntegerField(
+        label=_("Weight in the roll-up"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "invalid": WEIGHT_RANGE_MESSAGE,
+            "min_value": WEIGHT_RANGE_MESSAGE,
+            "max_value": WEIGHT_RANGE_MESSAGE,
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+        help_text=_(
+            "How much this measure counts in the progress of its goal and Handlungsfeld. "
+            "Empty counts as 1."
+        ),
     )
 
 

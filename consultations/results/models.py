@@ -9,6 +9,7 @@ database; `services.renumber_field` closes gaps after a measure is removed.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,20 @@ class ConceptMeasure(models.Model):
         db_index=True,
     )
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    # How far the implementation has come, 0..100 per cent (services.measure_record_progress).
+    progress = models.PositiveSmallIntegerField(
+        _("progress in per cent"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # Its share in the roll-up of its goal and Handlungsfeld; empty counts as 1 (progress.py).
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("Its share in the progress of its goal and Handlungsfeld; empty counts as 1."),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -129,6 +144,13 @@ class ConceptMeasure(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ImplementationStatus.values),
                 name="concept_measure_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="concept_measure_progress_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gte=1, weight__lte=1000),
+                name="concept_measure_weight_range",
             ),
         ]
         indexes = [
@@ -200,6 +222,13 @@ class ProgressNote(models.Model):
     status_after = models.CharField(
         _("status after this note"), max_length=20, choices=ImplementationStatus.choices, blank=True
     )
+    # The measure's progress after this note (empty on notes written before progress existed).
+    progress_after = models.PositiveSmallIntegerField(
+        _("progress after this note"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(_("created"), db_index=True)
 
     class Meta:
@@ -208,6 +237,12 @@ class ProgressNote(models.Model):
         verbose_name_plural = _("progress notes")
         indexes = [
             models.Index(fields=["measure", "-created_at"], name="progress_note_measure_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_after__isnull=True) | Q(progress_after__lte=100),
+                name="progress_note_progress_range",
+            ),
         ]
 
     def __str__(self) -> str:

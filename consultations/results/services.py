@@ -44,6 +44,7 @@ from .models import (
     ReportRun,
     ReportStatus,
 )
+from .progress import MAX_PROGRESS, MIN_PROGRESS
 
 logger = logging.getLogger(__name__)
 
@@ -487,15 +488,27 @@ def measure_record_progress(
     status: str,
     note: str = "",
     at: datetime | None = None,
+    progress: int | None = None,
 ) -> ProgressNote | None:
-    """Set the implementation status and/or add a progress note; every status change is logged."""
+    """Set the implementation status and/or add a progress note; every status change is logged.
+
+    `progress` (0..100 per cent, None = unchanged) may only change together with a note, so
+    that every step of the progress is a dated timeline entry; each note records the
+    progress after it.
+    """
     permissions.require_measure(actor, measure)
     if status not in ImplementationStatus.values:
         raise ValidationError({"status": _("Choose a valid implementation status.")})
+    _ensure_progress_in_range(progress)
     note = note.strip()
     at = at or timezone.now()
     locked = ConceptMeasure.objects.select_for_update().get(pk=measure.pk)
     status_changed = locked.status != status
+    progress_changed = progress is not None and progress != locked.progress
+    if progress_changed and not note:
+        raise ValidationError(
+            {"note": _("Please describe in a progress note what the new progress is based on.")}
+        )
     if not status_changed and not note:
         raise ValidationError(_("Change the status or write a progress note."))
     if status_changed:
@@ -510,6 +523,10 @@ def measure_record_progress(
         locked.status_changed_at = at
         locked.save(update_fields=["status", "status_changed_at", "updated_at"])
         measure.status, measure.status_changed_at = status, at
+    if progress_changed:
+        locked.progress = progress
+        locked.save(update_fields=["progress", "updated_at"])
+        measure.progress = progress
     if not note:
         return None
     return ProgressNote.objects.create(
@@ -517,8 +534,29 @@ def measure_record_progress(
         author=actor,
         text=note,
         status_after=status if status_changed else "",
+        progress_after=locked.progress,
         created_at=at,
     )
+
+
+def _ensure_progress_in_range(progress: int | None) -> None:
+    if progress is not None and not MIN_PROGRESS <= progress <= MAX_PROGRESS:
+        raise ValidationError(
+            {"progress": _("The progress must be a whole number from 0 to 100 per cent.")}
+        )
+
+
+@transaction.atomic
+def measure_set_weight(
+    *, actor: Actor, measure: ConceptMeasure, weight: int | None
+) -> ConceptMeasure:
+    """The coordination office weights a measure in the roll-up (None: counts as 1)."""
+    permissions.require_concept_editor_for(actor, measure)
+    if weight is not None and not 1 <= weight <= 1000:
+        raise ValidationError({"weight": _("The weight must be a whole number from 1 to 1000.")})
+    measure.weight = weight
+    measure.save(update_fields=["weight", "updated_at"])
+    return measure
 
 
 @transaction.atomic

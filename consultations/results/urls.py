@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import thread_views, views
 
 app_name = "results"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("<slug:slug>/konzept.pdf", views.concept_pdf, name="concept_pdf"),
     path("<slug:slug>/konzept.xlsx", views.concept_xlsx, name="concept_xlsx"),
     path("<slug:slug>/monitoring/", views.monitoring_view, name="monitoring"),
+    path("<slug:slug>/massnahmen/<int:pk>/", thread_views.measure_detail, name="measure_detail"),
 ]

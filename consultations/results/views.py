@@ -17,7 +17,7 @@ from foundation.roles import department_ids, is_coordination_office
 from foundation.selectors import consultation_for
 from foundation.service_forms import add_service_errors
 
-from . import charts, exports, permissions, selectors, services
+from . import charts, exports, permissions, selectors, services, thread_selectors
 from .forms import (
     DepartmentForm,
     FieldIndicatorForm,
@@ -26,6 +26,7 @@ from .forms import (
     MeasureFilterForm,
     ProgressForm,
     ReportRequestForm,
+    WeightForm,
 )
 from .models import ConceptMeasure, Indicator, ReportRun, ReportStatus
 
@@ -100,11 +101,22 @@ def monitoring_view(request: HttpRequest, slug: str) -> HttpResponse:
         status=(filter_form.value("status") or "") if request.GET else "",
     )
     page = Paginator(measures, 50).get_page(request.GET.get("page"))
+    overview = thread_selectors.progress_overview(consultation)
+    public_ids = thread_selectors.published_measure_ids(
+        consultation, [measure.pk for measure in page.object_list]
+    )
+    for measure in page.object_list:
+        measure.public_url = (
+            thread_selectors.measure_public_url(measure, consultation)
+            if measure.pk in public_ids
+            else ""
+        )
     return render(
         request,
         "results/monitoring.html",
         {
             "consultation": consultation,
+            "overview": overview,
             "by_field": by_field,
             "total": total,
             "bars": charts.stacked_bars(by_field),
@@ -178,10 +190,11 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
     )
     permissions.require_measure(request.user, measure)
     coordination = permissions.may_edit_concept(request.user)
-    progress_form = ProgressForm(initial={"status": measure.status})
+    progress_form = ProgressForm(initial={"status": measure.status, "progress": measure.progress})
     department_form = (
         DepartmentForm(initial={"department": measure.department_id}) if coordination else None
     )
+    weight_form = WeightForm(initial={"weight": measure.weight}) if coordination else None
     indicator_form = IndicatorForm()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -194,6 +207,7 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user,
                         status=progress_form.cleaned_data["status"],
                         note=progress_form.cleaned_data["note"],
+                        progress=progress_form.cleaned_data["progress"],
                     )
                     messages.success(request, _("The progress has been saved."))
                     return redirect("results:staff_measure", pk=measure.pk)
@@ -206,6 +220,16 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
                         department=department_form.cleaned_data["department"],
                     )
                     messages.success(request, _("The responsible department has been saved."))
+                    return redirect("results:staff_measure", pk=measure.pk)
+            elif action == "weight" and coordination:
+                weight_form = WeightForm(request.POST)
+                if weight_form.is_valid():
+                    services.measure_set_weight(
+                        actor=request.user,
+                        measure=measure,
+                        weight=weight_form.cleaned_data["weight"],
+                    )
+                    messages.success(request, _("The weight has been saved."))
                     return redirect("results:staff_measure", pk=measure.pk)
             elif action == "indicator":
                 indicator_form = IndicatorForm(request.POST)
@@ -224,6 +248,7 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
             form = {
                 "progress": progress_form,
                 "department": department_form,
+                "weight": weight_form,
                 "indicator": indicator_form,
             }[action]
             add_service_errors(form, error)
@@ -236,6 +261,7 @@ def staff_measure(request: HttpRequest, pk: int) -> HttpResponse:
             "is_coordination": coordination,
             "progress_form": progress_form,
             "department_form": department_form,
+            "weight_form": weight_form,
             "indicator_form": indicator_form,
             "indicators": measure.indicators.all(),
             "history": selectors.measure_history(measure),

@@ -7,7 +7,13 @@ from factory.django import DjangoModelFactory
 
 from consultations.models import Proposal, ProposalKind, Support
 from consultations.results import services
-from consultations.results.models import ConceptGoal, ConceptMeasure
+from consultations.results.models import (
+    ConceptGoal,
+    ConceptMeasure,
+    ConceptVersion,
+    ConceptVersionEntry,
+    EntryKind,
+)
 from foundation.actors import SYSTEM
 from foundation.models import Consultation, Department, DepartmentMembership, Handlungsfeld, User
 from foundation.roles import Role, ensure_roles
@@ -64,3 +70,52 @@ def concept_measure(
     goal: ConceptGoal, text: str = "Maßnahme", department: Department | None = None
 ) -> ConceptMeasure:
     return services.measure_create(actor=SYSTEM, goal=goal, text=text, department=department)
+
+
+def concept_version(
+    consultation: Consultation,
+    measures: list[ConceptMeasure],
+    *,
+    number: int = 1,
+    state: str = "published",
+    wording: dict[int, str] | None = None,
+) -> ConceptVersion:
+    """A concept version frozen from `measures` (with their goals), built directly with the
+    models: the version services belong to another change. `wording` overrides measure texts
+    by measure pk; the entry numbers are the measures' numbers."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    version = ConceptVersion.objects.create(
+        consultation=consultation,
+        number=number,
+        title=f"Integrationskonzept, Fassung {number}",
+        state=state,
+        resolution_body="" if state == "draft" else "Regionsversammlung",
+        resolution_date=None if state == "draft" else date(2016, 12, 13),
+        published_at=timezone.now() if state == "published" else None,
+    )
+    goal_entries: dict[int, ConceptVersionEntry] = {}
+    for position, measure in enumerate(measures, start=1):
+        goal = measure.goal
+        if goal.pk not in goal_entries:
+            goal_entries[goal.pk] = ConceptVersionEntry.objects.create(
+                version=version,
+                kind=EntryKind.GOAL,
+                handlungsfeld_id=goal.handlungsfeld_id,
+                goal=goal,
+                position=goal.position,
+                text=goal.title,
+            )
+        ConceptVersionEntry.objects.create(
+            version=version,
+            kind=EntryKind.MEASURE,
+            handlungsfeld_id=measure.handlungsfeld_id,
+            parent=goal_entries[goal.pk],
+            measure=measure,
+            position=position,
+            number=measure.number,
+            text=(wording or {}).get(measure.pk, measure.text),
+        )
+    return version
