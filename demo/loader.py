@@ -48,6 +48,7 @@ from demo.steps import STEPS, DemoContext
 import demo.forums_discussion  # forums: example threads (the demo events come from core)
 import demo.proposals  # consultations: example proposals, supports and comments
 import demo.results_concept  # results: the annex as the adopted concept
+import demo.review_cases  # review: the demo consultation's cases in every state, demo meetings
 import demo.review_meetings  # review: workshops, Fachgespräche, Rücksprachen
 import demo.survey_steps  # noqa: F401  (surveys: the Bedarfsanalyse and an open resident survey)
 

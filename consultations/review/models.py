@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "merged": _("Merged into another proposal"),
     "merge_primary": _("Duplicates merged into this proposal"),
     "contribution": _("Statement added"),
+    "reminded": _("Reminder sent"),
 }
 
 
