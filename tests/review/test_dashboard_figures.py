@@ -168,7 +168,7 @@ def test_the_count_tables_scroll_in_a_labelled_focusable_region(client, mix):
             f'<div class="table-wrap review-count-table" role="region" tabindex="0" '
             f'aria-labelledby="{table}-caption">' in page
         )
-        assert f'<caption id="{table}-caption">' in page
+        assert f'<p class="review-count-caption" id="{table}-caption">' in page
 
 
 def test_an_empty_dashboard_says_so(client):

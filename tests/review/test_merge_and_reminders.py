@@ -231,3 +231,18 @@ def test_the_reminder_event_reads_in_english_too():
 
     with translation.override("en"):
         assert str(ACTION_LABELS["reminded"]) == "Reminder sent"
+
+
+def test_a_member_without_an_address_does_not_stop_the_reminder_to_the_others(
+    django_capture_on_commit_callbacks,
+):
+    from consultations.review.models import ReviewEvent
+
+    department = DepartmentFactory(name="Team Kultur")
+    reviewer_of(department, email="")  # first member: no address, skipped
+    reachable = reviewer_of(department, email="kultur@example.org")
+    case = ReviewCaseFactory(lead_department=department, due_on=date.today() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_overdue_reminders() == 1
+    assert [message.to for message in mail.outbox] == [[reachable.email]]
+    assert ReviewEvent.objects.filter(case=case, action="reminded").count() == 1
