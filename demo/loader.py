@@ -49,6 +49,7 @@ import demo.forums_discussion  # forums: example threads (the demo events come f
 import demo.proposals  # consultations: example proposals, supports and comments
 import demo.results_concept  # results: the annex as the adopted concept
 import demo.results_monitoring  # results: demo progress, notes and indicators of the 2016 measures
+import demo.review_cases  # review: the demo consultation's cases in every state, demo meetings
 import demo.review_meetings  # review: workshops, Fachgespräche, Rücksprachen
 import demo.survey_steps  # noqa: F401  (surveys: the Bedarfsanalyse and an open resident survey)
 

@@ -1,6 +1,6 @@
 """One demo login per role, for trying the platform locally (never in production).
 
-All four share the documented password DEMO_PASSWORD. The e-mail addresses use the
+All five share the documented password DEMO_PASSWORD. The e-mail addresses use the
 reserved .invalid top-level domain, so no mail to them can ever be delivered.
 """
 
@@ -16,6 +16,7 @@ from foundation.roles import Role, ensure_roles
 
 DEMO_PASSWORD = "mitreden-demo-2027"  # noqa: S105  (documented demo password, DEBUG only)
 REVIEW_DEPARTMENT_SLUG = "fachbereich-soziales"
+SECOND_REVIEW_DEPARTMENT_SLUG = "fachbereich-schulen"
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,23 @@ REVIEWER = DemoLogin(
     "fachbereich-soziales@demo.mitreden.invalid",
     "Prüfer Soziales Demo",
 )
+REVIEWER_SCHOOLS = DemoLogin(
+    "Fachbereich Schulen (reviewer)",
+    "fachbereich-schulen@demo.mitreden.invalid",
+    "Prüferin Schulen Demo",
+)
 COORDINATION = DemoLogin(
     "Koordinierungsstelle (coordination office)",
     "koordination@demo.mitreden.invalid",
     "Koordinierungsstelle Demo",
 )
 EDITOR = DemoLogin("Redaktion (editor/admin)", "redaktion@demo.mitreden.invalid", "Redaktion Demo")
-DEMO_LOGINS = [RESIDENT, REVIEWER, COORDINATION, EDITOR]
+DEMO_LOGINS = [RESIDENT, REVIEWER, REVIEWER_SCHOOLS, COORDINATION, EDITOR]
+# The reviewer logins and the department each reviews for (the demo review has cases of both).
+REVIEWER_DEPARTMENTS = {
+    REVIEWER: (REVIEW_DEPARTMENT_SLUG, "Fachbereich Soziales"),
+    REVIEWER_SCHOOLS: (SECOND_REVIEW_DEPARTMENT_SLUG, "Fachbereich Schulen"),
+}
 
 
 def _ensure_user(login: DemoLogin, *, is_superuser: bool = False) -> User:
@@ -62,19 +73,21 @@ def _ensure_user(login: DemoLogin, *, is_superuser: bool = False) -> User:
 
 @transaction.atomic
 def ensure_demo_logins() -> list[DemoLogin]:
-    """Create or reset the four demo accounts with their roles; safe to run again."""
+    """Create or reset the five demo accounts with their roles; safe to run again."""
     groups = ensure_roles()
     _ensure_user(RESIDENT)
 
-    reviewer = _ensure_user(REVIEWER)
-    department, _created = Department.objects.get_or_create(
-        slug=REVIEW_DEPARTMENT_SLUG,
-        defaults={"name": "Fachbereich Soziales", "kind": DepartmentKind.FACHBEREICH},
-    )
-    DepartmentMembership.objects.get_or_create(
-        department=department, user=reviewer, defaults={"role": DepartmentMembership.Role.REVIEWER}
-    )
-    reviewer.groups.add(groups[Role.REVIEWER])
+    for login, (slug, name) in REVIEWER_DEPARTMENTS.items():
+        reviewer = _ensure_user(login)
+        department, _created = Department.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": DepartmentKind.FACHBEREICH}
+        )
+        DepartmentMembership.objects.get_or_create(
+            department=department,
+            user=reviewer,
+            defaults={"role": DepartmentMembership.Role.REVIEWER},
+        )
+        reviewer.groups.add(groups[Role.REVIEWER])
 
     coordination = _ensure_user(COORDINATION)
     coordination.groups.add(groups[Role.COORDINATION])

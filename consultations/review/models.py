@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "contribution": _("Statement added"),
     "edited_by_office": _("Edited by the coordination office"),
     "corrected": _("Published assessment corrected"),
+    "reminded": _("Reminder sent"),
 }
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from foundation.actors import is_system
 from foundation.roles import department_ids, is_coordination_office, is_reviewer
 
-from .models import ReviewCase
+from .models import ReviewCase, ReviewMeeting
 from .workflow import PERFORMED_BY, Action, Actor
 
 
@@ -59,6 +59,30 @@ may_use_review_pages = is_coordination_office | is_reviewer
 
 # Recording review meetings: the coordination office, and the demo loader as SYSTEM.
 may_record_meetings = is_coordination_office | is_system
+
+# The meetings list: the coordination office and the members of a department (each sees the
+# meetings its departments took part in, `can_view_meeting`).
+may_see_meetings = is_coordination_office | is_reviewer
+
+
+def meeting_department_ids(meeting: ReviewMeeting) -> set[int]:
+    """The departments that took part in `meeting` (from the prefetch when there is one)."""
+    return {department.pk for department in meeting.departments.all()}
+
+
+@rules.predicate
+def can_view_meeting(user: Any, meeting: ReviewMeeting | None) -> bool:
+    """The coordination office sees every meeting; a reviewer those its departments took part in.
+
+    The queryset spelling of the same rule is `selectors.meetings_visible_to`; a test holds the
+    two together.
+    """
+    if is_coordination_office(user):
+        return True
+    if meeting is None:
+        return False
+    return bool(department_ids(user) & meeting_department_ids(meeting))
+
 
 PERFORMER_PREDICATES: dict[Actor, rules.Predicate] = {
     Actor.COORDINATION: is_coordination_office,

@@ -13,8 +13,10 @@ from foundation.roles import is_coordination_office
 from .permissions import (
     PERFORMER_PREDICATES,
     can_view_case,
+    can_view_meeting,
     is_contributor,
     may_record_meetings,
+    may_see_meetings,
     may_use_review_pages,
 )
 from .workflow import PERFORMED_BY
@@ -25,5 +27,7 @@ rules.add_perm("review.contribute_to_case", is_contributor)
 rules.add_perm("review.triage", is_coordination_office)
 rules.add_perm("review.merge_proposals", is_coordination_office)
 rules.add_perm("review.record_meetings", may_record_meetings)
+rules.add_perm("review.see_meetings", may_see_meetings)
+rules.add_perm("review.view_meeting", can_view_meeting)
 for action, performer in PERFORMED_BY.items():
     rules.add_perm(f"review.{action}_case", PERFORMER_PREDICATES[performer])

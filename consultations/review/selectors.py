@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -17,7 +17,7 @@ from consultations.proposals.similar import (  # noqa: F401 - the review's names
     DuplicateCandidate,
     similar_proposals,
 )
-from foundation.models import Department, Handlungsfeld
+from foundation.models import Department, DepartmentMembership, Handlungsfeld
 
 from .models import (
     OPEN_STATES,
@@ -30,7 +30,7 @@ from .models import (
     ReviewMeeting,
     ReviewState,
 )
-from .permissions import can_view_case
+from .permissions import can_view_case, can_view_meeting
 
 # How many titles of the same Handlungsfeld the SQLite fallback compares at most.
 
@@ -133,12 +133,27 @@ def case_for_action(user: Any, proposal_id: int) -> ReviewCase:
     return case
 
 
+def person_prefetches(relation: str) -> list[Any]:
+    """What the `staff_name` filter reads of the person at `relation`: memberships, groups."""
+    memberships = DepartmentMembership.objects.select_related("department")
+    return [
+        Prefetch(f"{relation}__department_memberships", queryset=memberships),
+        f"{relation}__groups",
+    ]
+
+
 def case_timeline(case: ReviewCase) -> QuerySet[ReviewEvent]:
-    return case.events.select_related("actor").order_by("created_at", "pk")
+    return (
+        case.events.select_related("actor")
+        .prefetch_related(*person_prefetches("actor"))
+        .order_by("created_at", "pk")
+    )
 
 
 def case_contributions(case: ReviewCase) -> QuerySet[ReviewContribution]:
-    return case.contributions.select_related("department", "author")
+    return case.contributions.select_related("department", "author").prefetch_related(
+        *person_prefetches("author")
+    )
 
 
 def assessment_for(proposal: Proposal) -> Assessment | None:
@@ -153,7 +168,11 @@ def assessment_for(proposal: Proposal) -> Assessment | None:
 def _revisions() -> QuerySet:
     from .models import AssessmentRevision
 
-    return AssessmentRevision.objects.select_related("author").order_by("-created_at", "-pk")
+    return (
+        AssessmentRevision.objects.select_related("author")
+        .prefetch_related(*person_prefetches("author"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def assessment_changes(assessment: Assessment) -> QuerySet[AssessmentChange]:
@@ -221,23 +240,36 @@ class DashboardRow:
 
 @dataclass
 class Dashboard:
+    """The review figures, all counted over the same set: the reviewable proposals.
+
+    One definition per number, the same as the triage filter its link opens: "new" is a
+    proposal without a case or with a case not yet assigned; every other state is the state of
+    the proposal's case; "overdue" is an open case past its due date. Both tables split the
+    same proposals (by lead department, with "Not assigned" for the new ones, and by
+    Handlungsfeld), so each column of each table adds up to the figure in the summary.
+    """
+
     by_state: dict[str, int] = field(default_factory=dict)
     by_department: list[DashboardRow] = field(default_factory=list)
     by_handlungsfeld: list[DashboardRow] = field(default_factory=list)
     overdue: int = 0
-    untriaged: int = 0
     total: int = 0
 
 
-def _state_aggregates(today: date, prefix: str = "") -> dict[str, Any]:
-    state, due_on, pk = f"{prefix}state", f"{prefix}due_on", f"{prefix}pk"
+def _state_aggregates(today: date) -> dict[str, Any]:
+    """COUNT(... FILTER ...) per state over reviewable proposals LEFT JOIN their case."""
     aggregates: dict[str, Any] = {
-        value.value: Count(pk, filter=Q(**{state: value})) for value in ReviewState
+        value.value: Count("pk", filter=Q(review_case__state=value))
+        for value in ReviewState
+        if value != ReviewState.NEW
     }
-    aggregates["overdue"] = Count(
-        pk, filter=Q(**{f"{state}__in": OPEN_STATES, f"{due_on}__lt": today})
+    aggregates[ReviewState.NEW.value] = Count(
+        "pk", filter=Q(review_case__isnull=True) | Q(review_case__state=ReviewState.NEW)
     )
-    aggregates["total"] = Count(pk)
+    aggregates["overdue"] = Count(
+        "pk",
+        filter=Q(review_case__state__in=OPEN_STATES, review_case__due_on__lt=today),
+    )
     return aggregates
 
 
@@ -260,26 +292,14 @@ def _rows(grouped: Any, key: str, objects: dict[int, Any]) -> list[DashboardRow]
 
 
 def dashboard(today: date | None = None) -> Dashboard:
-    """Counts per state, lead department and Handlungsfeld with two GROUP BY queries.
-
-    Per department: the open cases alone (no join). Per Handlungsfeld: the reviewable
-    proposals LEFT JOIN their case, so proposals without a case count as "not triaged".
-    The overall figures are sums of the department rows.
-    """
+    """Counts per state, lead department and Handlungsfeld: two GROUP BY queries over the
+    reviewable proposals LEFT JOIN their case (one row per proposal: the case is one-to-one).
+    The summary figures are the column sums of the department table."""
     today = today or timezone.localdate()
-    by_department = list(
-        ReviewCase.objects.open()
-        .order_by()
-        .values("lead_department_id")
-        .annotate(**_state_aggregates(today))
-    )
-    field_aggregates = _state_aggregates(today, prefix="review_case__")
-    field_aggregates["untriaged"] = Count("pk", filter=Q(review_case__isnull=True))
-    by_field = list(
-        reviewable_proposals().order_by().values("handlungsfeld_id").annotate(**field_aggregates)
-    )
-    for row in by_field:
-        row["new"] += row["untriaged"]
+    aggregates = _state_aggregates(today)
+    base = reviewable_proposals().order_by()
+    by_department = list(base.values("review_case__lead_department_id").annotate(**aggregates))
+    by_field = list(base.values("handlungsfeld_id").annotate(**aggregates))
     departments = Department.objects.in_bulk()
     fields = Handlungsfeld.objects.in_bulk()
     by_state = {
@@ -287,15 +307,28 @@ def dashboard(today: date | None = None) -> Dashboard:
     }
     return Dashboard(
         by_state=by_state,
-        by_department=_rows(by_department, "lead_department_id", departments),
+        by_department=_rows(by_department, "review_case__lead_department_id", departments),
         by_handlungsfeld=_rows(by_field, "handlungsfeld_id", fields),
         overdue=sum(row["overdue"] for row in by_department),
-        untriaged=sum(row["untriaged"] for row in by_field),
         total=sum(by_state.values()),
     )
 
 
-def meetings() -> QuerySet[ReviewMeeting]:
+def meetings_visible_to(user: Any) -> QuerySet[ReviewMeeting]:
+    """The meetings `user` may see (the queryset spelling of `permissions.can_view_meeting`)."""
+    from foundation.roles import department_ids, is_coordination_office
+
+    queryset = ReviewMeeting.objects.all()
+    if is_coordination_office(user):
+        return queryset
+    took_part = ReviewMeeting.departments.through.objects.filter(
+        reviewmeeting_id=OuterRef("pk"), department_id__in=department_ids(user)
+    )
+    return queryset.filter(Exists(took_part))
+
+
+def meetings(user: Any = None) -> QuerySet[ReviewMeeting]:
+    """The meetings list: every meeting (no user) or those `user` may see, newest first."""
     through = ReviewMeeting.proposals.through
     proposal_count = (
         through.objects.filter(reviewmeeting_id=OuterRef("pk"))
@@ -304,8 +337,48 @@ def meetings() -> QuerySet[ReviewMeeting]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    queryset = ReviewMeeting.objects.all() if user is None else meetings_visible_to(user)
     return (
-        ReviewMeeting.objects.prefetch_related("departments")
+        queryset.prefetch_related("departments")
         .annotate(proposal_count=Coalesce(Subquery(proposal_count), 0))
         .order_by("-starts_on", "title")
+    )
+
+
+def meeting_for(user: Any, pk: int) -> ReviewMeeting:
+    """One meeting with its departments, or 404 for anyone who may not see it."""
+    meeting = ReviewMeeting.objects.prefetch_related("departments").filter(pk=pk).first()
+    if meeting is None or not can_view_meeting(user, meeting):
+        raise Http404
+    return meeting
+
+
+@dataclass
+class MeetingCases:
+    """The proposals a meeting discussed that the viewer may see, and how many others."""
+
+    visible: list[Proposal]
+    hidden_count: int
+
+
+def meeting_cases(user: Any, meeting: ReviewMeeting) -> MeetingCases:
+    """The discussed proposals whose case page `user` may open (`permissions.can_view_case`)."""
+    from foundation.roles import department_ids, is_coordination_office
+
+    discussed = meeting.proposals.all()
+    visible = discussed
+    if not is_coordination_office(user):
+        visible = discussed.filter(
+            review_case__in=ReviewCase.objects.for_departments(department_ids(user))
+        )
+    rows = list(
+        visible.select_related("handlungsfeld", "review_case__lead_department").order_by("pk")
+    )
+    return MeetingCases(visible=rows, hidden_count=discussed.count() - len(rows))
+
+
+def case_meetings(proposal: Proposal) -> list[ReviewMeeting]:
+    """The meetings in which `proposal` was discussed, oldest first, with their departments."""
+    return list(
+        proposal.review_meetings.prefetch_related("departments").order_by("starts_on", "title")
     )

@@ -232,20 +232,28 @@ def department_recipients(department: Department) -> list[User | str]:
 
 def _send_to_department(
     *, department: Department, subject: str, body: str, dedupe_key: str
-) -> None:
+) -> bool:
+    """Queue the mail for the department; True if at least one message was queued now (a
+    dedupe key used before queues nothing)."""
+    queued = False
     for recipient in department_recipients(department):
         if isinstance(recipient, str):
-            enqueue(
+            message = enqueue(
                 "foundation.tasks.send_email",
                 payload={"to": [recipient], "subject": subject, "body": body},
                 dedupe_key=f"{dedupe_key}:mailbox",
             )
         elif recipient.email:
-            enqueue(
+            message = enqueue(
                 "foundation.tasks.send_email",
                 payload={"to": [recipient.email], "subject": subject, "body": body},
                 dedupe_key=f"{dedupe_key}:{recipient.pk}",
             )
+        else:
+            continue
+        if message is not None:
+            queued = True
+    return queued
 
 
 def _notify_department_assigned(
@@ -578,6 +586,7 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
     """One reminder per department and day listing its overdue cases. Returns departments reminded.
 
     The outbox's dedupe key (department + date) makes a second run on the same day a no-op.
+    Each case of a reminder that was queued gets a "reminded" event in its history.
     """
     from django.conf import settings
 
@@ -609,12 +618,22 @@ def send_overdue_reminders(*, today: date | None = None) -> int:
                 for case in cases
             ]
             body = "\n".join([_("The following reviews are past their due date:"), "", *lines])
-            _send_to_department(
+            queued = _send_to_department(
                 department=department,
                 subject=subject,
                 body=body,
                 dedupe_key=f"review:reminder:{department.pk}:{today.isoformat()}",
             )
+            if queued:  # the history says so once per reminder actually sent
+                for case in cases:
+                    _record(
+                        case=case,
+                        actor=None,
+                        action="reminded",
+                        from_state=case.state,
+                        comment=_("Reminder to %(department)s: due on %(date)s.")
+                        % {"department": department.name, "date": case.due_on.strftime("%d.%m.%Y")},
+                    )
     return len(by_department)
 
 

@@ -30,5 +30,6 @@ urlpatterns = [
     path("vorschlag/<int:proposal_id>/zusammenfuehren/", views.merge, name="merge"),
     path("termine/", views.meeting_list, name="meetings"),
     path("termine/neu/", views.meeting_edit, name="meeting_create"),
-    path("termine/<int:pk>/", views.meeting_edit, name="meeting_edit"),
+    path("termine/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("termine/<int:pk>/bearbeiten/", views.meeting_edit, name="meeting_edit"),
 ]

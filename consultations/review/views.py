@@ -37,8 +37,10 @@ from .forms import (
 )
 from .models import Assessment, ReviewCase, ReviewMeeting, ReviewState
 from .permissions import (
+    can_view_meeting,
     is_lead_reviewer,
     may_perform,
+    may_see_meetings,
     may_use_review_pages,
     user_contributing_department_ids,
 )
@@ -50,6 +52,7 @@ PAGE_SIZE = 50
 coordination_view = role_required(is_coordination_office)
 reviewer_view = role_required(is_reviewer)
 case_view = role_required(may_use_review_pages)
+meetings_view = role_required(may_see_meetings)
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -248,6 +251,10 @@ def _case_context(
         "can_correct": coordination and amendments.correction_refusal(case, assessment) is None,
         "changes": selectors.assessment_changes(assessment) if assessment else [],
         "is_overdue": bool(case and case.is_overdue()),
+        "meetings": [
+            {"meeting": meeting, "can_view": can_view_meeting(user, meeting)}
+            for meeting in selectors.case_meetings(proposal)
+        ],
     }
     if context["can_assign"]:
         initial = {}
@@ -588,12 +595,34 @@ def assessment_correct(request: HttpRequest, proposal_id: int) -> HttpResponse:
 # --- Review meetings ------------------------------------------------------------------------
 
 
-@coordination_view
+@meetings_view
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.meetings(), PAGE_SIZE).get_page(request.GET.get("page"))
+    meetings = selectors.meetings(request.user)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "review/meeting_list.html", {"page_obj": page, "meetings": page.object_list}
+        request,
+        "review/meeting_list.html",
+        {
+            "page_obj": page,
+            "meetings": page.object_list,
+            "may_record": is_coordination_office(request.user),
+        },
+    )
+
+
+@meetings_view
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for(request.user, pk)
+    return render(
+        request,
+        "review/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "cases": selectors.meeting_cases(request.user, meeting),
+            "may_record": is_coordination_office(request.user),
+        },
     )
 
 
@@ -624,7 +653,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 messages.success(
                     request, _("The meeting “%(title)s” was saved.") % {"title": saved.title}
                 )
-                return redirect("review:meetings")
+                return redirect("review:meeting", pk=saved.pk)
         status = 400
     return render(
         request, "review/meeting_form.html", {"form": form, "meeting": meeting}, status=status

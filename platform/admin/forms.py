@@ -68,6 +68,14 @@ class InlineFormsetsMixin:
     def get_inline_formset_kwargs(self, name: str) -> dict[str, Any]:
         return {}
 
+    @property
+    def media(self) -> forms.Media:
+        """The form's media and its formsets' (the phases' date pickers need their script)."""
+        media = super().media  # type: ignore[misc]
+        for formset in self.inline_formsets.values():
+            media += formset.media
+        return media
+
     def is_valid(self) -> bool:
         valid = super().is_valid()  # type: ignore[misc]
         # Validate every formset (no short-circuit), so that all errors show at once.

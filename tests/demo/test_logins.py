@@ -1,4 +1,4 @@
-"""demo_logins: four working logins, printed, never created in production by accident."""
+"""demo_logins: five working logins (two reviewers), printed, never created in production by accident."""
 
 import io
 import re
@@ -18,11 +18,11 @@ def run_command(*args: str) -> str:
 
 
 @pytest.mark.django_db
-def test_prints_four_logins_that_work_through_the_login_form(client, settings):
+def test_prints_five_logins_that_work_through_the_login_form(client, settings):
     settings.DEBUG = True
     output = run_command()
     logins = re.findall(r"(\S+@demo\.mitreden\.invalid)\s+(\S+)", output)
-    assert len(logins) == 4
+    assert len(logins) == 5
     for email, password in logins:
         client.logout()
         response = client.post("/en/konto/login/", {"login": email, "password": password})
@@ -46,6 +46,11 @@ def test_each_login_has_its_role(settings):
         user=reviewer, department__slug="fachbereich-soziales"
     ).exists()
     assert is_reviewer(reviewer) and not is_coordination_office(reviewer)
+    schools = User.objects.get(email="fachbereich-schulen@demo.mitreden.invalid")
+    assert list(
+        DepartmentMembership.objects.filter(user=schools).values_list("department__slug", flat=True)
+    ) == ["fachbereich-schulen"]
+    assert is_reviewer(schools) and not is_coordination_office(schools)
     coordination = User.objects.get(email="koordination@demo.mitreden.invalid")
     assert is_coordination_office(coordination) and not coordination.is_superuser
     editor = User.objects.get(email="redaktion@demo.mitreden.invalid")
@@ -58,9 +63,9 @@ def test_running_twice_keeps_one_account_per_role(settings):
     settings.DEBUG = True
     run_command()
     run_command()
-    assert User.objects.filter(email__endswith="@demo.mitreden.invalid").count() == 4
-    assert EmailAddress.objects.filter(email__endswith="@demo.mitreden.invalid").count() == 4
-    assert DepartmentMembership.objects.count() == 1
+    assert User.objects.filter(email__endswith="@demo.mitreden.invalid").count() == 5
+    assert EmailAddress.objects.filter(email__endswith="@demo.mitreden.invalid").count() == 5
+    assert DepartmentMembership.objects.count() == 2
 
 
 @pytest.mark.django_db

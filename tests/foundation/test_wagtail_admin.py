@@ -390,3 +390,28 @@ def test_a_department_with_members_shows_their_addresses_and_saves_unchanged(cli
     assert response.status_code == 302, response.content.decode()[:2000]
     member.refresh_from_db()
     assert member.role == "lead"
+
+
+def test_phase_dates_have_wagtails_date_time_picker(client, coordination):
+    """Each phase's start and end use AdminDateTimeInput, and its script is on the page (the
+    formset's media was missing, so the pickers never started)."""
+    consultation = ConsultationFactory()
+    Phase.objects.create(
+        consultation=consultation, kind="forums", title="Foren", starts_at="2016-03-01T00:00:00Z"
+    )
+    for url in (
+        "/admin/platform/consultations/new/",
+        f"/admin/platform/consultations/edit/{consultation.pk}/",
+    ):
+        html = client.get(url).content.decode()
+        assert "wagtailadmin/js/date-time-chooser.js" in html
+        for field in ("starts_at", "ends_at"):
+            assert f'initDateTimeChooser("id_phases\\u002D0\\u002D{field}"' in html
+            assert f'name="phases-0-{field}"' in html
+        assert html.index("date-time-chooser.js") < html.index("initDateTimeChooser(")
+    from wagtail.admin.widgets import AdminDateTimeInput
+
+    from foundation.admin.forms import PhaseForm
+
+    for field in ("starts_at", "ends_at"):
+        assert isinstance(PhaseForm().fields[field].widget, AdminDateTimeInput)

@@ -191,3 +191,58 @@ def test_assignment_tells_the_department_once(office, django_capture_on_commit_c
     ) == sorted(proposal.author.email for proposal in proposals)
     assert Proposal.objects.filter(status=ProposalStatus.IN_REVIEW).count() == 2
     assert ReviewCase.objects.filter(state=ReviewState.ASSIGNED).count() == 2
+
+
+def test_each_sent_reminder_is_recorded_once_in_the_case_history(
+    django_capture_on_commit_callbacks,
+):
+    from consultations.review.models import ReviewEvent
+
+    department = DepartmentFactory(name="Fachbereich Gesundheit", email="fb-g@example.org")
+    silent = DepartmentFactory(name="Team ohne Postfach")  # no mailbox, no members
+    memberless_email = DepartmentFactory(name="Team ohne Adresse")
+    reviewer_of(memberless_email, email="")
+    due = date.today() - timedelta(days=2)
+    case = ReviewCaseFactory(lead_department=department, due_on=due, state=ReviewState.IN_REVIEW)
+    unsent = ReviewCaseFactory(lead_department=silent, due_on=due)
+    no_address = ReviewCaseFactory(lead_department=memberless_email, due_on=due)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_overdue_reminders()
+        services.send_overdue_reminders()  # the same day: no second mail, no second event
+    (event,) = ReviewEvent.objects.filter(case=case)
+    assert event.action == "reminded" and event.action_label == "Erinnerung gesendet"
+    assert event.actor is None
+    assert (event.from_state, event.to_state) == (ReviewState.IN_REVIEW, ReviewState.IN_REVIEW)
+    assert event.comment == (
+        f"Erinnerung an Fachbereich Gesundheit: fällig am {due.strftime('%d.%m.%Y')}."
+    )
+    assert not ReviewEvent.objects.filter(case__in=[unsent, no_address]).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_overdue_reminders(today=date.today() + timedelta(days=1))
+    assert ReviewEvent.objects.filter(case=case, action="reminded").count() == 2
+
+
+def test_the_reminder_event_reads_in_english_too():
+    from django.utils import translation
+
+    from consultations.review.models import ACTION_LABELS
+
+    with translation.override("en"):
+        assert str(ACTION_LABELS["reminded"]) == "Reminder sent"
+
+
+def test_a_member_without_an_address_does_not_stop_the_reminder_to_the_others(
+    django_capture_on_commit_callbacks,
+):
+    from consultations.review.models import ReviewEvent
+
+    department = DepartmentFactory(name="Team Kultur")
+    reviewer_of(department, email="")  # first member: no address, skipped
+    reachable = reviewer_of(department, email="kultur@example.org")
+    case = ReviewCaseFactory(lead_department=department, due_on=date.today() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_overdue_reminders() == 1
+    assert [message.to for message in mail.outbox] == [[reachable.email]]
+    assert ReviewEvent.objects.filter(case=case, action="reminded").count() == 1
