@@ -8,10 +8,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from consultations.exports.columns import EXPORT_COLUMNS_HOOK, ColumnGroup
 from consultations.proposals.selectors import DETAIL_CONTEXT_HOOK
 from foundation.roles import is_coordination_office, is_reviewer
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
+from .export_columns import review_column_group
 from .selectors import published_assessment
 
 
@@ -29,6 +31,12 @@ def public_assessment_context(proposal: Any, request: HttpRequest) -> dict[str, 
         "public_assessment": assessment,
         "public_assessment_template": "review/includes/public_assessment.html",
     }
+
+
+@hooks.register(EXPORT_COLUMNS_HOOK)
+def export_columns() -> ColumnGroup:
+    """The review's columns in the proposal export (departments, state, assessment)."""
+    return review_column_group()
 
 
 @hooks.register(STAFF_LINKS_HOOK)
