@@ -12,3 +12,11 @@ def send_overdue_reminders() -> int:
     from .services import send_overdue_reminders as remind
 
     return remind()
+
+
+@shared_task(name="review.tasks.import_assessments")
+def import_assessments(*, job_id: int) -> str:
+    """Check and save one uploaded assessment file; a job that is not waiting is left alone."""
+    from .transfer import import_run
+
+    return import_run(job_id=job_id).status

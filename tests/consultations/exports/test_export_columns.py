@@ -97,7 +97,10 @@ def reviewed():
         consultation=consultation, handlungsfeld=field, title="Sprachkurse", support_count=12
     )
     case = ReviewCaseFactory(
-        proposal=primary, state=ReviewState.PUBLISHED, lead_department=lead, due_on=date(2027, 3, 31)
+        proposal=primary,
+        state=ReviewState.PUBLISHED,
+        lead_department=lead,
+        due_on=date(2027, 3, 31),
     )
     case.contributing_departments.set(helpers)
     Assessment.objects.create(
@@ -135,7 +138,7 @@ def build(consultation, fmt, language="en"):
 
 
 def test_the_xlsx_has_every_review_column_with_real_types(reviewed):
-    consultation, primary, bare, duplicate = reviewed
+    consultation, primary, bare, _duplicate = reviewed
 
     sheet = load_workbook(io.BytesIO(build(consultation, "xlsx"))).active
 
@@ -245,7 +248,7 @@ def test_the_review_columns_take_a_fixed_number_of_queries(reviewed):
         return len(captured)
 
     few = queries()
-    for number in range(8):
+    for _number in range(8):
         proposal = ProposalFactory(consultation=consultation)
         case = ReviewCaseFactory(proposal=proposal, lead_department=DepartmentFactory())
         case.contributing_departments.add(DepartmentFactory())
@@ -281,9 +284,7 @@ def test_rows_come_in_batches_and_every_row_gets_its_own_columns(reviewed, monke
     assert all(len(row) == 16 for row in result)
 
 
-def test_a_batch_of_exactly_the_batch_size_is_not_followed_by_an_empty_one(
-    reviewed, monkeypatch
-):
+def test_a_batch_of_exactly_the_batch_size_is_not_followed_by_an_empty_one(reviewed, monkeypatch):
     consultation, *_ = reviewed
     calls = []
     group = ColumnGroup(columns=[], rows=lambda batch: calls.append(len(batch)) or {})
