@@ -435,7 +435,7 @@ def test_missing_and_doubled_columns_are_reported(queue):
             "row": 1,
             "column": "",
             "message": "Die Spalte „Umsetzbarkeit“ fehlt. Bitte verwenden Sie die Datei, die Sie "
-            "aus Ihrer Warteschlange heruntergeladen haben, und behalten Sie deren "
+            "aus Ihrer Prüfliste heruntergeladen haben, und behalten Sie deren "
             "Spaltenüberschriften bei.",
         },
     ]
@@ -532,7 +532,7 @@ def test_a_text_file_named_xlsx_is_reported_as_the_wrong_format(
             "row": None,
             "column": "",
             "message": "Die Datei ist keine Excel-Arbeitsmappe (XLSX). Bitte laden Sie die aus "
-            "Ihrer Warteschlange heruntergeladene Datei hoch, als XLSX gespeichert.",
+            "Ihrer Prüfliste heruntergeladene Datei hoch, als XLSX gespeichert.",
         }
     ]
 
@@ -618,7 +618,7 @@ def test_who_may_download_upload_and_see_an_upload(
         transfer.queue_workbook(user=ResidentFactory())
     assert (
         str(refused.value)
-        == "Nur Mitglieder eines Fachbereichs können ihre Warteschlange herunterladen."
+        == "Nur Mitglieder eines Fachbereichs können ihre Prüfliste herunterladen."
     )
     with pytest.raises(Exception) as refused:
         transfer.import_request(actor=ResidentFactory(), upload=SimpleUploadedFile("a.xlsx", b"x"))

@@ -309,3 +309,33 @@ def test_the_columns_are_the_proposal_s_then_each_registered_group_s():
     assert kinds["Link"] == Kind.LINK and kinds["Title"] == Kind.TEXT
     assert len(extra_column_groups()) == 1
     assert EXPORT_COLUMNS_HOOK == "proposal_export_columns"
+
+
+def test_every_column_has_its_width_and_the_flags_read_yes_or_no(reviewed):
+    consultation, primary, bare, _duplicate = reviewed
+    type(primary).objects.filter(pk=bare.pk).update(is_hidden=True, is_locked=True)
+
+    sheet = load_workbook(io.BytesIO(build(consultation, "xlsx"))).active
+
+    from openpyxl.utils import get_column_letter
+
+    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, 29)]
+    assert widths == [8, 50, 12, 40, 30, 20, 24, 12, 12, 12, 20, 17, 12, 12, 45] + [
+        28,
+        30,
+        16,
+        12,
+        20,
+        22,
+        24,
+        20,
+        50,
+        40,
+        50,
+        12,
+        14,
+    ]
+    assert (sheet["M2"].value, sheet["N2"].value) == ("no", "no")
+    assert (sheet["M3"].value, sheet["N3"].value) == ("yes", "yes")
+    assert sheet["G2"].value == "Whole region" and sheet["C2"].value == "Measure"
+    assert sheet["E2"].value == "4. Bildung und Sprache" and sheet["F2"].value
