@@ -320,21 +320,9 @@ def test_every_column_has_its_width_and_the_flags_read_yes_or_no(reviewed):
     from openpyxl.utils import get_column_letter
 
     widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, 29)]
-    assert widths == [8, 50, 12, 40, 30, 20, 24, 12, 12, 12, 20, 17, 12, 12, 45] + [
-        28,
-        30,
-        16,
-        12,
-        20,
-        22,
-        24,
-        20,
-        50,
-        40,
-        50,
-        12,
-        14,
-    ]
+    proposal_widths = [8, 50, 12, 40, 30, 20, 24, 12, 12, 12, 20, 17, 12, 12, 45]
+    review_widths = [28, 30, 16, 12, 20, 22, 24, 20, 50, 40, 50, 12, 14]
+    assert widths == proposal_widths + review_widths
     assert (sheet["M2"].value, sheet["N2"].value) == ("no", "no")
     assert (sheet["M3"].value, sheet["N3"].value) == ("yes", "yes")
     assert sheet["G2"].value == "Whole region" and sheet["C2"].value == "Measure"
