@@ -667,3 +667,19 @@ def test_the_queue_page_links_to_the_spreadsheet(client, queue):
     assert reverse("review:queue_download") in html and reverse("review:queue_upload") in html
     assert "Ihr Fachbereich kann jetzt 2 Vorschläge einschätzen" in page
     assert 'enctype="multipart/form-data"' in page
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_download_and_upload_page_take_a_fixed_number_of_queries(
+    client, queue, django_assert_max_num_queries, extra
+):
+    for _ in range(extra):
+        case = ReviewCaseFactory(lead_department=queue["a"], state=ReviewState.IN_REVIEW)
+        Assessment.objects.create(proposal=case.proposal, department=queue["a"])
+        AssessmentImport.objects.create(uploaded_by=queue["reviewer"], original_name="a.xlsx")
+    client.force_login(queue["reviewer"])
+
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("review:queue_download")).status_code == 200
+    with django_assert_max_num_queries(12):  # the site layout takes most of them
+        assert client.get(reverse("review:queue_upload")).status_code == 200
