@@ -193,6 +193,9 @@ def queue_workbook(*, user: Any) -> bytes:
         for index, column in enumerate(COLUMNS, start=1):
             value = values.get(column.key)
             cell = sheet.cell(row=row_number, column=index, value=value if value != "" else None)
+            if isinstance(value, str) and value:
+                # Text stays text: a title or rationale that begins with "=" is no formula.
+                cell.data_type = "s"
             cell.alignment = wrap
             if column.key == "due_on" and value:
                 cell.number_format = "DD.MM.YYYY"

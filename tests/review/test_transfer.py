@@ -683,3 +683,24 @@ def test_download_and_upload_page_take_a_fixed_number_of_queries(
         assert client.get(reverse("review:queue_download")).status_code == 200
     with django_assert_max_num_queries(12):  # the site layout takes most of them
         assert client.get(reverse("review:queue_upload")).status_code == 200
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_download_and_back(
+    client, queue, django_capture_on_commit_callbacks
+):
+    from consultations.models import Proposal
+
+    Proposal.objects.filter(pk=queue["first"].proposal_id).update(title='=HYPERLINK("http://x")')
+    Assessment.objects.filter(proposal=queue["second"].proposal).update(
+        public_rationale="- erstens\n- zweitens"
+    )
+    client.force_login(queue["reviewer"])
+
+    content = download(client)
+    sheet = load_workbook(io.BytesIO(content)).active
+
+    assert sheet["B2"].value == '=HYPERLINK("http://x")' and sheet["B2"].data_type == "s"
+    assert sheet["L3"].value == "- erstens\n- zweitens" and sheet["L3"].data_type == "s"
+    upload(client, content, django_capture_on_commit_callbacks)
+    job = AssessmentImport.objects.get()
+    assert (job.status, job.saved_count, job.unchanged_count) == ("done", 0, 2)
