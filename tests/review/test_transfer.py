@@ -704,3 +704,25 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_download_and_back(
     upload(client, content, django_capture_on_commit_callbacks)
     job = AssessmentImport.objects.get()
     assert (job.status, job.saved_count, job.unchanged_count) == ("done", 0, 2)
+
+
+def test_an_upload_is_finished_unless_waiting_or_running_and_the_page_reloads_until_then(
+    client, queue
+):
+    job = AssessmentImport.objects.create(uploaded_by=queue["reviewer"], original_name="a.xlsx")
+    finished = {
+        status: AssessmentImport(status=status).is_finished for status in ImportStatus.values
+    }
+
+    assert finished == {
+        "pending": False,
+        "running": False,
+        "done": True,
+        "rejected": True,
+        "failed": True,
+    }
+    assert str(job) == "a.xlsx (pending)"
+    client.force_login(queue["reviewer"])
+    page = client.get(reverse("review:queue_import", args=[job.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "Die Datei wird geprüft." in page
