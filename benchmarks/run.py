@@ -34,6 +34,11 @@ BENCHMARKS: dict[str, tuple[list[list[str]], str, dict[str, str]]] = {
         {"DATABASE_URL": PROPOSALS_URL},
     ),
     "review": ([["review.py"]], "review queue, dashboard, triage, case page", {}),
+    "transfer": (
+        [["transfer.py", "--runs", "3"]],
+        "a department's queue of 1,000 cases as XLSX, and the worker's upload of 1,000 assessments",
+        {},
+    ),
     "report": ([["report.py", "--runs", "3"]], "half-yearly report for 10,000 measures", {}),
     "surveys": (
         [["surveys.py"]],

@@ -8,6 +8,11 @@ CSV choice: UTF-8 with a byte order mark and ";" as separator. German Excel uses
 decimal separator and therefore expects ";" in CSV files; the BOM makes Excel read UTF-8
 (umlauts) correctly. LibreOffice and Python's csv module read it as well.
 
+The XLSX holds real numbers and dates (local wall-clock time, spreadsheets know no time zones),
+clickable links to the proposal pages (built from settings.SITE_URL), a frozen header row with an
+autofilter and column widths per column. Higher floors add columns through the Wagtail hook
+`consultations.exports.columns.EXPORT_COLUMNS_HOOK` (the review adds its columns that way).
+
 Cells that begin with = + - @ (or a tab/CR) are prefixed with an apostrophe in both formats,
 so that a proposal title cannot smuggle a formula into the coordination office's spreadsheet.
 """
@@ -17,7 +22,8 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -35,10 +41,12 @@ from foundation.notifications import recipient_language
 from foundation.outbox import enqueue
 from foundation.roles import is_coordination_office
 
+from .columns import Column, ColumnGroup, Kind, extra_column_groups
 from .models import ExportFormat, ExportJob, ExportStatus
 
 EXPORT_TASK = "consultations.tasks.build_export"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_BATCH_SIZE = 1000
 
 
 @transaction.atomic
@@ -59,28 +67,84 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def export_headers() -> list[str]:
+def base_columns() -> list[Column]:
     return [
-        _("ID"),
-        _("Title"),
-        _("Kind"),
-        _("Belongs to goal"),
-        _("Handlungsfeld"),
-        _("Status"),
-        _("Scope"),
-        _("Supports"),
-        _("Comments"),
-        _("Priority points"),
-        _("Author"),
-        _("Created"),
-        _("Hidden by the moderation"),
-        _("Locked"),
-        _("Link"),
+        Column(_("ID"), Kind.NUMBER, 8),
+        Column(_("Title"), Kind.TEXT, 50),
+        Column(_("Kind"), Kind.TEXT, 12),
+        Column(_("Belongs to goal"), Kind.TEXT, 40),
+        Column(_("Handlungsfeld"), Kind.TEXT, 30),
+        Column(_("Status"), Kind.TEXT, 20),
+        Column(_("Scope"), Kind.TEXT, 24),
+        Column(_("Supports"), Kind.NUMBER, 12),
+        Column(_("Comments"), Kind.NUMBER, 12),
+        Column(_("Priority points"), Kind.NUMBER, 12),
+        Column(_("Author"), Kind.TEXT, 20),
+        Column(_("Created"), Kind.DATETIME, 17),
+        Column(_("Hidden by the moderation"), Kind.TEXT, 12),
+        Column(_("Locked"), Kind.TEXT, 12),
+        Column(_("Link"), Kind.LINK, 45),
     ]
 
 
-def export_rows(*, consultation: Consultation) -> Iterator[list[Any]]:
-    """One row per proposal, oldest first; three queries per 1000 proposals."""
+def export_columns(groups: Sequence[ColumnGroup] | None = None) -> list[Column]:
+    """The proposal's own columns, then those of every registered group (review, …)."""
+    groups = extra_column_groups() if groups is None else groups
+    return base_columns() + [column for group in groups for column in group.columns]
+
+
+def export_headers() -> list[str]:
+    return [column.header for column in export_columns()]
+
+
+def _base_values(proposal: Proposal, *, consultation: Consultation) -> list[Any]:
+    proposal.consultation = consultation  # for the link, without a query per row
+    municipalities = [municipality.name for municipality in proposal.municipalities.all()]
+    scope = (
+        _("Whole region")
+        if proposal.is_region_wide or not municipalities
+        else ", ".join(municipalities)
+    )
+    handlungsfeld = proposal.handlungsfeld
+    return [
+        proposal.pk,
+        proposal.title,
+        str(proposal.get_kind_display()),
+        proposal.goal.title if proposal.goal_id else "",
+        f"{handlungsfeld.number}. {handlungsfeld.name}",
+        str(proposal.get_status_display()),
+        scope,
+        proposal.support_count,
+        proposal.comment_count,
+        proposal.points_total,
+        proposal.author.public_name if proposal.author_id else "",
+        # Spreadsheets know no time zones: the local wall-clock time, as a real date.
+        timezone.localtime(proposal.created_at, timezone.get_default_timezone()).replace(
+            tzinfo=None
+        ),
+        _("yes") if proposal.is_hidden else _("no"),
+        _("yes") if proposal.is_locked else _("no"),
+        f"{settings.SITE_URL}{proposal_url(proposal)}",
+    ]
+
+
+def _batches(queryset: Any, size: int) -> Iterator[list[Proposal]]:
+    batch: list[Proposal] = []
+    for item in queryset.iterator(chunk_size=size):
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def export_rows(
+    *, consultation: Consultation, groups: Sequence[ColumnGroup] | None = None
+) -> Iterator[list[Any]]:
+    """One row per proposal, oldest first; per 1000 proposals three queries and what each
+    registered column group needs for the batch."""
+    groups = extra_column_groups() if groups is None else groups
     proposals = (
         Proposal.objects.filter(consultation=consultation)
         .select_related("handlungsfeld", "author", "goal")
@@ -89,69 +153,83 @@ def export_rows(*, consultation: Consultation) -> Iterator[list[Any]]:
         )
         .order_by("created_at", "pk")
     )
-    whole_region = _("Whole region")
-    yes, no = _("yes"), _("no")
-    tz = timezone.get_default_timezone()
-    for proposal in proposals.iterator(chunk_size=1000):
-        proposal.consultation = consultation  # for the link, without a query per row
-        municipalities = [municipality.name for municipality in proposal.municipalities.all()]
-        scope = (
-            whole_region
-            if proposal.is_region_wide or not municipalities
-            else ", ".join(municipalities)
-        )
-        handlungsfeld = proposal.handlungsfeld
-        yield [
-            proposal.pk,
-            proposal.title,
-            str(proposal.get_kind_display()),
-            proposal.goal.title if proposal.goal_id else "",
-            f"{handlungsfeld.number}. {handlungsfeld.name}",
-            str(proposal.get_status_display()),
-            scope,
-            proposal.support_count,
-            proposal.comment_count,
-            proposal.points_total,
-            proposal.author.public_name if proposal.author_id else "",
-            timezone.localtime(proposal.created_at, tz).strftime("%Y-%m-%d %H:%M"),
-            yes if proposal.is_hidden else no,
-            yes if proposal.is_locked else no,
-            f"{settings.SITE_URL}{proposal_url(proposal)}",
-        ]
+    for batch in _batches(proposals, EXPORT_BATCH_SIZE):
+        extra = [(group.rows(batch), [""] * len(group.columns)) for group in groups]
+        for proposal in batch:
+            row = _base_values(proposal, consultation=consultation)
+            for values, blanks in extra:
+                row.extend(values.get(proposal.pk, blanks))
+            yield row
+
+
+def csv_value(value: Any) -> Any:
+    """Dates in ISO form (locale-independent), empty cells for missing values."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_cell(value)
 
 
 def _write_csv(*, consultation: Consultation, target: Any) -> int:
+    groups = extra_column_groups()
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
     writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(export_headers())
+    writer.writerow([column.header for column in export_columns(groups)])
     count = 0
-    for row in export_rows(consultation=consultation):
-        writer.writerow([safe_cell(value) for value in row])
+    for row in export_rows(consultation=consultation, groups=groups):
+        writer.writerow([csv_value(value) for value in row])
         count += 1
     text.flush()
     text.detach()
     return count
 
 
+NUMBER_FORMATS = {Kind.DATE: "DD.MM.YYYY", Kind.DATETIME: "DD.MM.YYYY HH:MM", Kind.NUMBER: "0"}
+
+
 def _write_xlsx(*, consultation: Consultation, target: Any) -> int:
+    """A workbook made for filtering: real numbers and dates, a header row that stays in view
+    and carries the autofilter, links that open the proposal page."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
+    groups = extra_column_groups()
+    columns = export_columns(groups)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Proposals")[:31])
     sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     header = []
-    for title in export_headers():
-        cell = WriteOnlyCell(sheet, value=title)
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.header)
         cell.font = bold
+        cell.alignment = wrap
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in export_rows(consultation=consultation):
-        sheet.append([safe_cell(value) for value in row])
+    for row in export_rows(consultation=consultation, groups=groups):
+        cells = []
+        for column, value in zip(columns, row, strict=True):
+            blank = value is None or value == ""
+            cell = WriteOnlyCell(sheet, value=None if blank else safe_cell(value))
+            if not blank:
+                if column.kind == Kind.LINK:
+                    cell.hyperlink = value
+                    cell.style = "Hyperlink"
+                elif column.kind in NUMBER_FORMATS:
+                    cell.number_format = NUMBER_FORMATS[column.kind]
+            cells.append(cell)
+        sheet.append(cells)
         count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     workbook.save(target)
     return count
 

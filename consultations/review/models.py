@@ -460,3 +460,53 @@ class ReviewMeeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being checked")
+    DONE = "done", _("Saved")
+    REJECTED = "rejected", _("Not saved: the file has errors")
+    FAILED = "failed", _("Failed")
+
+
+class AssessmentImport(models.Model):
+    """A department's spreadsheet of draft assessments, checked and saved by the worker.
+
+    `errors` holds what was wrong, one entry per problem: {"row", "column", "message"}; a file
+    with errors changes nothing (consultations.review.transfer).
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), upload_to="review-imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    saved_count = models.PositiveIntegerField(_("saved"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("assessment upload")
+        verbose_name_plural = _("assessment uploads")
+        indexes = [
+            models.Index(fields=["uploaded_by", "-created_at"], name="review_import_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (ImportStatus.PENDING, ImportStatus.RUNNING)

@@ -20,3 +20,11 @@ def notify_correction(*, change_id: int) -> int:
     from .amendments import notify_correction as notify
 
     return notify(change_id=change_id)
+
+
+@shared_task(name="review.tasks.import_assessments")
+def import_assessments(*, job_id: int) -> str:
+    """Check and save one uploaded assessment file; a job that is not waiting is left alone."""
+    from .transfer import import_run
+
+    return import_run(job_id=job_id).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transfer_views, views
 
 app_name = "review"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("eingang/", views.triage, name="triage"),
     path("meine-aufgaben/", views.queue, name="queue"),
+    path("meine-aufgaben/tabelle/", transfer_views.queue_download, name="queue_download"),
+    path("meine-aufgaben/hochladen/", transfer_views.queue_upload, name="queue_upload"),
+    path("meine-aufgaben/hochladen/<int:pk>/", transfer_views.queue_import, name="queue_import"),
     path("uebersicht/", views.dashboard, name="dashboard"),
     path("vorschlag/<int:proposal_id>/", views.case_detail, name="case"),
     path("vorschlag/<int:proposal_id>/zuweisen/", views.case_assign, name="assign"),

@@ -8,12 +8,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from consultations.exports.columns import EXPORT_COLUMNS_HOOK, ColumnGroup
 from consultations.proposals.selectors import DETAIL_CONTEXT_HOOK
 from foundation.following import NEWS_VERBS_HOOK
 from foundation.roles import is_coordination_office, is_reviewer
 from foundation.staff import STAFF_LINKS_HOOK, StaffLink
 
 from .amendments import CORRECTED_VERB
+from .export_columns import review_column_group
 from .selectors import proposals_merged_into, published_assessment
 
 
@@ -42,6 +44,12 @@ def review_news() -> dict[str, Any]:
     return {
         CORRECTED_VERB: _("The assessment of “%(target)s” has been corrected: %(reason)s"),
     }
+
+
+@hooks.register(EXPORT_COLUMNS_HOOK)
+def export_columns() -> ColumnGroup:
+    """The review's columns in the proposal export (departments, state, assessment)."""
+    return review_column_group()
 
 
 @hooks.register(STAFF_LINKS_HOOK)

@@ -85,7 +85,7 @@ def test_csv_export_is_semicolon_separated_utf8_with_bom(
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     header, goal, measure = rows
     assert len(rows) == 3 and job.row_count == 2
-    assert len(header) == len(goal) == 15
+    assert len(header) == len(goal) == 28  # 15 of the proposal, 13 of the review
     values = set(goal)
     assert {"Sprache für alle", "12", "3", "Aylin", "4. Bildung und Sprache"} <= values
     assert "aylin@example.org" not in content.decode("utf-8-sig")
