@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0004_proposal_title_trigram_index"),
+        ("review", "0005_assessment_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
