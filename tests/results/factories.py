@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from consultations.models import Proposal, ProposalKind, Support
 from consultations.results import services
-from consultations.results.models import ConceptGoal, ConceptMeasure
+from consultations.results.models import (
+    ConceptGoal,
+    ConceptMeasure,
+    ConceptVersion,
+    ConceptVersionEntry,
+    EntryKind,
+    VersionState,
+)
 from foundation.actors import SYSTEM
 from foundation.models import Consultation, Department, DepartmentMembership, Handlungsfeld, User
 from foundation.roles import Role, ensure_roles
@@ -64,3 +74,53 @@ def concept_measure(
     goal: ConceptGoal, text: str = "Maßnahme", department: Department | None = None
 ) -> ConceptMeasure:
     return services.measure_create(actor=SYSTEM, goal=goal, text=text, department=department)
+
+
+def concept_version(
+    consultation: Consultation,
+    measures: list[ConceptMeasure],
+    *,
+    number: int = 1,
+    state: str = VersionState.ADOPTED,
+    resolution_date: date | None = None,
+    resolution_body: str = "Regionsversammlung",
+    resolution_reference: str = "",
+    title: str = "",
+) -> ConceptVersion:
+    """A concept version holding the given measures (and their goals) as frozen entries.
+
+    Built with the models directly: the services of versions are another change's work."""
+    decided = state != VersionState.DRAFT
+    version = ConceptVersion.objects.create(
+        consultation=consultation,
+        number=number,
+        title=title or f"Integrationskonzept, Fassung {number}",
+        state=state,
+        resolution_body=resolution_body if decided else "",
+        resolution_date=(resolution_date or date(2016, 6, 14)) if decided else None,
+        resolution_reference=resolution_reference,
+        adopted_at=timezone.now() if decided else None,
+    )
+    goal_entries: dict[int, ConceptVersionEntry] = {}
+    for measure in measures:
+        goal = measure.goal
+        if goal.pk not in goal_entries:
+            goal_entries[goal.pk] = ConceptVersionEntry.objects.create(
+                version=version,
+                kind=EntryKind.GOAL,
+                handlungsfeld=goal.handlungsfeld,
+                goal=goal,
+                position=goal.position,
+                text=goal.title,
+            )
+        ConceptVersionEntry.objects.create(
+            version=version,
+            kind=EntryKind.MEASURE,
+            handlungsfeld=measure.handlungsfeld,
+            parent=goal_entries[goal.pk],
+            measure=measure,
+            position=measure.number,
+            number=measure.number,
+            text=measure.text,
+        )
+    return version
