@@ -118,8 +118,8 @@ def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> byte
 # The PDF is the committee's document: WeasyPrint lays out about two pages per second, so the
 # PDF lists at most this many changed measures (status changes first), and as many measures
 # decided in the period, and refers to the XLSX, which always holds every one. The real
-# concept (144 measures) always fits completely.
-PDF_CHANGE_LIMIT = 200
+# concept (144 measures) fits completely in a half-year with a normal amount of change.
+PDF_CHANGE_LIMIT = 100
 
 
 def period_days(data: ReportData) -> tuple[date, date]:
@@ -205,9 +205,9 @@ class _Table:
         return _cell(self.sheet, value, **options)
 
     def row(self, values: list[Any]) -> None:
-        self.sheet.append(
-            [value if hasattr(value, "column") else self.cell(value) for value in values]
-        )
+        """Plain values go in as they are (openpyxl reuses one cell for them); dates get a
+        cell of their own with the German date format."""
+        self.sheet.append([self.cell(v) if isinstance(v, date) else v for v in values])
         self.rows += 1
 
     def close(self) -> None:

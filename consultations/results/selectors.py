@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from foundation.models import Consultation, Department, Handlungsfeld
@@ -420,7 +420,8 @@ def indicator_trends(consultation: Consultation, *, until: date) -> list[Indicat
     indicators = list(
         Indicator.objects.filter(consultation=consultation)
         .select_related("handlungsfeld", "measure", "measure__handlungsfeld")
-        .order_by("handlungsfeld__number", "measure__number", "name", "pk")
+        # a field's own indicators first, then those of its measures by number
+        .order_by("handlungsfeld__number", F("measure__number").asc(nulls_first=True), "name", "pk")
     )
     last_two: dict[int, list[IndicatorValue]] = defaultdict(list)
     values = IndicatorValue.objects.filter(
