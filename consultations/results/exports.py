@@ -116,8 +116,9 @@ def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> byte
 
 
 # The PDF is the committee's document: WeasyPrint lays out about two pages per second, so the
-# PDF lists at most this many changed measures (status changes first), and as many measures
-# decided in the period, and refers to the XLSX, which always holds every one. The real
+# PDF lists at most this many changed measures (status changes first), as many measures
+# decided in the period and as many indicators of single measures (a field's own indicators
+# always), and refers to the XLSX, which always holds every one. The real
 # concept (144 measures) fits completely in a half-year with a normal amount of change.
 PDF_CHANGE_LIMIT = 100
 
@@ -143,11 +144,16 @@ def report_html(
     ranked = sorted(data.changes, key=lambda row: row["after"] is None)  # stable: field order
     shown_changes = {id(row) for row in ranked[:change_limit]}
     shown_decided = {id(row) for row in data.decided_in_period[:change_limit]}
+    # A field's own indicators always; those of single measures up to the limit.
+    measure_trends = [trend for trend in data.indicators if trend.indicator.measure_id]
+    shown_trends = {id(trend) for trend in data.indicators if not trend.indicator.measure_id}
+    shown_trends |= {id(trend) for trend in measure_trends[:change_limit]}
     sections = [
         {
             "report": report,
             "changes": [row for row in report.changes if id(row) in shown_changes],
             "decided": [row for row in report.decided_in_period if id(row) in shown_decided],
+            "indicators": [trend for trend in report.indicators if id(trend) in shown_trends],
         }
         for report in data.fields
     ]
@@ -160,6 +166,7 @@ def report_html(
             "sections": sections,
             "omitted": len(data.changes) - len(shown_changes),
             "omitted_decided": len(data.decided_in_period) - len(shown_decided),
+            "omitted_indicators": len(data.indicators) - len(shown_trends),
             "first_day": first_day,
             "last_day": last_day,
             "issued_on": issued_on or timezone.localdate(),

@@ -471,3 +471,27 @@ def test_without_a_narrative_the_cover_names_the_coordination_office_and_the_sit
         "Koordinierungsstelle · Beteiligung Region Hannover Halbjahresbericht"
     )
     assert re.search(r"noch nicht beschlossen 1", page_with(pages, "Zusammenfassung"))
+
+
+def test_a_long_report_lists_the_rest_in_the_spreadsheet(report_world):
+    from consultations.results import exports, selectors
+
+    run = report_world["run"]
+    data = selectors.report_data(
+        consultation=run.consultation, period_start=run.period_start, period_end=run.period_end
+    )
+    html = " ".join(exports.report_html(data, change_limit=0).split())
+
+    assert "Mentoring für Gründerinnen" not in html and "Beratungsgespräche" not in html
+    assert "Gründungen durch Migrantinnen" in html  # a field's own indicators always
+    assert (
+        "Die im Zeitraum beschlossenen Maßnahmen sind in der Tabelle (XLSX) zu diesem Bericht "
+        "aufgeführt." in html
+    )
+    assert "Die Änderungen in diesem Handlungsfeld sind in der Tabelle (XLSX)" in html
+    for sentence in (
+        "2 weitere Maßnahmen mit Fortschrittsvermerken oder Statusänderungen sind in der Tabelle",
+        "1 weiterer Indikator einer Maßnahme ist in der Tabelle (XLSX) zu diesem Bericht",
+        "1 weitere im Zeitraum beschlossene Maßnahme ist in der Tabelle (XLSX) zu diesem Bericht",
+    ):
+        assert sentence in html
