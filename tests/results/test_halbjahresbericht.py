@@ -495,3 +495,36 @@ def test_a_long_report_lists_the_rest_in_the_spreadsheet(report_world):
         "1 weitere im Zeitraum beschlossene Maßnahme ist in der Tabelle (XLSX) zu diesem Bericht",
     ):
         assert sentence in html
+
+
+def test_the_data_and_the_reports_page_take_a_fixed_number_of_queries(
+    client, report_world, django_assert_max_num_queries
+):
+    from consultations.results import selectors
+
+    consultation, office, run = (
+        report_world["consultation"],
+        report_world["office"],
+        report_world["run"],
+    )
+    goal = report_world["m"]["kurse"].goal
+    more = [concept_measure(goal, f"Weitere Maßnahme {n}") for n in range(15)]
+    concept_version(consultation, more, number=4, resolution_date=date(2026, 10, 1))
+    for measure in more:
+        services.measure_record_progress(
+            measure=measure, actor=office, status="done", note="Fertig", at=aware(2026, 11, 2)
+        )
+        Indicator.objects.create(consultation=consultation, measure=measure, name="Kennzahl")
+
+    with django_assert_max_num_queries(14):
+        data = selectors.report_data(
+            consultation=consultation, period_start=run.period_start, period_end=run.period_end
+        )
+    assert len(data.decided_in_period) == 16 and len(data.changes) == 17
+
+    client.force_login(office)
+    with django_assert_max_num_queries(15):  # session, user and roles, the layout's links
+        assert (
+            client.get(reverse("results:staff_reports", args=[consultation.slug])).status_code
+            == 200
+        )
