@@ -2,13 +2,18 @@
 
     DEBUG=1 .venv/bin/python benchmarks/report.py [--measures 10000] [--keep]
 
-Creates the database mitreden_bench_report (DATABASE_URL may point elsewhere), migrates it,
-seeds a concept of N measures in 8 Handlungsfelder with 30 departments, two progress notes
-per measure and status changes, then times the report task function (the code the Celery
-worker runs: report_generate) and its parts. Drops the database afterwards unless --keep.
+Creates the database mitreden_bench_report (BENCH_DATABASE_URL may point elsewhere), migrates
+it, seeds a concept of N measures in 8 Handlungsfelder with 30 departments, two progress notes
+per measure and status changes, two adopted concept versions, indicators with values and the
+coordination office's texts, then times the report task function (the code the Celery worker
+runs: report_generate) and its parts, beside a bare Django view and the staff reports page
+measured in the same process. Drops the database afterwards unless --keep.
 
 The seed models a busy half-year: 30 % of the measures got a note in the period and 20 %
-changed their status (some of them twice), everything else happened before the period.
+changed their status (some of them twice), everything else happened before the period. The
+first version (2016) holds 90 % of the measures, the Fortschreibung adopted in the period all
+of them, so 10 % are "decided in the period"; 8 field indicators and one indicator per 50
+measures have a value every half-year since 2020.
 """
 
 from __future__ import annotations
@@ -130,7 +135,158 @@ def seed(measure_count: int) -> tuple[object, object, object]:
         )
     ProgressNote.objects.bulk_create(notes, batch_size=5000)
     MeasureStatusChange.objects.bulk_create(changes, batch_size=5000)
+    seed_versions(consultation, goals, measures, period_start, rng)
+    seed_indicators(consultation, fields, measures, now)
+    seed_narrative(consultation, fields)
     return consultation, period_start, now
+
+
+def seed_versions(consultation, goals, measures, period_start, rng) -> None:  # noqa: ANN001
+    """Version 1 (2016) with 90 % of the measures, version 2 (in the period) with all."""
+    from datetime import date
+
+    from consultations.results.models import ConceptVersion, ConceptVersionEntry, EntryKind
+
+    first_measures = [m for m in measures if rng.random() < 0.9]
+    for number, held, on in (
+        (1, first_measures, date(2016, 6, 14)),
+        (2, measures, (period_start + timedelta(days=90)).date()),
+    ):
+        version = ConceptVersion.objects.create(
+            consultation=consultation,
+            number=number,
+            title=f"Fassung {number}",
+            state="published" if number == 1 else "adopted",
+            resolution_body="Regionsversammlung",
+            resolution_date=on,
+            resolution_reference=f"Drs. {number}/{on.year}",
+        )
+        goal_entries = ConceptVersionEntry.objects.bulk_create(
+            [
+                ConceptVersionEntry(
+                    version=version,
+                    kind=EntryKind.GOAL,
+                    handlungsfeld_id=goal.handlungsfeld_id,
+                    goal=goal,
+                    position=goal.position,
+                    text=goal.title,
+                )
+                for goal in goals
+            ]
+        )
+        parent = {entry.goal_id: entry for entry in goal_entries}
+        ConceptVersionEntry.objects.bulk_create(
+            [
+                ConceptVersionEntry(
+                    version=version,
+                    kind=EntryKind.MEASURE,
+                    handlungsfeld_id=m.handlungsfeld_id,
+                    parent=parent[m.goal_id],
+                    measure=m,
+                    position=m.number,
+                    number=m.number,
+                    text=m.text,
+                )
+                for m in held
+            ],
+            batch_size=5000,
+        )
+
+
+def seed_indicators(consultation, fields, measures, now) -> None:  # noqa: ANN001
+    from datetime import date
+    from decimal import Decimal
+
+    from consultations.results.models import Indicator, IndicatorValue
+
+    indicators = Indicator.objects.bulk_create(
+        [
+            Indicator(
+                consultation=consultation,
+                handlungsfeld=field,
+                name=f"Kennzahl {field.number}",
+                unit="%",
+                target=Decimal("80"),
+            )
+            for field in fields
+        ]
+        + [
+            Indicator(
+                consultation=consultation,
+                measure=m,
+                handlungsfeld_id=m.handlungsfeld_id,
+                name=f"Teilnehmende {m.number}",
+                unit="Personen",
+                target=Decimal("500"),
+            )
+            for m in measures[::50]
+        ]
+    )
+    days = [date(year, month, 1) for year in range(2020, now.year + 1) for month in (1, 7)]
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(indicator=indicator, date=day, value=Decimal(10 + index * 7))
+            for indicator in indicators
+            for index, day in enumerate(d for d in days if d <= now.date())
+        ],
+        batch_size=5000,
+    )
+
+
+def seed_narrative(consultation, fields) -> None:  # noqa: ANN001
+    from consultations.results.models import ReportFieldNarrative, ReportNarrative
+
+    narrative = ReportNarrative.objects.create(
+        consultation=consultation,
+        issuer="Koordinierungsstelle Integration",
+        summary="Im Berichtszeitraum wurde die Fortschreibung beschlossen.\n\n" * 5,
+    )
+    ReportFieldNarrative.objects.bulk_create(
+        [
+            ReportFieldNarrative(
+                narrative=narrative,
+                handlungsfeld=field,
+                text="Die Maßnahmen dieses Handlungsfelds kommen voran. " * 12,
+            )
+            for field in fields
+        ]
+    )
+
+
+def bare_and_page_timings(consultation, runs: int) -> list[tuple[str, float, float, int]]:  # noqa: ANN001
+    """A bare view and the staff reports page (narrative form, list of runs), test client."""
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.test import Client
+    from django.urls import clear_url_caches, path, reverse
+
+    import config.urls
+    from benchmarks.fresh import timed
+    from foundation.models import User
+    from foundation.roles import Role, ensure_roles
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    config.urls.urlpatterns.insert(0, path("bench-bare/", lambda request: HttpResponse("ok")))
+    clear_url_caches()
+    office = User.objects.create_user(
+        username="bench-office", email="office@example.org", password="x"
+    )
+    office.groups.add(ensure_roles()[Role.COORDINATION])
+    anonymous, signed_in = Client(), Client()
+    signed_in.force_login(office)
+    page = reverse("results:staff_reports", args=[consultation.slug])
+
+    def get(client, url):  # noqa: ANN001, ANN202
+        def call():  # noqa: ANN202
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        return call
+
+    return [
+        ("bare Django view", *timed(get(anonymous, "/bench-bare/"), runs * 20)),
+        ("staff reports page (texts form)", *timed(get(signed_in, page), runs * 10)),
+    ]
 
 
 def main() -> int:
@@ -187,9 +343,12 @@ def main() -> int:
             xlsx = exports.report_xlsx(data)
             t_xlsx = time.perf_counter() - started
         print(
-            f"parts: data {t_data:.2f} s ({len(data.changes)} changed measures), "
+            f"parts: data {t_data:.2f} s ({len(data.changes)} changed measures, "
+            f"{len(data.decided_in_period)} decided in the period, {len(data.indicators)} indicators), "
             f"pdf {t_pdf:.2f} s ({len(pdf) // 1024} KiB), xlsx {t_xlsx:.2f} s ({len(xlsx) // 1024} KiB)"
         )
+        for label, p50, p95, queries in bare_and_page_timings(consultation, args.runs):
+            print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
         totals = []
         for index in range(args.runs):
             run = ReportRun.objects.create(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import logging
 import re
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -112,27 +115,62 @@ def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> byte
 # --- Half-yearly report --------------------------------------------------------------------------
 
 
-# The PDF is the committee's summary: WeasyPrint lays out about two pages per second, so the
-# PDF lists at most this many changed measures (status changes first) and refers to the XLSX,
-# which always holds every change. The real concept (144 measures) always fits completely.
-PDF_CHANGE_LIMIT = 200
+# The PDF is the committee's document: WeasyPrint lays out about two pages per second, so the
+# PDF lists at most this many changed measures (status changes first), as many measures
+# decided in the period and as many indicators of single measures (a field's own indicators
+# always), and refers to the XLSX, which always holds every one. The real
+# concept (144 measures) fits completely in a half-year with a normal amount of change.
+PDF_CHANGE_LIMIT = 100
 
 
-def report_html(data: ReportData, *, change_limit: int = PDF_CHANGE_LIMIT) -> str:
-    ranked = sorted(
-        data.changes, key=lambda row: row["after"] is None
-    )  # stable: keeps field/number order
-    shown = sorted(
-        ranked[:change_limit],
-        key=lambda r: (r["measure"].handlungsfeld.number, r["measure"].number),
-    )
+def period_days(data: ReportData) -> tuple[date, date]:
+    """The first and the last day the period covers (an end at midnight ends the day before)."""
+    first = timezone.localtime(data.period_start).date()
+    last = (timezone.localtime(data.period_end) - timedelta(microseconds=1)).date()
+    return first, max(first, last)
+
+
+def report_issuer(data: ReportData) -> str:
+    return data.issuer or _("Coordination office") + " · " + settings.WAGTAIL_SITE_NAME
+
+
+def _field_key(row: dict[str, Any]) -> tuple[int, int]:
+    return (row["measure"].handlungsfeld.number, row["measure"].number)
+
+
+def report_html(
+    data: ReportData, *, change_limit: int = PDF_CHANGE_LIMIT, issued_on: date | None = None
+) -> str:
+    ranked = sorted(data.changes, key=lambda row: row["after"] is None)  # stable: field order
+    shown_changes = {id(row) for row in ranked[:change_limit]}
+    shown_decided = {id(row) for row in data.decided_in_period[:change_limit]}
+    # A field's own indicators always; those of single measures up to the limit.
+    measure_trends = [trend for trend in data.indicators if trend.indicator.measure_id]
+    shown_trends = {id(trend) for trend in data.indicators if not trend.indicator.measure_id}
+    shown_trends |= {id(trend) for trend in measure_trends[:change_limit]}
+    sections = [
+        {
+            "report": report,
+            "changes": [row for row in report.changes if id(row) in shown_changes],
+            "decided": [row for row in report.decided_in_period if id(row) in shown_decided],
+            "indicators": [trend for trend in report.indicators if id(trend) in shown_trends],
+        }
+        for report in data.fields
+    ]
+    first_day, last_day = period_days(data)
     return render_to_string(
         "results/pdf/report.html",
         {
             "data": data,
-            "changes": shown,
-            "omitted": len(data.changes) - len(shown),
-            "generated_at": timezone.now(),
+            "totals": data.totals,
+            "sections": sections,
+            "omitted": len(data.changes) - len(shown_changes),
+            "omitted_decided": len(data.decided_in_period) - len(shown_decided),
+            "omitted_indicators": len(data.indicators) - len(shown_trends),
+            "first_day": first_day,
+            "last_day": last_day,
+            "issued_on": issued_on or timezone.localdate(),
+            "issuer": report_issuer(data),
             "site_name": settings.WAGTAIL_SITE_NAME,
         },
     )
@@ -142,56 +180,181 @@ def report_pdf(data: ReportData) -> bytes:
     return render_pdf(report_html(data))
 
 
-def report_xlsx(data: ReportData) -> bytes:
-    """Summary sheets (status, department, field) and the full list of changes in the period."""
+DATE_FORMAT = "DD.MM.YYYY"
+PERCENT_FORMAT = "0.0%"
+
+
+def _cell(sheet: Any, value: Any, *, bold: bool = False, number_format: str = "") -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if bold:
+        cell.font = Font(bold=True)
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+class _Table:
+    """A write-only sheet with a bold, frozen header row and a filter over all its rows."""
+
+    def __init__(self, workbook: Workbook, title: str, header: list[Any], widths: list[int]):
+        self.sheet = workbook.create_sheet(title)
+        for index, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.freeze_panes = "A2"
+        self.columns, self.rows = len(header), 1
+        self.sheet.append([_cell(self.sheet, str(value), bold=True) for value in header])
+
+    def cell(self, value: Any, **options: Any) -> Any:
+        return _cell(self.sheet, value, **options)
+
+    def row(self, values: list[Any]) -> None:
+        """Plain values go in as they are (openpyxl reuses one cell for them); dates get a
+        cell of their own with the German date format."""
+        self.sheet.append([self.cell(v) if isinstance(v, date) else v for v in values])
+        self.rows += 1
+
+    def close(self) -> None:
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{max(self.rows, 2)}"
+
+
+def _local_date(value: datetime | None) -> date | None:
+    return timezone.localtime(value).date() if value else None
+
+
+def report_xlsx(data: ReportData, *, issued_on: date | None = None) -> bytes:
+    """The report's figures as tables: summary, Handlungsfelder, departments, every measure,
+    the changes in the period and the indicators. Dates are dates and counts are numbers; each
+    sheet has a frozen header row and a filter."""
     workbook = Workbook(write_only=True)
-    status_headers = [str(label) for _code, label in data.statuses]
+    totals = data.totals
+    assert totals is not None
     codes = [code for code, _label in data.statuses]
-    bold = Font(bold=True)
+    status_headers = [str(label) for _code, label in data.statuses]
+    first_day, last_day = period_days(data)
 
-    def header_row(sheet, values):
-        from openpyxl.cell import WriteOnlyCell
-
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-
-    summary = workbook.create_sheet(_("Summary"))
-    summary.append([data.consultation.title])
-    summary.append(
-        [
-            _("Period"),
-            timezone.localtime(data.period_start).replace(tzinfo=None),
-            timezone.localtime(data.period_end).replace(tzinfo=None),
-        ]
-    )
-    summary.append([])
-    header_row(
-        summary,
-        [_("Implementation status"), _("Measures"), _("Changed to this status in the period")],
-    )
-    for code, label in data.statuses:
-        summary.append(
-            [str(label), data.total.counts.get(code, 0), data.changes_by_status.get(code, 0)]
-        )
-    summary.append([_("Total"), data.total.total, sum(data.changes_by_status.values())])
-    summary.append([_("Measures adopted in the period"), data.new_measures])
-
-    for title, rows in (
-        (_("By Handlungsfeld"), data.by_field),
-        (_("By department"), data.by_department),
+    summary = _Table(workbook, _("Summary"), [_("Item"), _("Value")], [44, 90])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for label, value in (
+        (pgettext("report document", "Report"), _("Half-yearly report")),
+        (_("Consultation"), data.consultation.title),
+        (_("Period from"), first_day),
+        (_("Period until"), last_day),
+        (_("Date of issue"), issued_on or timezone.localdate()),
+        (_("Issued by"), report_issuer(data)),
+        (_("Summary"), data.summary),
+        (_("Measures"), totals.total),
+        (_("Adopted measures"), totals.decided),
+        (_("Measures not adopted yet"), totals.not_decided),
+        (_("Measures adopted in the period"), len(data.decided_in_period)),
+        *[(str(label), totals.counts.counts.get(code, 0)) for code, label in data.statuses],
+        (_("Share implemented"), _share(totals.done_share)),
+        (_("Status changes in the period"), totals.status_changes),
+        (_("Progress notes in the period"), totals.notes),
+        (_("Indicators"), len(data.indicators)),
     ):
-        sheet = workbook.create_sheet(_sheet_title(title, set()))
-        header_row(sheet, [_("Name"), *status_headers, _("Total")])
-        for row in rows:
-            sheet.append([row.label, *[row.counts.get(code, 0) for code in codes], row.total])
+        value_cell = summary.cell(
+            value, number_format=PERCENT_FORMAT if isinstance(value, float) else ""
+        )
+        if isinstance(value, str):
+            value_cell.alignment = wrap
+        summary.row([str(label), value_cell])
+    summary.close()
 
-    changes = workbook.create_sheet(_("Changes in the period"))
-    header_row(
-        changes,
+    fields = _Table(
+        workbook,
+        _sheet_title(_("By Handlungsfeld"), set()),
+        [
+            _("No."),
+            _("Handlungsfeld"),
+            _("Measures"),
+            _("Adopted measures"),
+            _("Measures not adopted yet"),
+            *status_headers,
+            _("Share implemented"),
+            _("Measures adopted in the period"),
+            _("Status changes in the period"),
+            _("Progress notes in the period"),
+            _("Text of the coordination office"),
+        ],
+        [6, 36, 10, 12, 12, *[12] * len(codes), 12, 14, 14, 14, 80],
+    )
+    for report in [*data.fields, totals]:
+        field_ = report.handlungsfeld
+        fields.row(
+            [
+                field_.number if field_ else None,
+                field_.name if field_ else _("All Handlungsfelder"),
+                report.total,
+                report.decided,
+                report.not_decided,
+                *[report.counts.counts.get(code, 0) for code in codes],
+                fields.cell(_share(report.done_share), number_format=PERCENT_FORMAT),
+                len(report.decided_in_period),
+                report.status_changes,
+                report.notes,
+                report.narrative if field_ else data.summary,
+            ],
+        )
+    fields.close()
+
+    departments = _Table(
+        workbook,
+        _sheet_title(_("By department"), set()),
+        [_("Name"), *status_headers, _("Total")],
+        [40, *[12] * len(codes), 10],
+    )
+    for row in data.by_department:
+        departments.row([row.label, *[row.counts.get(code, 0) for code in codes], row.total])
+    departments.close()
+
+    decided_in_period = {row["measure"].pk for row in data.decided_in_period}
+    measures = _Table(
+        workbook,
+        _("Measures"),
+        [
+            _("Handlungsfeld"),
+            _("No."),
+            _("Goal"),
+            _("Measure"),
+            _("Responsible department"),
+            _("Implementation status"),
+            _("Status changed"),
+            _("Adopted on"),
+            _("Adopted by"),
+            _("Reference of the resolution"),
+            _("Concept version"),
+            _("Adopted in the period"),
+        ],
+        [30, 6, 40, 70, 30, 16, 14, 14, 26, 22, 26, 12],
+    )
+    yes, no = _("yes"), _("no")
+    for pk, _field_id, field_name, number, goal, text, department, status, changed in data.measures:
+        decision = data.decisions.get(pk)
+        measures.row(
+            [
+                field_name,
+                number,
+                goal,
+                text,
+                department or "",
+                str(STATUS_LABELS.get(status, status)),
+                _local_date(changed),
+                decision.date if decision else None,
+                decision.body if decision else "",
+                decision.reference if decision else "",
+                decision.version if decision else "",
+                yes if pk in decided_in_period else no,
+            ],
+        )
+    measures.close()
+
+    changes = _Table(
+        workbook,
+        _("Changes in the period"),
         [
             _("Handlungsfeld"),
             _("No."),
@@ -200,11 +363,15 @@ def report_xlsx(data: ReportData) -> bytes:
             _("Status before"),
             _("Status after"),
             _("Progress notes"),
+            _("Date of the last note"),
+            _("Adopted on"),
         ],
+        [30, 6, 70, 30, 16, 16, 80, 14, 14],
     )
     for row in data.changes:
         measure = row["measure"]
-        changes.append(
+        decision = row["decision"]
+        changes.row(
             [
                 measure.handlungsfeld.name,
                 measure.number,
@@ -215,8 +382,59 @@ def report_xlsx(data: ReportData) -> bytes:
                 "\n".join(
                     f"{timezone.localtime(at):%d.%m.%Y}: {text}" for at, text in row["notes"]
                 ),
-            ]
+                _local_date(row["notes"][-1][0]) if row["notes"] else None,
+                decision.date if decision else None,
+            ],
         )
+    changes.close()
+
+    indicators = _Table(
+        workbook,
+        _("Indicators"),
+        [
+            _("Handlungsfeld"),
+            _("Measure"),
+            _("Indicator"),
+            _("Unit"),
+            _("Previous value"),
+            _("Date of the previous value"),
+            _("Latest value"),
+            _("Date of the latest value"),
+            pgettext("difference of two values", "Change"),
+            _("Target value"),
+            _("Target reached"),
+        ],
+        [30, 8, 44, 12, 14, 14, 14, 14, 12, 12, 12],
+    )
+    for trend in data.indicators:
+        indicator = trend.indicator
+        field_ = indicator.handlungsfeld or (
+            indicator.measure.handlungsfeld if indicator.measure else None
+        )
+        reached = trend.target_reached
+        indicators.row(
+            [
+                field_.name if field_ else "",
+                indicator.measure.number if indicator.measure else None,
+                indicator.name,
+                indicator.unit,
+                trend.previous.value if trend.previous else None,
+                trend.previous.date if trend.previous else None,
+                trend.latest.value if trend.latest else None,
+                trend.latest.date if trend.latest else None,
+                trend.change,
+                indicator.target,
+                "" if reached is None else yes if reached else no,
+            ],
+        )
+    indicators.close()
+
+    workbook.properties.title = f"{_('Half-yearly report')} – {data.consultation.title}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _share(percent: float) -> float:
+    """A percentage as the fraction a spreadsheet's % format expects."""
+    return round(percent / 100, 4)

@@ -58,7 +58,10 @@ class ProgressForm(AccessibleFormMixin, forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What happened since the last note? Notes appear in the half-yearly report."),
+        help_text=_(
+            "What happened since the last note? Notes appear in the half-yearly report. A "
+            "measure can only be marked as “Implemented” or “Deferred” together with a note."
+        ),
     )
 
 
@@ -164,6 +167,48 @@ class ReportRequestForm(AccessibleFormMixin, forms.Form):
         if end:
             end_at = min(timezone.make_aware(datetime.combine(end, time.max)), timezone.now())
         return start_at, end_at
+
+
+class ReportNarrativeForm(AccessibleFormMixin, forms.Form):
+    """The coordination office's texts for the report: issuer, summary, one text per field."""
+
+    issuer = forms.CharField(
+        label=_("Issued by"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "The office named on the cover. Leave empty for “Coordination office” and the name "
+            "of the site."
+        ),
+    )
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Opens the report, before the key figures. Blank lines start a new paragraph."),
+    )
+
+    def __init__(self, *args: Any, handlungsfelder: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.handlungsfelder = list(handlungsfelder)
+        for handlungsfeld in self.handlungsfelder:
+            self.fields[self.field_name(handlungsfeld)] = forms.CharField(
+                label=f"{handlungsfeld.number}. {handlungsfeld.name}",
+                required=False,
+                max_length=10000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+    @staticmethod
+    def field_name(handlungsfeld: Handlungsfeld) -> str:
+        return f"field_{handlungsfeld.pk}"
+
+    def field_texts(self) -> dict[int, str]:
+        return {
+            handlungsfeld.pk: self.cleaned_data.get(self.field_name(handlungsfeld), "")
+            for handlungsfeld in self.handlungsfelder
+        }
 
 
 class MeasureFilterForm(forms.Form):

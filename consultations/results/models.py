@@ -393,6 +393,78 @@ class ReportRun(models.Model):
         return f"{self.consultation_id}: {self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"
 
 
+class ReportNarrative(models.Model):
+    """What the coordination office writes for the half-yearly report of a consultation.
+
+    One working draft per consultation: the summary, the issuing office for the cover and,
+    in ReportFieldNarrative, one text per Handlungsfeld. Every report generated afterwards
+    prints the draft as it is then, so the texts are written once and revised, not retyped.
+    """
+
+    consultation = models.OneToOneField(
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="report_narrative",
+        verbose_name=_("consultation"),
+    )
+    issuer = models.CharField(
+        _("issued by"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The office named on the cover, for example “Koordinierungsstelle Integration”."
+        ),
+    )
+    summary = models.TextField(_("summary"), blank=True, max_length=10000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report narrative")
+        verbose_name_plural = _("report narratives")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.summary[:60]}"
+
+
+class ReportFieldNarrative(models.Model):
+    """The coordination office's text on one Handlungsfeld in the half-yearly report."""
+
+    narrative = models.ForeignKey(
+        ReportNarrative,
+        on_delete=models.CASCADE,
+        related_name="fields",
+        verbose_name=_("report narrative"),
+    )
+    handlungsfeld = models.ForeignKey(
+        "foundation.Handlungsfeld",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("Handlungsfeld"),
+    )
+    text = models.TextField(_("text"), blank=True, max_length=10000)
+
+    class Meta:
+        ordering = ["narrative", "handlungsfeld__number"]
+        verbose_name = _("report text of a Handlungsfeld")
+        verbose_name_plural = _("report texts of the Handlungsfelder")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["narrative", "handlungsfeld"], name="unique_report_field_narrative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handlungsfeld_id}: {self.text[:60]}"
+
+
 class PublicationNotice(models.Model):
     """The guard that each author and supporter hears about a published proposal once."""
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from foundation.models import Consultation, Department, Handlungsfeld
 from foundation.roles import is_coordination_office
@@ -15,16 +17,23 @@ from foundation.roles import is_coordination_office
 from .models import (
     ConceptGoal,
     ConceptMeasure,
+    ConceptVersionEntry,
+    EntryKind,
     ImplementationStatus,
     Indicator,
     IndicatorValue,
     MeasureStatusChange,
     ProgressNote,
+    ReportNarrative,
     ReportRun,
+    VersionState,
 )
 from .permissions import measures_editable_by
 
 STATUSES: list[tuple[str, str]] = list(ImplementationStatus.choices)
+
+# Versions whose entries count as "beschlossen".
+DECIDED_VERSION_STATES = (VersionState.ADOPTED, VersionState.PUBLISHED)
 
 
 # --- The concept ----------------------------------------------------------------------------------
@@ -240,11 +249,111 @@ def measure_history(measure: ConceptMeasure) -> list[dict[str, Any]]:
     return items
 
 
+def report_fields(consultation: Consultation) -> QuerySet[Handlungsfeld]:
+    """The Handlungsfelder a report has a section for: the consultation's and those with measures."""
+    return Handlungsfeld.objects.filter(
+        Q(pk__in=consultation.handlungsfelder.values("pk"))
+        | Q(
+            pk__in=ConceptMeasure.objects.filter(consultation=consultation).values(
+                "handlungsfeld_id"
+            )
+        )
+    ).order_by("number", "name")
+
+
+def report_narrative_initial(
+    consultation: Consultation, fields: list[Handlungsfeld]
+) -> dict[str, str]:
+    """The saved draft as initial values of the narrative form (two queries)."""
+    narrative = (
+        ReportNarrative.objects.filter(consultation=consultation).prefetch_related("fields").first()
+    )
+    if narrative is None:
+        return {}
+    texts = {item.handlungsfeld_id: item.text for item in narrative.fields.all()}
+    initial = {"issuer": narrative.issuer, "summary": narrative.summary}
+    for handlungsfeld in fields:
+        initial[f"field_{handlungsfeld.pk}"] = texts.get(handlungsfeld.pk, "")
+    return initial
+
+
 def report_runs(consultation: Consultation) -> QuerySet[ReportRun]:
     return ReportRun.objects.filter(consultation=consultation).select_related("requested_by")
 
 
 # --- The half-yearly report ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The resolution that first adopted a measure: from the concept versions, never the import."""
+
+    date: date
+    body: str
+    reference: str
+    version: str
+
+
+@dataclass
+class IndicatorTrend:
+    """An indicator's latest value up to the end of the period and the value before it."""
+
+    indicator: Indicator
+    latest: IndicatorValue | None
+    previous: IndicatorValue | None
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.latest is None or self.previous is None:
+            return None
+        return self.latest.value - self.previous.value
+
+    @property
+    def direction(self) -> str:
+        """ "up", "down", "same", or "" without two values."""
+        change = self.change
+        if change is None:
+            return ""
+        return "up" if change > 0 else "down" if change < 0 else "same"
+
+    @property
+    def target_reached(self) -> bool | None:
+        if self.latest is None or self.indicator.target is None:
+            return None
+        return self.latest.value >= self.indicator.target
+
+
+@dataclass
+class FieldReport:
+    """One Handlungsfeld in the report (or, with handlungsfeld None, the totals of all fields)."""
+
+    handlungsfeld: Handlungsfeld | None
+    counts: StatusCounts
+    decided: int = 0
+    narrative: str = ""
+    decided_in_period: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    status_changes: int = 0
+    notes: int = 0
+    indicators: list[IndicatorTrend] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.counts.total
+
+    @property
+    def not_decided(self) -> int:
+        return self.total - self.decided
+
+    @property
+    def done_share(self) -> float:
+        """Share of the field's measures that are implemented, in per cent."""
+        return self.counts.share(ImplementationStatus.DONE)
+
+    @property
+    def started_share(self) -> float:
+        """Share in implementation or implemented, in per cent."""
+        return self.counts.share(ImplementationStatus.IN_PROGRESS) + self.done_share
 
 
 @dataclass
@@ -256,11 +365,103 @@ class ReportData:
     by_field: list[StatusCounts]
     by_department: list[StatusCounts]
     changes_by_status: dict[str, int]
-    new_measures: int
     changes: list[dict[str, Any]]
+    fields: list[FieldReport] = field(default_factory=list)
+    totals: FieldReport | None = None
+    decided_in_period: list[dict[str, Any]] = field(default_factory=list)
+    decisions: dict[int, Decision] = field(default_factory=dict)
+    indicators: list[IndicatorTrend] = field(default_factory=list)
+    summary: str = ""
+    issuer: str = ""
+    # Every measure for the spreadsheet, as tuples (see MEASURE_COLUMNS): no model instances.
+    measures: list[tuple[Any, ...]] = field(default_factory=list)
     statuses: list[tuple[str, str]] = field(
         default_factory=lambda: list(ImplementationStatus.choices)
     )
+
+
+def measure_decisions(consultation: Consultation) -> dict[int, Decision]:
+    """Per measure id the resolution of the first adopted or published version that holds it.
+
+    One query. A measure in no such version is not decided, whatever its import or
+    publication date says.
+    """
+    decisions: dict[int, Decision] = {}
+    rows = (
+        ConceptVersionEntry.objects.filter(
+            version__consultation=consultation,
+            version__state__in=DECIDED_VERSION_STATES,
+            kind=EntryKind.MEASURE,
+            measure__isnull=False,
+        )
+        .order_by("measure_id", "version__number")
+        .values_list(
+            "measure_id",
+            "version__resolution_date",
+            "version__resolution_body",
+            "version__resolution_reference",
+            "version__title",
+        )
+    )
+    for measure_id, on, body, reference, title in rows:
+        if measure_id not in decisions and on is not None:
+            decisions[measure_id] = Decision(date=on, body=body, reference=reference, version=title)
+    return decisions
+
+
+def day_in_period(day: date, period_start: datetime, period_end: datetime) -> bool:
+    """A resolution dated `day` belongs to the period that holds the start of that day (local)."""
+    start_of_day = timezone.make_aware(datetime.combine(day, time.min))
+    return period_start <= start_of_day < period_end
+
+
+def indicator_trends(consultation: Consultation, *, until: date) -> list[IndicatorTrend]:
+    """Every indicator with its latest value up to `until` and the one before (two queries)."""
+    indicators = list(
+        Indicator.objects.filter(consultation=consultation)
+        .select_related("handlungsfeld", "measure", "measure__handlungsfeld")
+        # a field's own indicators first, then those of its measures by number
+        .order_by("handlungsfeld__number", F("measure__number").asc(nulls_first=True), "name", "pk")
+    )
+    last_two: dict[int, list[IndicatorValue]] = defaultdict(list)
+    values = IndicatorValue.objects.filter(
+        indicator__consultation=consultation, date__lte=until
+    ).order_by("indicator_id", "-date")
+    for value in values:
+        kept = last_two[value.indicator_id]
+        if len(kept) < 2:
+            kept.append(value)
+    trends = []
+    for indicator in indicators:
+        kept = last_two.get(indicator.pk, [])
+        trends.append(
+            IndicatorTrend(
+                indicator=indicator,
+                latest=kept[0] if kept else None,
+                previous=kept[1] if len(kept) > 1 else None,
+            )
+        )
+    return trends
+
+
+def _indicator_field_id(trend: IndicatorTrend) -> int | None:
+    indicator = trend.indicator
+    if indicator.handlungsfeld_id is not None:
+        return indicator.handlungsfeld_id
+    return indicator.measure.handlungsfeld_id if indicator.measure else None
+
+
+MEASURE_COLUMNS = (
+    "pk",
+    "handlungsfeld_id",
+    "handlungsfeld__name",
+    "number",
+    "goal__title",
+    "text",
+    "department__name",
+    "status",
+    "status_changed_at",
+)
 
 
 def report_data(
@@ -269,7 +470,9 @@ def report_data(
     """Everything the report shows, in a fixed number of queries whatever the size.
 
     "What changed" is one row per measure with a status change or a note in the period:
-    its status at the start and the end of the period, and the period's notes.
+    its status at the start and the end of the period, and the period's notes. A measure is
+    "decided in the period" when the resolution of the first adopted version holding it is
+    dated in the period (`day_in_period`).
     """
     from django.utils.translation import gettext
 
@@ -277,6 +480,7 @@ def report_data(
     by_department = status_counts_by_department(
         consultation, unassigned_label=gettext("No department assigned")
     )
+    decisions = measure_decisions(consultation)
     in_period = {"changed_at__gt": period_start, "changed_at__lte": period_end}
     changes = list(
         MeasureStatusChange.objects.filter(measure__consultation=consultation, **in_period)
@@ -301,14 +505,20 @@ def report_data(
         per_measure.setdefault(measure_id, {"before": None, "after": None, "notes": []})[
             "notes"
         ].append((at, text))
+    decided_ids = [
+        pk
+        for pk, decision in decisions.items()
+        if day_in_period(decision.date, period_start, period_end)
+    ]
+    wanted = set(per_measure) | set(decided_ids)
     measures = (
         {
             m.pk: m
-            for m in ConceptMeasure.objects.filter(pk__in=list(per_measure)).select_related(
-                "handlungsfeld", "department"
-            )
+            for m in ConceptMeasure.objects.filter(
+                consultation=consultation, pk__in=list(wanted)
+            ).select_related("handlungsfeld", "department")
         }
-        if per_measure
+        if wanted
         else {}
     )
     rows: list[dict[str, Any]] = []
@@ -321,19 +531,80 @@ def report_data(
                 row["before"] = row["after"] = None  # changed back and forth: no net change
             else:
                 changes_by_status[row["after"]] += 1
-        rows.append({"measure": measure, **row})
+        rows.append({"measure": measure, "decision": decisions.get(measure_id), **row})
     rows.sort(key=lambda r: (r["measure"].handlungsfeld.number, r["measure"].number))
-    new_measures = ConceptMeasure.objects.filter(
-        consultation=consultation, created_at__gt=period_start, created_at__lte=period_end
-    ).count()
+    decided_rows = [
+        {"measure": measures[pk], "decision": decisions[pk]} for pk in decided_ids if pk in measures
+    ]
+    decided_rows.sort(key=lambda r: (r["measure"].handlungsfeld.number, r["measure"].number))
+
+    all_measures = list(
+        ConceptMeasure.objects.filter(consultation=consultation)
+        .order_by("handlungsfeld__number", "number")
+        .values_list(*MEASURE_COLUMNS)
+    )
+    decided_per_field: dict[int, int] = defaultdict(int)
+    for measure_id, handlungsfeld_id, *_rest in all_measures:
+        if measure_id in decisions:
+            decided_per_field[handlungsfeld_id] += 1
+    narrative = (
+        ReportNarrative.objects.filter(consultation=consultation).prefetch_related("fields").first()
+    )
+    field_texts = {f.handlungsfeld_id: f.text for f in narrative.fields.all()} if narrative else {}
+    trends = indicator_trends(consultation, until=timezone.localdate(period_end))
+
+    handlungsfelder = {f.pk: f for f in report_fields(consultation)}
+    counts_by_id = {row.key: row for row in by_field}
+    reports: dict[int, FieldReport] = {}
+    for pk, handlungsfeld in handlungsfelder.items():
+        reports[pk] = FieldReport(
+            handlungsfeld=handlungsfeld,
+            counts=counts_by_id.get(
+                handlungsfeld.slug,
+                StatusCounts(label=handlungsfeld.name, key=handlungsfeld.slug, counts={}),
+            ),
+            decided=decided_per_field.get(pk, 0),
+            narrative=field_texts.get(pk, ""),
+        )
+    for row in decided_rows:
+        reports[row["measure"].handlungsfeld_id].decided_in_period.append(row)
+    for row in rows:
+        report = reports[row["measure"].handlungsfeld_id]
+        report.changes.append(row)
+        report.status_changes += 1 if row["after"] is not None else 0
+        report.notes += len(row["notes"])
+    for trend in trends:
+        field_id = _indicator_field_id(trend)
+        if field_id in reports:
+            reports[field_id].indicators.append(trend)
+    field_reports = sorted(
+        reports.values(), key=lambda r: (r.handlungsfeld.number, r.handlungsfeld.name)
+    )
+    totals = FieldReport(
+        handlungsfeld=None,
+        counts=status_counts_total(by_field),
+        decided=sum(r.decided for r in field_reports),
+        decided_in_period=decided_rows,
+        changes=rows,
+        status_changes=sum(r.status_changes for r in field_reports),
+        notes=sum(r.notes for r in field_reports),
+        indicators=trends,
+    )
     return ReportData(
         consultation=consultation,
         period_start=period_start,
         period_end=period_end,
-        total=status_counts_total(by_field),
+        total=totals.counts,
         by_field=by_field,
         by_department=by_department,
         changes_by_status=dict(changes_by_status),
-        new_measures=new_measures,
         changes=rows,
+        fields=field_reports,
+        totals=totals,
+        decided_in_period=decided_rows,
+        decisions=decisions,
+        indicators=trends,
+        summary=narrative.summary if narrative else "",
+        issuer=narrative.issuer if narrative else "",
+        measures=all_measures,
     )

@@ -41,6 +41,8 @@ from .models import (
     MeasureStatusChange,
     ProgressNote,
     PublicationNotice,
+    ReportFieldNarrative,
+    ReportNarrative,
     ReportRun,
     ReportStatus,
 )
@@ -480,6 +482,19 @@ def concept_import_annex(
 # --- Monitoring ------------------------------------------------------------------------------
 
 
+# A measure is reported as implemented or deferred only together with the note that says why:
+# the committee reads the note beside the status in the half-yearly report.
+STATUSES_NEEDING_A_NOTE = frozenset({ImplementationStatus.DONE, ImplementationStatus.DEFERRED})
+
+
+def note_required_message(status: str) -> str:
+    """The refusal when a status of STATUSES_NEEDING_A_NOTE is set without a progress note."""
+    return _(
+        "Please write a progress note: a measure can only be marked as “%(status)s” together "
+        "with a note that explains it."
+    ) % {"status": ImplementationStatus(status).label}
+
+
 @transaction.atomic
 def measure_record_progress(
     *,
@@ -494,7 +509,7 @@ def measure_record_progress(
 
     `progress` (0..100 per cent, None = unchanged) may only change together with a note, so
     that every step of the progress is a dated timeline entry; each note records the
-    progress after it.
+    progress after it. Setting "done" or "deferred" needs a note (STATUSES_NEEDING_A_NOTE).
     """
     permissions.require_measure(actor, measure)
     if status not in ImplementationStatus.values:
@@ -511,6 +526,8 @@ def measure_record_progress(
         )
     if not status_changed and not note:
         raise ValidationError(_("Change the status or write a progress note."))
+    if status_changed and status in STATUSES_NEEDING_A_NOTE and not note:
+        raise ValidationError({"note": note_required_message(status)})
     if status_changed:
         MeasureStatusChange.objects.create(
             measure=locked,
@@ -677,6 +694,49 @@ def report_request(
         dedupe_key=f"results-report:{run.pk}",
     )
     return run
+
+
+NARRATIVE_MAX_LENGTH = 10000
+
+
+@transaction.atomic
+def report_narrative_save(
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    summary: str,
+    field_texts: dict[int, str],
+    issuer: str = "",
+) -> ReportNarrative:
+    """Save the coordination office's draft for the report: summary, issuer, one text per field.
+
+    `field_texts` maps Handlungsfeld ids to texts; a field not named keeps its text, an empty
+    text clears it. The draft is printed by every report generated afterwards.
+    """
+    permissions.require_report_runner(actor)
+    summary, issuer = summary.strip(), issuer.strip()
+    texts = {pk: (text or "").strip() for pk, text in field_texts.items()}
+    if len(summary) > NARRATIVE_MAX_LENGTH or any(
+        len(text) > NARRATIVE_MAX_LENGTH for text in texts.values()
+    ):
+        raise ValidationError(
+            _("A text of the report can have at most %(limit)s characters.")
+            % {"limit": NARRATIVE_MAX_LENGTH}
+        )
+    known = set(Handlungsfeld.objects.filter(pk__in=list(texts)).values_list("pk", flat=True))
+    if known != set(texts):
+        raise ValidationError(_("The report texts name a Handlungsfeld that does not exist."))
+    narrative, _created = ReportNarrative.objects.select_for_update().get_or_create(
+        consultation=consultation
+    )
+    narrative.summary, narrative.issuer = summary, issuer
+    narrative.updated_by = acting_user(actor)
+    narrative.save()
+    for handlungsfeld_id, text in texts.items():
+        ReportFieldNarrative.objects.update_or_create(
+            narrative=narrative, handlungsfeld_id=handlungsfeld_id, defaults={"text": text}
+        )
+    return narrative
 
 
 def half_year_boundary(now: datetime) -> datetime:

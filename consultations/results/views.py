@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +26,7 @@ from .forms import (
     IndicatorValueForm,
     MeasureFilterForm,
     ProgressForm,
+    ReportNarrativeForm,
     ReportRequestForm,
     WeightForm,
 )
@@ -355,12 +357,40 @@ def staff_field_indicators(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """Generate reports, and write the texts they print (the narrative, kept as a draft)."""
     consultation = get_object_or_404(Consultation, slug=slug)
     permissions.require_staff(request.user)
     permissions.require_report_runner(request.user)
+    handlungsfelder = list(selectors.report_fields(consultation))
     form = ReportRequestForm()
+    narrative_form = ReportNarrativeForm(
+        initial=selectors.report_narrative_initial(consultation, handlungsfelder),
+        handlungsfelder=handlungsfelder,
+    )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "narrative":
+        narrative_form = ReportNarrativeForm(request.POST, handlungsfelder=handlungsfelder)
+        if narrative_form.is_valid():
+            try:
+                services.report_narrative_save(
+                    actor=request.user,
+                    consultation=consultation,
+                    issuer=narrative_form.cleaned_data["issuer"],
+                    summary=narrative_form.cleaned_data["summary"],
+                    field_texts=narrative_form.field_texts(),
+                )
+            except ValidationError as error:
+                add_service_errors(narrative_form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The texts have been saved. Every report generated from now on prints them."),
+                )
+                return redirect(
+                    reverse("results:staff_reports", args=[consultation.slug]) + "#narrative"
+                )
+        status = 400
+    elif request.method == "POST":
         form = ReportRequestForm(request.POST)
         if form.is_valid():
             start, end = form.period()
@@ -386,7 +416,13 @@ def staff_reports(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "results/staff/reports.html",
-        {"consultation": consultation, "form": form, "page_obj": page, "done": ReportStatus.DONE},
+        {
+            "consultation": consultation,
+            "form": form,
+            "narrative_form": narrative_form,
+            "page_obj": page,
+            "done": ReportStatus.DONE,
+        },
         status=status,
     )
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from consultations.models import Proposal, ProposalKind, Support
@@ -13,6 +16,7 @@ from consultations.results.models import (
     ConceptVersion,
     ConceptVersionEntry,
     EntryKind,
+    VersionState,
 )
 from foundation.actors import SYSTEM
 from foundation.models import Consultation, Department, DepartmentMembership, Handlungsfeld, User
@@ -77,24 +81,27 @@ def concept_version(
     measures: list[ConceptMeasure],
     *,
     number: int = 1,
-    state: str = "published",
+    state: str = VersionState.PUBLISHED,
     wording: dict[int, str] | None = None,
+    resolution_date: date | None = None,
+    resolution_body: str = "Regionsversammlung",
+    resolution_reference: str = "",
+    title: str = "",
 ) -> ConceptVersion:
     """A concept version frozen from `measures` (with their goals), built directly with the
-    models: the version services belong to another change. `wording` overrides measure texts
-    by measure pk; the entry numbers are the measures' numbers."""
-    from datetime import date
-
-    from django.utils import timezone
-
+    models. `wording` overrides measure texts by measure pk; the entry numbers are the
+    measures' numbers. A draft has no resolution; an adopted or published one has."""
+    decided = state != VersionState.DRAFT
     version = ConceptVersion.objects.create(
         consultation=consultation,
         number=number,
-        title=f"Integrationskonzept, Fassung {number}",
+        title=title or f"Integrationskonzept, Fassung {number}",
         state=state,
-        resolution_body="" if state == "draft" else "Regionsversammlung",
-        resolution_date=None if state == "draft" else date(2016, 12, 13),
-        published_at=timezone.now() if state == "published" else None,
+        resolution_body=resolution_body if decided else "",
+        resolution_date=(resolution_date or date(2016, 12, 13)) if decided else None,
+        resolution_reference=resolution_reference,
+        adopted_at=timezone.now() if decided else None,
+        published_at=timezone.now() if state == VersionState.PUBLISHED else None,
     )
     goal_entries: dict[int, ConceptVersionEntry] = {}
     for position, measure in enumerate(measures, start=1):

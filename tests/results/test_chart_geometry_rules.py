@@ -106,7 +106,9 @@ def monitored():
     office = coordination_office_user()
     goal = concept_goal(consultation, field, "Sprachförderung ausbauen")
     measures = [concept_measure(goal, f"Maßnahme {n}") for n in range(3)]
-    services.measure_record_progress(measure=measures[0], actor=office, status="done")
+    services.measure_record_progress(
+        measure=measures[0], actor=office, status="done", note="Alle Kurse laufen"
+    )
     indicator = services.indicator_create(
         actor=office,
         consultation=consultation,

@@ -271,10 +271,10 @@ def test_a_status_change_is_stamped_and_its_note_records_the_new_status_and_auth
     plain = services.measure_record_progress(
         measure=measure, actor=office, status="in_progress", note="Zweiter Kurs", at=at
     )
-    silent = services.measure_record_progress(measure=measure, actor=office, status="done")
+    silent = services.measure_record_progress(measure=measure, actor=office, status="planned")
 
     stored = ConceptMeasure.objects.get(pk=measure.pk)
-    assert (stored.status, measure.status) == ("done", "done")
+    assert (stored.status, measure.status) == ("planned", "planned")
     assert stored.status_changed_at is not None and stored.status_changed_at > at
     assert (note.text, note.status_after, note.author) == ("Kurse laufen", "in_progress", office)
     assert plain.status_after == ""  # no change: the note says nothing about the status

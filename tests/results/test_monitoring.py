@@ -186,7 +186,7 @@ def test_public_monitoring_page_shows_counts_chart_table_and_indicators(
     client, world, django_assert_max_num_queries
 ):
     services.measure_record_progress(
-        measure=world["measure"], actor=world["coordination"], status="done"
+        measure=world["measure"], actor=world["coordination"], status="done", note="Umgesetzt"
     )
     indicator = services.indicator_create(
         actor=world["coordination"],

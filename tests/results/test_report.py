@@ -65,7 +65,7 @@ def test_report_counts_and_lists_only_changes_since_the_last_report(
         measure=m["kurse"], actor=office, status="done", note="Alle Kurse laufen", at=at(50)
     )
     services.measure_record_progress(
-        measure=m["beratung"], actor=office, status="deferred", at=at(40)
+        measure=m["beratung"], actor=office, status="deferred", note="Wartet", at=at(40)
     )
     services.measure_record_progress(
         measure=m["paten"], actor=office, status="planned", note="Suche nach Paten", at=at(30)
@@ -119,7 +119,7 @@ def test_report_counts_and_lists_only_changes_since_the_last_report(
     assert data.changes_by_status == {"done": 1, "deferred": 1}
 
     workbook = load_workbook(io.BytesIO(second.xlsx.read()), read_only=True)
-    rows = list(workbook[workbook.sheetnames[-1]].iter_rows(min_row=2, values_only=True))
+    rows = list(workbook["Änderungen im Zeitraum"].iter_rows(min_row=2, values_only=True))
     with translation.override(settings.LANGUAGE_CODE):  # reports are written in the site's language
         labels = str(ImplementationStatus.IN_PROGRESS.label), str(ImplementationStatus.DONE.label)
     assert ("Bildung und Sprache", 1, "Sprachkurse anbieten", "Team Schule", *labels) == rows[0][:6]
