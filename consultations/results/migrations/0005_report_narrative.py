@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('foundation', '0005_following'),
-        ('results', '0002_concept_versions'),
+        ('results', '0004_measure_progress'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
