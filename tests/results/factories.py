@@ -7,7 +7,7 @@ from factory.django import DjangoModelFactory
 
 from consultations.models import Proposal, ProposalKind, Support
 from consultations.results import services
-from consultations.results.models import ConceptGoal, ConceptMeasure
+from consultations.results.models import ConceptGoal, ConceptMeasure, ConceptVersion
 from foundation.actors import SYSTEM
 from foundation.models import Consultation, Department, DepartmentMembership, Handlungsfeld, User
 from foundation.roles import Role, ensure_roles
@@ -64,3 +64,24 @@ def concept_measure(
     goal: ConceptGoal, text: str = "Maßnahme", department: Department | None = None
 ) -> ConceptMeasure:
     return services.measure_create(actor=SYSTEM, goal=goal, text=text, department=department)
+
+
+def publish_concept_version(
+    consultation: Consultation, title: str = "Integrationskonzept", *, on=None
+) -> ConceptVersion:
+    """Adopt the working copy as a new version (by the Regionsversammlung) and publish it."""
+    from datetime import date
+
+    from consultations.results import versions
+
+    draft = versions.draft_of(consultation) or versions.version_start(
+        actor=SYSTEM, consultation=consultation, title=title
+    )
+    versions.version_adopt(
+        actor=SYSTEM,
+        version=draft,
+        body="Regionsversammlung",
+        on=on or date(2026, 3, 12),
+        reference="Drucksache 1234 (V) 26",
+    )
+    return versions.version_publish(actor=SYSTEM, version=draft)

@@ -368,9 +368,7 @@ def test_moving_a_goal_down_renumbers_the_field_in_the_new_order(world, office):
 
 def test_a_goal_at_the_edge_of_its_field_cannot_move_further(world, office):
     start(world["consultation"], office)
-    german, english = refusal(
-        versions.goal_move, actor=office, goal=world["first"], direction="up"
-    )
+    german, english = refusal(versions.goal_move, actor=office, goal=world["first"], direction="up")
     assert german == ["Das Ziel steht bereits an erster Stelle in seinem Handlungsfeld."]
     assert english == ["The goal is already the first in its Handlungsfeld."]
     german, english = refusal(
@@ -412,7 +410,9 @@ def test_regrouping_refuses_the_same_goal_and_a_goal_of_another_field(world, off
     german, english = refusal(
         versions.measure_regroup, actor=office, measure=world["m1"], goal=world["elsewhere"]
     )
-    assert german == ["Eine Maßnahme kann nur zu einem Ziel desselben Handlungsfelds verschoben werden."]
+    assert german == [
+        "Eine Maßnahme kann nur zu einem Ziel desselben Handlungsfelds verschoben werden."
+    ]
     assert english == ["A measure can only be moved to a goal of the same Handlungsfeld."]
     other_consultation_goal = concept_goal(ConsultationFactory(), world["field"], "Fremd")
     with pytest.raises(ValidationError) as error:
