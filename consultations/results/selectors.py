@@ -187,9 +187,7 @@ class VersionChanges:
     removed: list[ConceptVersionEntry] = field(default_factory=list)
     # (before, after) pairs
     reworded: list[tuple[ConceptVersionEntry, ConceptVersionEntry]] = field(default_factory=list)
-    renumbered: list[tuple[ConceptVersionEntry, ConceptVersionEntry]] = field(
-        default_factory=list
-    )
+    renumbered: list[tuple[ConceptVersionEntry, ConceptVersionEntry]] = field(default_factory=list)
     moved: list[tuple[ConceptVersionEntry, ConceptVersionEntry]] = field(default_factory=list)
 
     @property
@@ -207,7 +205,9 @@ def version_changes(version: ConceptVersion) -> VersionChanges:
     related = ("handlungsfeld", "parent", "previous__handlungsfeld", "previous__parent")
     order = ("handlungsfeld__number", "kind", "position", "number")
     current = list(
-        ConceptVersionEntry.objects.filter(version=version).select_related(*related).order_by(*order)
+        ConceptVersionEntry.objects.filter(version=version)
+        .select_related(*related)
+        .order_by(*order)
     )
     if version.based_on_id is None:
         changes.added = current
@@ -227,8 +227,10 @@ def version_changes(version: ConceptVersion) -> VersionChanges:
         if old.text != entry.text:
             changes.reworded.append((old, entry))
         if entry.kind == EntryKind.MEASURE:
-            if old.parent_id is not None and entry.parent is not None and (
-                entry.parent.previous_id != old.parent_id
+            if (
+                old.parent_id is not None
+                and entry.parent is not None
+                and (entry.parent.previous_id != old.parent_id)
             ):
                 changes.moved.append((old, entry))
             elif old.number != entry.number:

@@ -13,9 +13,7 @@ urlpatterns = [
         name="staff_field_indicators",
     ),
     path("verwaltung/<slug:slug>/berichte/", views.staff_reports, name="staff_reports"),
-    path(
-        "verwaltung/<slug:slug>/fassungen/", version_views.staff_versions, name="staff_versions"
-    ),
+    path("verwaltung/<slug:slug>/fassungen/", version_views.staff_versions, name="staff_versions"),
     path("verwaltung/<slug:slug>/entwurf/", version_views.staff_draft, name="staff_draft"),
     re_path(
         r"^verwaltung/entwurf/(?P<kind>ziel|massnahme)/(?P<pk>[0-9]+)/entfernen/$",

@@ -190,7 +190,9 @@ def staff_draft_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse
     model = ConceptGoal if kind == "ziel" else ConceptMeasure
     item = get_object_or_404(model.objects.select_related("consultation", "handlungsfeld"), pk=pk)
     consultation = item.consultation
-    back = f"{reverse('results:staff_draft', args=[consultation.slug])}?feld={item.handlungsfeld.slug}"
+    back = (
+        f"{reverse('results:staff_draft', args=[consultation.slug])}?feld={item.handlungsfeld.slug}"
+    )
     error = ""
     if request.method == "POST":
         try:

@@ -131,9 +131,7 @@ def version_start(
     if not title:
         raise ValidationError({"title": _("Give the version a title.")}, code="no_title")
     # Lock the consultation's versions so that two starts cannot both pass the check below.
-    versions = list(
-        ConceptVersion.objects.select_for_update().filter(consultation=consultation)
-    )
+    versions = list(ConceptVersion.objects.select_for_update().filter(consultation=consultation))
     draft = next((v for v in versions if v.state == VersionState.DRAFT), None)
     if draft is not None:
         raise _draft_exists_error(draft)

@@ -12,12 +12,11 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-
-from datetime import date
 
 from consultations.results import exports, selectors, versions
 from consultations.results.models import ConceptMeasure

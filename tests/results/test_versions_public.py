@@ -173,7 +173,7 @@ def test_a_fortschreibung_reaches_the_public_only_once_published(client, concept
     for state in ("draft", "adopted"):
         page, pdf, cells, monitoring = public()
         assert FIRST in page and REWORDED not in page and ADDED not in page, state
-        assert f'<td class="concept-number">2</td> <td>Sprachcafés unterstützen</td>' in page
+        assert '<td class="concept-number">2</td> <td>Sprachcafés unterstützen</td>' in page
         assert REWORDED not in pdf and ADDED not in pdf and "Sprachcafés" in pdf
         assert cells == old_cells, state
         assert FIRST in monitoring and ADDED not in monitoring
