@@ -90,3 +90,22 @@ def _fortschreibung_draft(ctx: DemoContext, first: ConceptVersion) -> None:
         actor=SYSTEM, consultation=demo, title=DRAFT_TITLE, continues=continues
     )
     ctx.log(f"  version {draft.number} of {demo.slug} in draft")
+    if continues is None:
+        return
+    # Two edits of the draft, marked as demo, so that the editor shows a history and the
+    # adopted Fortschreibung would show a change; the 2016 version itself stays as printed.
+    goal = (
+        ConceptGoal.objects.filter(consultation=demo)
+        .order_by("handlungsfeld__number", "position")
+        .first()
+    )
+    measure = goal.measures.order_by("number").first() if goal else None
+    if measure is not None:
+        versions.measure_reword(
+            actor=SYSTEM, measure=measure, text=f"{measure.text} (Fortschreibung 2027, Demo)"
+        )
+        versions.measure_add(
+            actor=SYSTEM,
+            goal=goal,
+            text="Digitale Sprechstunden der Integrationsbeiräte einrichten (Demo)",
+        )

@@ -15,10 +15,17 @@ urlpatterns = [
     path("verwaltung/<slug:slug>/berichte/", views.staff_reports, name="staff_reports"),
     path("verwaltung/<slug:slug>/fassungen/", version_views.staff_versions, name="staff_versions"),
     path("verwaltung/<slug:slug>/entwurf/", version_views.staff_draft, name="staff_draft"),
-    re_path(
-        r"^verwaltung/entwurf/(?P<kind>ziel|massnahme)/(?P<pk>[0-9]+)/entfernen/$",
+    path(
+        "verwaltung/entwurf/ziel/<int:pk>/entfernen/",
         version_views.staff_draft_remove,
-        name="staff_draft_remove",
+        {"kind": "ziel"},
+        name="staff_draft_remove_goal",
+    ),
+    path(
+        "verwaltung/entwurf/massnahme/<int:pk>/entfernen/",
+        version_views.staff_draft_remove,
+        {"kind": "massnahme"},
+        name="staff_draft_remove_measure",
     ),
     path(
         "verwaltung/fassung/<int:pk>/beschliessen/",

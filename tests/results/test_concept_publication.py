@@ -15,6 +15,7 @@ from consultations.results import exports, selectors
 from consultations.results.models import (
     ConceptGoal,
     ConceptMeasure,
+    ConceptRevision,
     ConceptVersion,
     ConceptVersionEntry,
     VersionState,
@@ -104,7 +105,11 @@ def test_the_fortschreibung_demo_has_a_second_version_in_draft_continuing_2016(d
     historic = ConceptVersion.objects.get(consultation=demo.historic_consultation)
     (draft,) = ConceptVersion.objects.filter(consultation=demo.demo_consultation)
     assert (draft.number, draft.state, draft.based_on) == (2, VersionState.DRAFT, historic)
-    assert ConceptMeasure.objects.filter(consultation=demo.demo_consultation).count() == 144
+    # The working copy starts as the 2016 concept, with two edits marked as demo.
+    working = ConceptMeasure.objects.filter(consultation=demo.demo_consultation)
+    assert working.count() == 145
+    assert working.filter(text__endswith="Demo)").count() == 2
+    assert ConceptRevision.objects.filter(version=draft).count() == 1
     assert not draft.entries.exists()
 
 

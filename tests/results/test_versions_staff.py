@@ -77,8 +77,8 @@ def staff_urls(world, draft=None):
     urls = [
         reverse("results:staff_versions", args=[slug]),
         reverse("results:staff_draft", args=[slug]),
-        reverse("results:staff_draft_remove", args=["massnahme", world["measure"].pk]),
-        reverse("results:staff_draft_remove", args=["ziel", world["other"].pk]),
+        reverse("results:staff_draft_remove_measure", args=[world["measure"].pk]),
+        reverse("results:staff_draft_remove_goal", args=[world["other"].pk]),
     ]
     if draft is not None:
         urls.append(reverse("results:staff_version_adopt", args=[draft.pk]))
@@ -119,9 +119,7 @@ def test_unknown_objects_answer_404(client, world):
     client.force_login(world["office"])
     assert client.get(reverse("results:staff_versions", args=["gibt-es-nicht"])).status_code == 404
     assert client.get(reverse("results:staff_version_adopt", args=[99999])).status_code == 404
-    assert (
-        client.get(reverse("results:staff_draft_remove", args=["ziel", 99999])).status_code == 404
-    )
+    assert client.get(reverse("results:staff_draft_remove_goal", args=[99999])).status_code == 404
     versions.version_start(actor=SYSTEM, consultation=world["consultation"], title="E")
     foreign = concept_goal(ConsultationFactory(), world["field"], "Fremd")
     response = post_editor(client, world, action="reword_goal", pk=foreign.pk, text="x")
@@ -232,14 +230,14 @@ def test_moving_grouping_adding_and_removing_through_the_forms(client, world):
     follow = client.get(response["Location"]).content.decode()
     assert "Die Maßnahme wurde als Nummer 3 hinzugefügt." in follow
 
-    remove = reverse("results:staff_draft_remove", args=["ziel", new_goal.pk])
+    remove = reverse("results:staff_draft_remove_goal", args=[new_goal.pk])
     confirm = client.get(remove).content.decode()
     assert "Ein Ziel aus dem Entwurf entfernen" in confirm
     response = client.post(remove)
     assert response.status_code == 400
     assert "Verschieben oder entfernen Sie die Maßnahmen des Ziels" in response.content.decode()
     added = ConceptMeasure.objects.get(text="Elterncafés einrichten")
-    response = client.post(reverse("results:staff_draft_remove", args=["massnahme", added.pk]))
+    response = client.post(reverse("results:staff_draft_remove_measure", args=[added.pk]))
     assert response.status_code == 302
     assert client.post(remove).status_code == 302
     assert not ConceptGoal.objects.filter(pk=new_goal.pk).exists()
