@@ -40,6 +40,11 @@ BENCHMARKS: dict[str, tuple[list[list[str]], str, dict[str, str]]] = {
         {},
     ),
     "report": ([["report.py", "--runs", "3"]], "half-yearly report for 10,000 measures", {}),
+    "concept": (
+        [["concept.py"]],
+        "public concept of a published version (144 measures), monitoring, what changed",
+        {},
+    ),
     "surveys": (
         [["surveys.py"]],
         "surveys: page save, results pages, 10,000 recipients imported and invited (10,000 responses × 50)",

@@ -51,8 +51,10 @@ class ConceptPage(Page):
         fields_queryset = results_selectors.consultation_fields(consultation)
         slug = request.GET.get("handlungsfeld", "")
         selected = Handlungsfeld.objects.filter(slug=slug).first() if slug else None
+        version = results_selectors.published_version(consultation)
         context["consultation"] = consultation
-        context["fields"] = results_selectors.concept(consultation, selected)
+        context["version"] = version
+        context["fields"] = results_selectors.concept_of_version(version, selected)
         context["field_filter"] = {"fields": {"handlungsfeld": {"queryset": fields_queryset}}}
         context["selected_field"] = selected
         return context

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from foundation.models import Consultation
 
-from .models import ImplementationStatus
+from .models import ConceptVersion, ImplementationStatus
 from .selectors import FieldConcept, ReportData
 
 STATUS_LABELS = dict(ImplementationStatus.choices)
@@ -34,21 +34,26 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def concept_html(consultation: Consultation, fields: list[FieldConcept]) -> str:
+def concept_html(
+    consultation: Consultation, fields: list[FieldConcept], *, version: ConceptVersion | None = None
+) -> str:
     """The HTML the concept PDF is printed from (kept separate so that it can be checked)."""
     return render_to_string(
         "results/pdf/concept.html",
         {
             "consultation": consultation,
             "fields": fields,
+            "version": version,
             "generated_at": timezone.now(),
             "site_name": settings.WAGTAIL_SITE_NAME,
         },
     )
 
 
-def concept_pdf(consultation: Consultation, fields: list[FieldConcept]) -> bytes:
-    return render_pdf(concept_html(consultation, fields))
+def concept_pdf(
+    consultation: Consultation, fields: list[FieldConcept], *, version: ConceptVersion | None = None
+) -> bytes:
+    return render_pdf(concept_html(consultation, fields, version=version))
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -67,8 +72,12 @@ def _finish_sheet(sheet, widths: list[int]) -> None:
     sheet.freeze_panes = "A2"
 
 
-def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> bytes:
-    """One sheet per Handlungsfeld: goal, number, measure, status, department (one row per measure)."""
+def concept_xlsx(
+    consultation: Consultation, fields: list[FieldConcept], *, version: ConceptVersion | None = None
+) -> bytes:
+    """One sheet per Handlungsfeld: goal, number, measure, status, department (one row per measure).
+
+    A last sheet names the version and the resolution that adopted it."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
@@ -106,6 +115,20 @@ def concept_xlsx(consultation: Consultation, fields: list[FieldConcept]) -> byte
         _finish_sheet(sheet, [50, 6, 80, 18, 36])
     if not workbook.sheetnames:
         workbook.create_sheet(_("Concept")).append(header)
+    if version is not None:
+        about = workbook.create_sheet(_sheet_title(_("Resolution"), used))
+        about.append([_("Version"), version.title])
+        about.append([_("Version number"), version.number])
+        about.append([_("Adopted by"), version.resolution_body])
+        about.append([_("Date of the resolution"), version.resolution_date])
+        about.append([_("Reference of the resolution"), version.resolution_reference])
+        about.append([_("Resolution"), version.resolution_line()])
+        about["B4"].number_format = "DD.MM.YYYY"
+        for row in about.iter_rows(max_col=1):
+            row[0].font = Font(bold=True)
+        about.column_dimensions["A"].width = 30
+        about.column_dimensions["B"].width = 90
+        workbook.properties.description = version.resolution_line()
     workbook.properties.title = consultation.title
     buffer = io.BytesIO()
     workbook.save(buffer)

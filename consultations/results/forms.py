@@ -250,3 +250,60 @@ class MeasureFilterForm(forms.Form):
         if not self.is_valid():
             return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
         return self.cleaned_data.get(name)
+
+
+# --- Concept versions ----------------------------------------------------------------------------
+# The rules (title required, one draft, resolution complete and not in the future) live in
+# versions.py; these forms only parse, so that the service's message is the one shown.
+
+
+class VersionStartForm(AccessibleFormMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title of the new version"),
+        max_length=200,
+        required=False,
+        help_text=_("For example “Integrationskonzept der Region Hannover – Fortschreibung 2027”"),
+    )
+    continues = forms.ModelChoiceField(
+        label=_("Continue the adopted concept of another consultation"),
+        queryset=None,
+        required=False,
+        empty_label=_("– no, start from this consultation's working copy –"),
+        help_text=_(
+            "Only for a first version: the goals and measures of the chosen version become "
+            "the working copy of this consultation."
+        ),
+    )
+
+    def __init__(self, *args: Any, continuable: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if continuable is None:
+            del self.fields["continues"]
+        else:
+            self.fields["continues"].queryset = continuable
+            self.fields["continues"].label_from_instance = lambda version: (
+                f"{version.consultation.title}: {version.title}"
+            )
+
+
+class VersionAdoptForm(AccessibleFormMixin, forms.Form):
+    resolution_body = forms.CharField(
+        label=_("Adopted by"),
+        max_length=200,
+        required=False,
+        help_text=_("The body that adopted it, for example “Regionsversammlung”"),
+    )
+    resolution_date = forms.DateField(
+        label=_("Date of the resolution"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    resolution_reference = forms.CharField(
+        label=_("Reference of the resolution"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "For example “Beschluss der Regionsversammlung vom 12. März 2027, "
+            "Drucksache 1234 (V) 27”"
+        ),
+    )

@@ -47,6 +47,16 @@ class ConceptGoal(models.Model):
         related_name="concept_goal",
         verbose_name=_("source proposal"),
     )
+    # Set when a Fortschreibung started from another consultation's adopted version: the
+    # entry this goal continues (the diff between versions follows it).
+    origin_entry = models.ForeignKey(
+        "results.ConceptVersionEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("continues the entry"),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -97,6 +107,14 @@ class ConceptMeasure(models.Model):
         on_delete=models.SET_NULL,
         related_name="concept_measure",
         verbose_name=_("source proposal"),
+    )
+    origin_entry = models.ForeignKey(
+        "results.ConceptVersionEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("continues the entry"),
     )
     department = models.ForeignKey(
         "foundation.Department",
@@ -581,6 +599,22 @@ class ConceptVersion(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def resolution_line(self) -> str:
+        """“Beschlossen von … am … (…)”: one sentence for the page, the PDF and the XLSX."""
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext
+
+        if self.resolution_date is None:
+            return ""
+        values = {
+            "body": self.resolution_body,
+            "date": date_format(self.resolution_date, "DATE_FORMAT"),
+            "reference": self.resolution_reference,
+        }
+        if self.resolution_reference:
+            return gettext("Adopted by %(body)s on %(date)s (%(reference)s)") % values
+        return gettext("Adopted by %(body)s on %(date)s") % values
+
 
 class EntryKind(models.TextChoices):
     GOAL = "goal", _("Goal")
@@ -632,6 +666,15 @@ class ConceptVersionEntry(models.Model):
     position = models.PositiveIntegerField(_("position"))
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     text = models.TextField(_("wording"))
+    # The same goal or measure in the version this one is based on (empty: added in this one).
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+        verbose_name=_("entry in the previous version"),
+    )
 
     class Meta:
         ordering = ["version", "handlungsfeld__number", "kind", "position"]
@@ -654,3 +697,82 @@ class ConceptVersionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id}: {self.number or self.position}. {self.text[:60]}"
+
+    # The public pages render entries with the templates written for the working copy: a goal
+    # entry reads like a ConceptGoal, a measure entry like a ConceptMeasure whose status and
+    # department come from the working measure (monitoring lives there).
+    @property
+    def title(self) -> str:
+        return self.text
+
+    @property
+    def status(self) -> str:
+        return self.measure.status if self.measure is not None else ImplementationStatus.PLANNED
+
+    def get_status_display(self) -> str:
+        return str(ImplementationStatus(self.status).label)
+
+    @property
+    def department(self) -> models.Model | None:
+        return self.measure.department if self.measure is not None else None
+
+
+class ConceptRevision(models.Model):
+    """One rewording of a goal or measure of the working copy: who, when, old and new wording."""
+
+    consultation = models.ForeignKey(
+        "foundation.Consultation",
+        on_delete=models.CASCADE,
+        related_name="concept_revisions",
+        verbose_name=_("consultation"),
+    )
+    goal = models.ForeignKey(
+        ConceptGoal,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("goal"),
+    )
+    measure = models.ForeignKey(
+        ConceptMeasure,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("measure"),
+    )
+    version = models.ForeignKey(
+        ConceptVersion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revisions",
+        verbose_name=_("draft version"),
+    )
+    old_text = models.TextField(_("previous wording"))
+    new_text = models.TextField(_("new wording"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("revision of the wording")
+        verbose_name_plural = _("revisions of the wording")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(goal__isnull=False, measure__isnull=True)
+                | Q(goal__isnull=True, measure__isnull=False),
+                name="concept_revision_goal_or_measure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_text[:40]} → {self.new_text[:40]}"

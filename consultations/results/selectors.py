@@ -17,6 +17,8 @@ from foundation.roles import is_coordination_office
 from .models import (
     ConceptGoal,
     ConceptMeasure,
+    ConceptRevision,
+    ConceptVersion,
     ConceptVersionEntry,
     EntryKind,
     ImplementationStatus,
@@ -41,8 +43,11 @@ DECIDED_VERSION_STATES = (VersionState.ADOPTED, VersionState.PUBLISHED)
 
 @dataclass
 class GoalEntry:
-    goal: ConceptGoal
-    measures: list[ConceptMeasure]
+    """A goal with its measures: frozen entries on the public pages (ConceptVersionEntry reads
+    like ConceptGoal/ConceptMeasure: `title`, `number`, `text`, `status`, `department`)."""
+
+    goal: Any
+    measures: list[Any]
 
 
 @dataclass
@@ -71,39 +76,221 @@ class FieldConcept:
         return rows
 
 
-def concept(
-    consultation: Consultation, handlungsfeld: Handlungsfeld | None = None
+def published_version(consultation: Consultation) -> ConceptVersion | None:
+    """The version the public sees: the latest published one (None before the first)."""
+    return (
+        ConceptVersion.objects.filter(consultation=consultation, state=VersionState.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def concept_of_version(
+    version: ConceptVersion | None, handlungsfeld: Handlungsfeld | None = None
 ) -> list[FieldConcept]:
-    """The adopted concept per Handlungsfeld (all fields, or one): three queries at most."""
+    """A version's frozen goals and numbered measures per Handlungsfeld: two queries.
+
+    Every field of the consultation is listed (an empty one says so); nothing before the
+    first published version.
+    """
+    if version is None:
+        return []
     if handlungsfeld is not None:
         fields = [handlungsfeld]
     else:
-        fields = list(consultation.handlungsfelder.order_by("number", "name"))
-    goals = ConceptGoal.objects.filter(consultation=consultation).select_related("handlungsfeld")
-    if handlungsfeld is not None:
-        goals = goals.filter(handlungsfeld=handlungsfeld)
-    goals = goals.order_by("handlungsfeld__number", "position").prefetch_related(
-        Prefetch(
-            "measures",
-            queryset=ConceptMeasure.objects.select_related("department").order_by("number"),
+        fields = list(
+            Handlungsfeld.objects.filter(consultations=version.consultation_id).order_by(
+                "number", "name"
+            )
         )
+    entries = ConceptVersionEntry.objects.filter(version=version).select_related(
+        "handlungsfeld", "measure__department"
     )
+    if handlungsfeld is not None:
+        entries = entries.filter(handlungsfeld=handlungsfeld)
     by_field: dict[int, FieldConcept] = {f.pk: FieldConcept(handlungsfeld=f) for f in fields}
-    for goal in goals:
-        entry = by_field.get(goal.handlungsfeld_id)
-        if entry is None:  # a field no longer linked to the consultation still shows its goals
-            entry = by_field[goal.handlungsfeld_id] = FieldConcept(handlungsfeld=goal.handlungsfeld)
-        entry.goals.append(GoalEntry(goal=goal, measures=list(goal.measures.all())))
+    goals: dict[int, GoalEntry] = {}
+    measures: list[ConceptVersionEntry] = []
+    for entry in entries.order_by("handlungsfeld__number", "kind", "position", "number"):
+        if entry.kind == EntryKind.MEASURE:
+            measures.append(entry)
+            continue
+        concept_field = by_field.get(entry.handlungsfeld_id)
+        if concept_field is None:  # a field no longer linked to the consultation
+            concept_field = by_field[entry.handlungsfeld_id] = FieldConcept(
+                handlungsfeld=entry.handlungsfeld
+            )
+        goals[entry.pk] = goal_entry = GoalEntry(goal=entry, measures=[])
+        concept_field.goals.append(goal_entry)
+    for entry in measures:
+        goals[entry.parent_id].measures.append(entry)
     return sorted(
         by_field.values(), key=lambda item: (item.handlungsfeld.number, item.handlungsfeld.name)
     )
 
 
+def concept(
+    consultation: Consultation, handlungsfeld: Handlungsfeld | None = None
+) -> list[FieldConcept]:
+    """The published concept per Handlungsfeld (all fields, or one): three queries at most."""
+    return concept_of_version(published_version(consultation), handlungsfeld)
+
+
 def consultation_fields(consultation: Consultation) -> QuerySet[Handlungsfeld]:
-    """Fields that have adopted goals, for the field filter."""
+    """Fields with goals in the published version, for the field filter."""
     return Handlungsfeld.objects.filter(
-        pk__in=ConceptGoal.objects.filter(consultation=consultation).values("handlungsfeld_id")
+        pk__in=ConceptVersionEntry.objects.filter(
+            version__consultation=consultation,
+            version__state=VersionState.PUBLISHED,
+            version__number=ConceptVersion.objects.filter(
+                consultation=consultation, state=VersionState.PUBLISHED
+            )
+            .order_by("-number")
+            .values("number")[:1],
+        ).values("handlungsfeld_id")
     ).order_by("number")
+
+
+def published_measure_entries(
+    consultation: Consultation,
+    *,
+    version: ConceptVersion | None,
+    handlungsfeld: Handlungsfeld | None = None,
+    status: str = "",
+) -> QuerySet[ConceptVersionEntry]:
+    """The measures of the published version for the monitoring list; status from the working
+    measure each entry points to."""
+    if version is None:
+        return ConceptVersionEntry.objects.none()
+    entries = ConceptVersionEntry.objects.filter(
+        version=version, kind=EntryKind.MEASURE
+    ).select_related("handlungsfeld", "measure__department")
+    if handlungsfeld is not None:
+        entries = entries.filter(handlungsfeld=handlungsfeld)
+    if status:
+        entries = entries.filter(measure__status=status)
+    return entries.order_by("handlungsfeld__number", "number")
+
+
+# --- Versions -------------------------------------------------------------------------------------
+
+
+def versions(consultation: Consultation, *, public: bool) -> list[ConceptVersion]:
+    """The consultation's versions, newest first; the public sees only published ones."""
+    queryset = ConceptVersion.objects.filter(consultation=consultation).select_related(
+        "based_on__consultation", "adopted_by"
+    )
+    if public:
+        queryset = queryset.filter(state=VersionState.PUBLISHED)
+    return list(queryset.order_by("-number"))
+
+
+@dataclass
+class VersionChanges:
+    version: ConceptVersion
+    previous: ConceptVersion | None
+    added: list[ConceptVersionEntry] = field(default_factory=list)
+    removed: list[ConceptVersionEntry] = field(default_factory=list)
+    # (before, after) pairs
+    reworded: list[tuple[ConceptVersionEntry, ConceptVersionEntry]] = field(default_factory=list)
+    renumbered: list[tuple[ConceptVersionEntry, ConceptVersionEntry]] = field(default_factory=list)
+    moved: list[tuple[ConceptVersionEntry, ConceptVersionEntry]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.reworded or self.renumbered or self.moved)
+
+
+def version_changes(version: ConceptVersion) -> VersionChanges:
+    """What changed between a version and the one it is based on (two queries).
+
+    Entries are matched through `previous`: reworded (other text), renumbered (a measure's
+    number), moved (a measure under another goal or a goal at another place in its field).
+    """
+    changes = VersionChanges(version=version, previous=version.based_on)
+    related = ("handlungsfeld", "parent", "previous__handlungsfeld", "previous__parent")
+    order = ("handlungsfeld__number", "kind", "position", "number")
+    current = list(
+        ConceptVersionEntry.objects.filter(version=version)
+        .select_related(*related)
+        .order_by(*order)
+    )
+    if version.based_on_id is None:
+        changes.added = current
+        return changes
+    before = list(
+        ConceptVersionEntry.objects.filter(version_id=version.based_on_id)
+        .select_related("handlungsfeld", "parent")
+        .order_by(*order)
+    )
+    continued = {entry.previous_id for entry in current if entry.previous_id}
+    changes.removed = [entry for entry in before if entry.pk not in continued]
+    for entry in current:
+        old = entry.previous
+        if old is None or old.version_id != version.based_on_id:
+            changes.added.append(entry)
+            continue
+        if old.text != entry.text:
+            changes.reworded.append((old, entry))
+        if entry.kind == EntryKind.MEASURE:
+            if (
+                old.parent_id is not None
+                and entry.parent is not None
+                and (entry.parent.previous_id != old.parent_id)
+            ):
+                changes.moved.append((old, entry))
+            elif old.number != entry.number:
+                changes.renumbered.append((old, entry))
+        elif old.position != entry.position or old.handlungsfeld_id != entry.handlungsfeld_id:
+            changes.moved.append((old, entry))
+    return changes
+
+
+@dataclass
+class DraftGoal:
+    goal: ConceptGoal
+    measures: list[ConceptMeasure]
+
+
+def draft_field(consultation: Consultation, handlungsfeld: Handlungsfeld) -> list[DraftGoal]:
+    """The working copy of one field for the draft editor: each goal and measure with its
+    rewording history and the source proposal's original and revised wording (four queries)."""
+    revisions = ConceptRevision.objects.select_related("changed_by").order_by("-changed_at", "-pk")
+    proposal_related = ("source_proposal__assessment",)
+    goals = (
+        ConceptGoal.objects.filter(consultation=consultation, handlungsfeld=handlungsfeld)
+        .select_related(*proposal_related)
+        .prefetch_related(
+            Prefetch("revisions", queryset=revisions),
+            Prefetch(
+                "measures",
+                queryset=ConceptMeasure.objects.select_related(*proposal_related)
+                .prefetch_related(Prefetch("revisions", queryset=revisions))
+                .order_by("number"),
+            ),
+        )
+        .order_by("position")
+    )
+    return [DraftGoal(goal=goal, measures=list(goal.measures.all())) for goal in goals]
+
+
+def working_copy_counts(consultation: Consultation) -> dict[int, tuple[int, int]]:
+    """Goals and measures of the working copy per field id (two grouped queries)."""
+    goals = dict(
+        ConceptGoal.objects.filter(consultation=consultation)
+        .values("handlungsfeld_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("handlungsfeld_id", "n")
+    )
+    measures = dict(
+        ConceptMeasure.objects.filter(consultation=consultation)
+        .values("handlungsfeld_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("handlungsfeld_id", "n")
+    )
+    return {pk: (goals.get(pk, 0), measures.get(pk, 0)) for pk in set(goals) | set(measures)}
 
 
 # --- Monitoring -------------------------------------------------------------------------------
@@ -231,6 +418,9 @@ def staff_consultations(user: Any) -> list[dict[str, Any]]:
     )
     if is_coordination_office(user):
         with_goals = set(ConceptGoal.objects.values_list("consultation_id", flat=True).distinct())
+        with_goals |= set(
+            ConceptVersion.objects.values_list("consultation_id", flat=True).distinct()
+        )
         counts = {pk: counts.get(pk, 0) for pk in with_goals | set(counts)}
     consultations = Consultation.objects.filter(pk__in=list(counts)).order_by("-created_at")
     return [{"consultation": c, "measure_count": counts[c.pk]} for c in consultations]

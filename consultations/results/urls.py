@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import thread_views, views
+from . import thread_views, version_views, views
 
 app_name = "results"
 
@@ -13,6 +13,30 @@ urlpatterns = [
         name="staff_field_indicators",
     ),
     path("verwaltung/<slug:slug>/berichte/", views.staff_reports, name="staff_reports"),
+    path("verwaltung/<slug:slug>/fassungen/", version_views.staff_versions, name="staff_versions"),
+    path("verwaltung/<slug:slug>/entwurf/", version_views.staff_draft, name="staff_draft"),
+    path(
+        "verwaltung/entwurf/ziel/<int:pk>/entfernen/",
+        version_views.staff_draft_remove,
+        {"kind": "ziel"},
+        name="staff_draft_remove_goal",
+    ),
+    path(
+        "verwaltung/entwurf/massnahme/<int:pk>/entfernen/",
+        version_views.staff_draft_remove,
+        {"kind": "massnahme"},
+        name="staff_draft_remove_measure",
+    ),
+    path(
+        "verwaltung/fassung/<int:pk>/beschliessen/",
+        version_views.staff_version_adopt,
+        name="staff_version_adopt",
+    ),
+    path(
+        "verwaltung/fassung/<int:pk>/veroeffentlichen/",
+        version_views.staff_version_publish,
+        name="staff_version_publish",
+    ),
     path("verwaltung/massnahme/<int:pk>/", views.staff_measure, name="staff_measure"),
     path(
         "verwaltung/massnahme/<int:pk>/entfernen/",
@@ -35,4 +59,10 @@ urlpatterns = [
     path("<slug:slug>/konzept.xlsx", views.concept_xlsx, name="concept_xlsx"),
     path("<slug:slug>/monitoring/", views.monitoring_view, name="monitoring"),
     path("<slug:slug>/massnahmen/<int:pk>/", thread_views.measure_detail, name="measure_detail"),
+    path("<slug:slug>/fassungen/", version_views.versions_view, name="versions"),
+    path(
+        "<slug:slug>/fassungen/<int:number>/aenderungen/",
+        version_views.version_changes_view,
+        name="version_changes",
+    ),
 ]

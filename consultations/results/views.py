@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -48,12 +50,14 @@ def concept_view(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET or None, fields_queryset=selectors.consultation_fields(consultation)
     )
     handlungsfeld = filter_form.value("handlungsfeld") if request.GET else None
+    version = selectors.published_version(consultation)
     return render(
         request,
         "results/concept.html",
         {
             "consultation": consultation,
-            "fields": selectors.concept(consultation, handlungsfeld),
+            "version": version,
+            "fields": selectors.concept_of_version(version, handlungsfeld),
             "field_filter": filter_form,
             "selected_field": handlungsfeld,
         },
@@ -66,19 +70,27 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+def _published(consultation: Consultation) -> tuple[Any, list[selectors.FieldConcept]]:
+    """The downloads exist only for a published version."""
+    version = selectors.published_version(consultation)
+    if version is None:
+        raise Http404
+    return version, selectors.concept_of_version(version)
+
+
 def concept_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _public_consultation(request, slug)
-    fields = selectors.concept(consultation)
+    version, fields = _published(consultation)
     with services.translation_default():
-        content = exports.concept_pdf(consultation, fields)
+        content = exports.concept_pdf(consultation, fields, version=version)
     return _download(content, f"konzept-{slugify(consultation.slug)}.pdf", "application/pdf")
 
 
 def concept_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _public_consultation(request, slug)
-    fields = selectors.concept(consultation)
+    version, fields = _published(consultation)
     with services.translation_default():
-        content = exports.concept_xlsx(consultation, fields)
+        content = exports.concept_xlsx(consultation, fields, version=version)
     return _download(
         content,
         f"konzept-{slugify(consultation.slug)}.xlsx",
@@ -97,8 +109,10 @@ def monitoring_view(request: HttpRequest, slug: str) -> HttpResponse:
     filter_form = MeasureFilterForm(
         request.GET or None, fields_queryset=selectors.consultation_fields(consultation)
     )
-    measures = selectors.public_measures(
+    version = selectors.published_version(consultation)
+    measures = selectors.published_measure_entries(
         consultation,
+        version=version,
         handlungsfeld=filter_form.value("handlungsfeld") if request.GET else None,
         status=(filter_form.value("status") or "") if request.GET else "",
     )
@@ -127,6 +141,7 @@ def monitoring_view(request: HttpRequest, slug: str) -> HttpResponse:
             "indicators": [(indicator, charts.line_chart(indicator)) for indicator in indicators],
             "filter_form": filter_form,
             "page_obj": page,
+            "version": version,
         },
     )
 
@@ -143,6 +158,7 @@ def staff_index(request: HttpRequest) -> HttpResponse:
         {
             "items": selectors.staff_consultations(request.user),
             "may_run_reports": permissions.may_run_reports(request.user),
+            "may_edit_concept": permissions.may_edit_concept(request.user),
         },
     )
 

@@ -126,3 +126,24 @@ def concept_version(
             text=(wording or {}).get(measure.pk, measure.text),
         )
     return version
+
+
+def publish_concept_version(
+    consultation: Consultation, title: str = "Integrationskonzept", *, on=None
+) -> ConceptVersion:
+    """Adopt the working copy as a new version (by the Regionsversammlung) and publish it."""
+    from datetime import date
+
+    from consultations.results import versions
+
+    draft = versions.draft_of(consultation) or versions.version_start(
+        actor=SYSTEM, consultation=consultation, title=title
+    )
+    versions.version_adopt(
+        actor=SYSTEM,
+        version=draft,
+        body="Regionsversammlung",
+        on=on or date(2026, 3, 12),
+        reference="Drucksache 1234 (V) 26",
+    )
+    return versions.version_publish(actor=SYSTEM, version=draft)

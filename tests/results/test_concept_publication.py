@@ -12,7 +12,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from consultations.results import exports, selectors
-from consultations.results.models import ConceptGoal, ConceptMeasure
+from consultations.results.models import (
+    ConceptGoal,
+    ConceptMeasure,
+    ConceptRevision,
+    ConceptVersion,
+    ConceptVersionEntry,
+    VersionState,
+)
 from demo.loader import load_demo, read_data
 from demo.steps import HISTORIC_CONSULTATION_SLUG
 
@@ -62,19 +69,48 @@ def test_the_demo_loader_reproduces_the_annex_numbers_exactly_and_is_idempotent(
         if entry.goals
     ]
     assert loaded == expected(annex_data)
-    # The historic concept only: the demo consultation's review publishes a case of its own
-    # (demo.review_cases), which adds a measure to the demo concept, never to the 2016 one.
-    historic_goals = ConceptGoal.objects.filter(consultation=consultation)
-    historic_measures = ConceptMeasure.objects.filter(consultation=consultation)
-    counts = historic_goals.count(), historic_measures.count()
+    mine = {"consultation": consultation}
+    counts = (
+        ConceptGoal.objects.filter(**mine).count(),
+        ConceptMeasure.objects.filter(**mine).count(),
+    )
+    assert counts == (37, 144)
     assert counts[1] == sum(
         len(g["measures"]) for row in annex_data["handlungsfelder"] for g in row.get("annex", [])
     )
+    # The annex is version 1, adopted by the Regionsversammlung and published; what the public
+    # sees is its frozen entries.
+    (version,) = ConceptVersion.objects.filter(consultation=consultation)
+    assert (version.number, version.title, version.state) == (
+        1,
+        "Integrationskonzept der Region Hannover 2016",
+        VersionState.PUBLISHED,
+    )
+    assert version.resolution_body == "Regionsversammlung"
+    assert version.resolution_date.year == 2016
+    assert "Demo" in version.resolution_reference
+    assert version.entries.filter(kind="goal").count() == 37
+    assert version.entries.filter(kind="measure").count() == 144
 
-    everything = ConceptGoal.objects.count(), ConceptMeasure.objects.count()
+    before = ConceptVersion.objects.count(), ConceptVersionEntry.objects.count()
     load_demo(data=annex_data, log=lambda _line: None)
-    assert (historic_goals.count(), historic_measures.count()) == counts
-    assert (ConceptGoal.objects.count(), ConceptMeasure.objects.count()) == everything
+    assert (
+        ConceptGoal.objects.filter(**mine).count(),
+        ConceptMeasure.objects.filter(**mine).count(),
+    ) == counts
+    assert (ConceptVersion.objects.count(), ConceptVersionEntry.objects.count()) == before
+
+
+def test_the_fortschreibung_demo_has_a_second_version_in_draft_continuing_2016(demo):
+    historic = ConceptVersion.objects.get(consultation=demo.historic_consultation)
+    (draft,) = ConceptVersion.objects.filter(consultation=demo.demo_consultation)
+    assert (draft.number, draft.state, draft.based_on) == (2, VersionState.DRAFT, historic)
+    # The working copy starts as the 2016 concept, with two edits marked as demo.
+    working = ConceptMeasure.objects.filter(consultation=demo.demo_consultation)
+    assert working.count() == 145
+    assert working.filter(text__endswith="Demo)").count() == 2
+    assert ConceptRevision.objects.filter(version=draft).count() == 1
+    assert not draft.entries.exists()
 
 
 def test_the_concept_page_lists_every_goal_and_numbered_measure_in_order(client, demo, annex_data):
@@ -122,9 +158,13 @@ def test_the_xlsx_has_one_sheet_per_field_with_every_measure(client, demo, annex
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
-    for (field_name, goals), sheet_name in zip(
-        expected(annex_data), workbook.sheetnames, strict=True
-    ):
+    *field_sheets, resolution = workbook.sheetnames
+    assert resolution == "Beschluss"
+    about = dict(workbook[resolution].iter_rows(values_only=True))
+    assert about["Fassung"] == "Integrationskonzept der Region Hannover 2016"
+    assert about["Beschlossen von"] == "Regionsversammlung"
+    assert about["Beschluss"].startswith("Beschlossen von Regionsversammlung am 13. Dezember 2016")
+    for (field_name, goals), sheet_name in zip(expected(annex_data), field_sheets, strict=True):
         assert field_name[:20] in sheet_name
         rows = list(workbook[sheet_name].iter_rows(min_row=2, values_only=True))
         wanted = [(goal, number, text) for goal, measures in goals for number, text in measures]

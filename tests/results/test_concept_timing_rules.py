@@ -1,7 +1,9 @@
-"""A proposal enters the concept when its assessment is published, not when it is approved.
+"""A proposal enters the working copy of the concept when its assessment is published, and
+the public concept only with the next adopted and published version.
 
-Between approval and publication the coordination office may still hold the result back:
-the measure must then be on no public page and in neither download.
+Between approval and publication the coordination office may still hold the result back; after
+publication the measure waits in the working copy until a version is adopted (still not public)
+and published (then on the concept page, in the monitoring list and in both downloads).
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import date
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from consultations.results import exports, selectors
+from consultations.results import exports, selectors, versions
+from consultations.results.models import ConceptMeasure
 from consultations.review import services as review
 from consultations.review.models import Feasibility
 
@@ -82,6 +86,9 @@ def on_public_pages(client, consultation, proposal) -> dict[str, bool]:
 
 def in_pdf(client, consultation) -> bool:
     response = client.get(reverse("results:concept_pdf", args=[consultation.slug]))
+    if selectors.published_version(consultation) is None:
+        assert response.status_code == 404  # no published version: nothing to download
+        return False
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     if shutil.which("pdftotext"):
         text = subprocess.run(
@@ -95,6 +102,9 @@ def in_pdf(client, consultation) -> bool:
 
 def in_xlsx(client, consultation) -> bool:
     response = client.get(reverse("results:concept_xlsx", args=[consultation.slug]))
+    if selectors.published_version(consultation) is None:
+        assert response.status_code == 404
+        return False
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     cells = [
@@ -120,6 +130,20 @@ def test_an_approved_assessment_is_in_the_concept_only_once_published(client):
 
     review.cases_publish(cases=[case], actor=office)
 
+    # Published: in the working copy, not yet in the public concept.
+    assert ConceptMeasure.objects.filter(text=REVISED).exists()
+    found = on_public_pages(client, consultation, case.proposal)
+    assert not found["concept"] and not found["monitoring"]
+    assert not in_pdf(client, consultation)
+
+    draft = versions.version_start(actor=office, consultation=consultation, title="Fassung 1")
+    versions.version_adopt(
+        actor=office, version=draft, body="Regionsversammlung", on=date(2026, 3, 12)
+    )
+    found = on_public_pages(client, consultation, case.proposal)
+    assert not found["concept"] and not found["monitoring"]  # adopted, not published yet
+
+    versions.version_publish(actor=office, version=draft)
     found = on_public_pages(client, consultation, case.proposal)
     assert found["concept"] and found["monitoring"]
     assert in_pdf(client, consultation)

@@ -33,6 +33,7 @@ from .factories import (
     concept_goal,
     concept_measure,
     coordination_office_user,
+    publish_concept_version,
     reviewer_of,
     user_with_role,
 )
@@ -201,6 +202,7 @@ def test_an_unpublished_consultations_concept_is_shown_to_editors_and_the_coordi
     client, world, who, expected
 ):
     consultation = world["consultation"]
+    publish_concept_version(consultation)
     consultation.is_published = False
     consultation.save(update_fields=["is_published"])
     user = {
