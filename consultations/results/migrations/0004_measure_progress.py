@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('consultations', '0007_proposal_body_source'),
         ('foundation', '0005_following'),
-        ('results', '0002_concept_versions'),
+        ('results', '0003_entry_lineage_and_revisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
