@@ -514,7 +514,7 @@ def test_the_upload_form_refuses_other_files_and_keeps_the_page(
         response.content.decode()
     )
     assert empty.status_code == 400
-    assert "Bitte wählen Sie die Datei aus, die Sie hochladen möchten." in empty.content.decode()
+    assert "Bitte wählen Sie die Datei aus, die hochgeladen werden soll." in empty.content.decode()
     assert not AssessmentImport.objects.exists()
 
 
