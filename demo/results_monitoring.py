@@ -24,20 +24,13 @@ import zlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from consultations.results.models import (
-    ConceptGoal,
     ConceptMeasure,
-    ConceptVersion,
-    ConceptVersionEntry,
-    EntryKind,
     ImplementationStatus,
     Indicator,
     IndicatorValue,
     MeasureStatusChange,
     ProgressNote,
-    VersionState,
 )
 from demo.core import DEMO_MARK, local_midnight
 from demo.steps import DemoContext, register
@@ -231,8 +224,7 @@ def load_monitoring(ctx: DemoContext) -> None:
             ]
         )
     values = _load_indicators(ctx, report_days)
-    published = _ensure_published_version(ctx)
-    ctx.log(f"  {len(measures)} measures monitored, {values} indicator values{published}")
+    ctx.log(f"  {len(measures)} measures monitored, {values} indicator values")
 
 
 def _load_indicators(ctx: DemoContext, report_days: list[date]) -> int:
@@ -269,49 +261,3 @@ def _load_indicators(ctx: DemoContext, report_days: list[date]) -> int:
             )
             count += 1
     return count
-
-
-def _ensure_published_version(ctx: DemoContext) -> str:
-    """Freeze the annex as a first published version unless the consultation has versions."""
-    consultation = ctx.historic_consultation
-    if ConceptVersion.objects.filter(consultation=consultation).exists():
-        return ""
-    last_phase = consultation.phases.order_by("-starts_at").first()
-    resolved_on = timezone.localtime(last_phase.starts_at).date() if last_phase else ctx.today
-    version = ConceptVersion.objects.create(
-        consultation=consultation,
-        number=1,
-        title="Integrationskonzept der Region Hannover",
-        state=VersionState.PUBLISHED,
-        resolution_body=f"Regionsversammlung {DEMO_MARK}",
-        resolution_date=resolved_on,
-        resolution_reference=f"{DEMO_MARK} Beschlussdaten nicht aus der Quelle",
-        adopted_at=ctx.now,
-        published_at=ctx.now,
-    )
-    goals = ConceptGoal.objects.filter(consultation=consultation).order_by(
-        "handlungsfeld__number", "position"
-    )
-    for goal in goals.prefetch_related("measures"):
-        goal_entry = ConceptVersionEntry.objects.create(
-            version=version,
-            kind=EntryKind.GOAL,
-            handlungsfeld_id=goal.handlungsfeld_id,
-            goal=goal,
-            position=goal.position,
-            text=goal.title,
-        )
-        ConceptVersionEntry.objects.bulk_create(
-            ConceptVersionEntry(
-                version=version,
-                kind=EntryKind.MEASURE,
-                handlungsfeld_id=goal.handlungsfeld_id,
-                parent=goal_entry,
-                measure=measure,
-                position=measure.number,
-                number=measure.number,
-                text=measure.text,
-            )
-            for measure in sorted(goal.measures.all(), key=lambda m: m.number)
-        )
-    return ", first concept version published"

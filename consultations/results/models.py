@@ -716,6 +716,14 @@ class ConceptVersionEntry(models.Model):
     def department(self) -> models.Model | None:
         return self.measure.department if self.measure is not None else None
 
+    @property
+    def progress(self) -> int:
+        return self.measure.progress if self.measure is not None else 0
+
+    @property
+    def weight(self) -> int | None:
+        return self.measure.weight if self.measure is not None else None
+
 
 class ConceptRevision(models.Model):
     """One rewording of a goal or measure of the working copy: who, when, old and new wording."""

@@ -46,15 +46,6 @@ def _published_entries(**filters: Any) -> Any:
     ).order_by("measure_id", "-version__number", "-pk")
 
 
-def published_measure_ids(consultation: Consultation, measure_ids: list[int]) -> set[int]:
-    """Which of `measure_ids` are part of a published version, i.e. have a public page."""
-    return set(
-        _published_entries(version__consultation=consultation, measure_id__in=measure_ids)
-        .values_list("measure_id", flat=True)
-        .distinct()
-    )
-
-
 def latest_published_entry(measure_id: int) -> ConceptVersionEntry | None:
     """The measure's entry in the latest published version that contains it (one query)."""
     return (

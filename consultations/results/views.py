@@ -118,13 +118,11 @@ def monitoring_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     page = Paginator(measures, 50).get_page(request.GET.get("page"))
     overview = thread_selectors.progress_overview(consultation)
-    public_ids = thread_selectors.published_measure_ids(
-        consultation, [measure.pk for measure in page.object_list]
-    )
-    for measure in page.object_list:
-        measure.public_url = (
-            thread_selectors.measure_public_url(measure, consultation)
-            if measure.pk in public_ids
+    # Each entry of the published version has a public page while its working measure exists.
+    for entry in page.object_list:
+        entry.public_url = (
+            thread_selectors.measure_public_url(entry.measure, consultation)
+            if entry.measure is not None
             else ""
         )
     return render(

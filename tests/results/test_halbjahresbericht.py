@@ -203,7 +203,9 @@ def test_the_summary_prints_the_narrative_and_the_totals(report_world):
     assert "Statusänderungen im Zeitraum 2" in summary
     assert "Fortschrittsvermerke im Zeitraum 2" in summary
     # the totals across all fields, one row per field and the sum
-    status, changed = summary.split("Alle Handlungsfelder")[1].split("Was sich im Zeitraum geändert hat")
+    status, changed = summary.split("Alle Handlungsfelder")[1].split(
+        "Was sich im Zeitraum geändert hat"
+    )
     assert "4. Bildung und Sprache 2 2 1 0 1 0 50 " in status
     assert "5. Wirtschaft und Arbeit 4 3 3 0 0 1 0 " in status
     assert "Gesamt 6 5 4 0 1 1 17 " in status
