@@ -83,12 +83,39 @@ def module_of(path: str) -> str | None:
 # --- what changed (for CI) ------------------------------------------------------------------
 
 
-def function_keys(source: str) -> tuple[list[tuple[str, int, int]], set[int]]:
-    """mutmut's key (x_name, xǁClassǁname) and line span of each function it mutates (the
-    module's functions and the methods of its classes), and the lines of the other code that
-    they may read (tables, constants, class attributes): not imports, docstrings, comments."""
-    spans: list[tuple[str, int, int]] = []
-    other: set[int] = set()
+@dataclass
+class Layout:
+    """Where a rule module's functions are and what its other code binds."""
+
+    # mutmut's key (x_name, xǁClassǁname), line span, and the class it belongs to ("" if none)
+    spans: list[tuple[str, int, int, str]] = field(default_factory=list)
+    # the lines of each statement that is not a function: (lines, the names it binds, its class)
+    statements: list[tuple[range, set[str], str]] = field(default_factory=list)
+    # the names each function reads (ast.Name ids), by key
+    reads: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _bound_names(node: ast.stmt) -> set[str]:
+    """The names a module- or class-level statement binds; empty when it binds none that a
+    function could read by name (then a change to it selects the whole module)."""
+    if isinstance(node, ast.ClassDef):
+        return {node.name}
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        targets = [node.target]
+    names = set()
+    for target in targets:
+        names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return names
+
+
+def layout(source: str) -> Layout:
+    """mutmut's key and line span of each function it mutates (the module's functions and the
+    methods of its classes), the names each reads, and the other code (tables, constants,
+    class attributes; not imports, docstrings, comments) with the names it binds."""
+    found = Layout()
 
     def lines(node: ast.AST) -> range:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
@@ -97,20 +124,55 @@ def function_keys(source: str) -> tuple[list[tuple[str, int, int]], set[int]]:
     def is_docstring(node: ast.stmt) -> bool:
         return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
 
+    def add_function(key: str, node: ast.AST, cls: str) -> None:
+        span = lines(node)
+        found.spans.append((key, span.start, span.stop - 1, cls))
+        found.reads[key] = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
     for node in ast.parse(source).body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            span = lines(node)
-            spans.append((f"x_{node.name}", span.start, span.stop - 1))
+            add_function(f"x_{node.name}", node, "")
         elif isinstance(node, ast.ClassDef):
+            # the class line itself (name, bases, decorators) belongs to the class
+            header_end = node.body[0].lineno - 1 if node.body else node.lineno
+            found.statements.append((range(lines(node).start, header_end + 1), {node.name}, ""))
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    span = lines(item)
-                    spans.append((f"xǁ{node.name}ǁ{item.name}", span.start, span.stop - 1))
+                    add_function(f"xǁ{node.name}ǁ{item.name}", item, node.name)
                 elif not is_docstring(item):
-                    other.update(lines(item))
+                    found.statements.append((lines(item), {node.name}, node.name))
         elif not isinstance(node, ast.Import | ast.ImportFrom) and not is_docstring(node):
-            other.update(lines(node))
-    return spans, other
+            found.statements.append((lines(node), _bound_names(node), ""))
+    return found
+
+
+def function_keys(source: str) -> tuple[list[tuple[str, int, int]], set[int]]:
+    """The span of each function mutmut mutates, and the lines of the other code."""
+    found = layout(source)
+    other = {line for span, _names, _cls in found.statements for line in span}
+    return [(key, start, end) for key, start, end, _cls in found.spans], other
+
+
+def selected_keys(source: str, lines: set[int]) -> set[str] | None:
+    """The functions a change of `lines` can break: the changed ones, those that read a name a
+    changed statement binds (a table, a constant, a class), and the methods of a class whose
+    attributes changed. None (the whole module) when a changed statement binds no name."""
+    found = layout(source)
+    keys = {key for key, start, end, _cls in found.spans if lines & set(range(start, end + 1))}
+    names: set[str] = set()
+    classes: set[str] = set()
+    for span, bound, cls in found.statements:
+        if not lines & set(span):
+            continue
+        if not bound:
+            return None
+        names |= bound
+        if cls:
+            classes.add(cls)
+    for key, _start, _end, cls in found.spans:
+        if cls in classes or found.reads[key] & names:
+            keys.add(key)
+    return keys
 
 
 def changed_lines(base: str, path: Path) -> set[int]:
@@ -124,22 +186,21 @@ def changed_lines(base: str, path: Path) -> set[int]:
 
 
 def changed_selection(base: str) -> list[str]:
-    """mutmut name patterns for the rule code changed since `base`: the changed functions of
-    each changed rule module, or the whole module when a table, constant or class attribute
-    changed that its functions read. Imports, comments and docstrings alone select nothing."""
+    """mutmut name patterns for the rule code changed since `base`, per changed rule module:
+    the changed functions, the functions that read a table, constant or class that changed,
+    and the methods of a class whose attributes changed; the whole module when a changed
+    statement binds no name. Imports, comments and docstrings alone select nothing."""
     modules = set(rule_modules())
     patterns = []
     for path in git("diff", "--name-only", base, "HEAD").splitlines():
         module = module_of(path)
         if module not in modules or not (ROOT / path).exists():
             continue
-        lines = changed_lines(base, Path(path))
-        spans, other = function_keys((ROOT / path).read_text())
-        touched = {key for key, start, end in spans if lines & set(range(start, end + 1))}
-        if lines & other:
+        keys = selected_keys((ROOT / path).read_text(), changed_lines(base, Path(path)))
+        if keys is None:
             patterns.append(f"{module}.*")
         else:
-            patterns.extend(f"{module}.{key}__mutmut_*" for key in sorted(touched))
+            patterns.extend(f"{module}.{key}__mutmut_*" for key in sorted(keys))
     return patterns
 
 
