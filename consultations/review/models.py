@@ -329,8 +329,10 @@ class AssessmentChange(models.Model):
     def differences(self) -> list[tuple[str, str, str]]:
         """(field label, before, after) for each field this change altered, as displayed."""
         rows = []
-        for name, before in self.before.items():
-            after = self.after.get(name)
+        # In the assessment's field order: PostgreSQL's jsonb does not keep the keys' order.
+        names = [f.name for f in Assessment._meta.concrete_fields if f.name in self.before]
+        for name in names:
+            before, after = self.before[name], self.after.get(name)
             if before == after:
                 continue
             label = str(Assessment._meta.get_field(name).verbose_name)
