@@ -109,6 +109,21 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+def pytest_configure(config):
+    """A test that changes LANGUAGE_CODE or LANGUAGES (the `settings` fixture) also clears the
+    URL resolvers: Django caches each language's reverse() prefix when that language is first
+    reversed, so an English site's empty prefix would otherwise stay for every later test of
+    the process (English addresses without /en/, pages in German)."""
+    from django.test.signals import setting_changed
+    from django.urls import clear_url_caches
+
+    def clear_urls(*, setting, **_kwargs):
+        if setting in {"LANGUAGE_CODE", "LANGUAGES"}:
+            clear_url_caches()
+
+    setting_changed.connect(clear_urls, weak=False, dispatch_uid="tests-clear-url-caches")
+
+
 @pytest.fixture(autouse=True)
 def _german_by_default(settings):
     """Each test starts in the site's default language, whatever the previous test requested."""
